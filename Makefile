@@ -1,0 +1,77 @@
+# cgcompat: cgroup v1 and the 2006 container API on cgroup v2 hosts.
+#
+#   make                 build build/cgcompatd and build/cgcompatctl
+#   make run             install what is missing, build, run the daemon on its defaults (root)
+#   make test            install what is missing, then make check (root)
+#   make unit            Criterion unit tests (no root needed)
+#   make integration     real FUSE mount over a real cgroup2 subtree (root)
+#   make check           all tests, in a normal and a sanitizer build
+#   make SAN=1 ...       the same targets built with ASan and UBSan into build-san/
+
+PKGS      := fuse3 yaml-0.1
+SAN       ?=
+BUILD     ?= $(if $(SAN),build-san,build)
+CC        ?= cc
+CFLAGS    ?= -O2 -g
+CFLAGS    += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 \
+             -I. $(shell pkg-config --cflags $(PKGS))
+SANFLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+ifneq ($(SAN),)
+CFLAGS    += $(SANFLAGS)
+LDFLAGS   += $(SANFLAGS)
+endif
+LDLIBS    := $(shell pkg-config --libs $(PKGS))
+
+LIB_SRC    := $(wildcard compat/*.c backend/*.c conf/*.c)
+DAEMON_SRC := $(wildcard daemon/*.c)
+CTL_SRC    := tools/cgcompatctl.c
+UNIT_SRC   := $(wildcard tests/unit/*.c)
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+
+.PHONY: all deps run test unit integration check clean
+all: $(BUILD)/cgcompatd $(BUILD)/cgcompatctl
+
+# The two commands of the README: run the daemon on its built-in defaults; pass every test.
+deps:
+	tools/install-deps
+
+run: deps
+	$(MAKE) all
+	$(BUILD)/cgcompatd
+
+test: deps
+	$(MAKE) check
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/libcgcompat.a: $(call obj,$(LIB_SRC))
+	$(AR) rcs $@ $^
+
+$(BUILD)/cgcompatd: $(call obj,$(DAEMON_SRC)) $(BUILD)/libcgcompat.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/cgcompatctl: $(call obj,$(CTL_SRC)) $(BUILD)/libcgcompat.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/unit-tests: $(call obj,$(UNIT_SRC)) $(BUILD)/libcgcompat.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
+
+unit: $(BUILD)/unit-tests
+	$(BUILD)/unit-tests --jobs 2
+
+integration: all
+	CGCOMPATD=$(abspath $(BUILD)/cgcompatd) CGCOMPATCTL=$(abspath $(BUILD)/cgcompatctl) \
+		tests/integration/run.sh
+
+# Every test, in a plain build and again under AddressSanitizer and UBSan.
+check:
+	$(MAKE) unit integration
+	$(MAKE) SAN=1 unit integration
+
+clean:
+	rm -rf build build-san
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

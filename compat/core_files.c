@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "core_files.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "kstrto.h"
+#include "pidns.h"
+#include "task_info.h"
+
+int parse_pid_write(const char *buf, size_t len, pid_t *ret) {
+        int pid;
+
+        kstrstrip(&buf, &len);
+        /* __cgroup1_procs_write(): any parse failure, ERANGE included, is EINVAL. */
+        if (kstrtoint(buf, len, 0, &pid) < 0 || pid < 0)
+                return -EINVAL;
+        *ret = pid;
+        return 0;
+}
+
+bool may_move_task(uid_t euid, uid_t task_ruid, uid_t task_suid) {
+        return euid == 0 || euid == task_ruid || euid == task_suid;
+}
+
+static int compare_pids(const void *a, const void *b) {
+        pid_t x = *(const pid_t *) a, y = *(const pid_t *) b;
+        return (x > y) - (x < y);
+}
+
+/* Tasks of a group are those of its leaf, plus any placed in the v2 cgroup directly. */
+static int own_threads(const struct file_ctx *ctx, struct pid_list *ret) {
+        const struct backend_ops *b = ctx->tree->backend;
+        _cleanup_close_ int leaf_fd = -1;
+        int r;
+
+        r = tree_open_leaf(ctx->tree, ctx->fd, false, &leaf_fd);
+        if (r >= 0)
+                r = b->list_threads(leaf_fd, ret);
+        if (r < 0 && r != -ENOENT)
+                return r;
+        return b->list_threads(ctx->fd, ret);
+}
+
+int tasks_read(const struct file_ctx *ctx, struct text *out) {
+        struct pidns_view view;
+        struct pid_list tids = {};
+        int r;
+
+        r = pidns_view_of(ctx->caller->pid, &view);
+        if (r < 0)
+                return r;
+        r = own_threads(ctx, &tids);
+        if (r < 0)
+                goto finish;
+
+        size_t n = 0;
+        for (size_t i = 0; i < tids.n; i++) {
+                pid_t local;
+                r = pidns_to_caller(&view, tids.pids[i], &local);
+                if (r == -ESRCH)
+                        continue; /* exited, or not visible to this reader */
+                if (r < 0)
+                        goto finish;
+                tids.pids[n++] = local;
+        }
+        qsort(tids.pids, n, sizeof(pid_t), compare_pids);
+
+        r = text_reserve(out, n * 12);
+        for (size_t i = 0; r >= 0 && i < n; i++)
+                r = text_printf(out, "%d\n", (int) tids.pids[i]);
+finish:
+        pid_list_free(&tids);
+        return r;
+}
+
+static int check_mover(const struct caller *c, const struct task_info *task) {
+        return may_move_task(c->uid, task->ruid, task->suid) ? 0 : -EACCES;
+}
+
+int tasks_write(const struct file_ctx *ctx, const char *buf, size_t len) {
+        struct pidns_view view;
+        struct task_info task;
+        _cleanup_close_ int leaf_fd = -1;
+        pid_t pid, tid;
+        int r;
+
+        r = parse_pid_write(buf, len, &pid);
+        if (r < 0)
+                return r;
+        if (ctx->caller->pid <= 0)
+                return -EPERM; /* a caller we cannot see is refused, not guessed */
+        if (pid == 0)
+                tid = ctx->caller->pid;
+        else {
+                r = pidns_view_of(ctx->caller->pid, &view);
+                if (r >= 0)
+                        r = pidns_from_caller(&view, pid, &tid);
+                if (r < 0)
+                        return r;
+        }
+
+        r = task_info_read(tid, &task);
+        if (r < 0)
+                return r;
+        if (task.kthread)
+                return -EINVAL; /* PF_NO_SETAFFINITY: the kernel says no, before any permission check */
+        r = check_mover(ctx->opener, &task);
+        if (r >= 0)
+                r = check_mover(ctx->caller, &task);
+        if (r < 0)
+                return r;
+
+        r = tree_open_leaf(ctx->tree, ctx->fd, true, &leaf_fd);
+        if (r < 0)
+                return r;
+        return ctx->tree->backend->attach_process(leaf_fd, task.tgid);
+}
+
+int notify_on_release_read(const struct file_ctx *ctx, struct text *out) {
+        int r = tree_get_flag(ctx->tree, ctx->fd, STATE_NOTIFY_ON_RELEASE);
+        if (r < 0)
+                return r;
+        return text_printf(out, "%d\n", r);
+}
+
+int notify_on_release_write(const struct file_ctx *ctx, const char *buf, size_t len) {
+        unsigned long long value;
+        int r;
+
+        /* A write_u64 file: no stripping, one optional trailing newline (cgroup_file_write). */
+        r = kstrtoull(buf, len, 0, &value);
+        if (r < 0)
+                return r;
+        r = tree_set_flag(ctx->tree, ctx->fd, STATE_NOTIFY_ON_RELEASE, value != 0);
+        if (r < 0)
+                return r;
+        const struct compat_hooks *h = ctx->tree->hooks;
+        if (h && h->notify_changed)
+                h->notify_changed(ctx->tree->userdata, ctx->fd, value != 0);
+        return 0;
+}
+
+static void release_agent_key(const struct view_settings *view, char *buf, size_t size) {
+        snprintf(buf, size, "release_agent.%s", view->key);
+}
+
+int release_agent_get(const struct compat_tree *t, const struct view_settings *view, char *buf, size_t size) {
+        char key[128];
+        int r;
+
+        release_agent_key(view, key, sizeof(key));
+        r = t->backend->get_state(t->root_fd, key, buf, size - 1);
+        if (r == -ENODATA) {
+                const char *def = view->release_agent ? view->release_agent : "";
+                if (strlen(def) >= size)
+                        return -ENAMETOOLONG;
+                strcpy(buf, def);
+                return 0;
+        }
+        if (r < 0)
+                return r;
+        buf[r] = 0;
+        return 0;
+}
+
+int release_agent_read(const struct file_ctx *ctx, struct text *out) {
+        char agent[PATH_MAX];
+        int r = release_agent_get(ctx->tree, ctx->view, agent, sizeof(agent));
+        if (r < 0)
+                return r;
+        return text_printf(out, "%s\n", agent);
+}
+
+int release_agent_write(const struct file_ctx *ctx, const char *buf, size_t len) {
+        char key[128];
+
+        kstrstrip(&buf, &len);
+        release_agent_key(ctx->view, key, sizeof(key));
+        return ctx->tree->backend->set_state(ctx->tree->root_fd, key, buf, len);
+}

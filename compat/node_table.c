@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "node_table.h"
+
+#include <assert.h>
+#include <string.h>
+
+#include "macro.h"
+
+static size_t bucket_of(const struct node_table *t, uint64_t ino) {
+        /* cgroup2 inode numbers are sequential: a multiplicative hash spreads them. */
+        return (size_t) ((ino * 0x9E3779B97F4A7C15ull) >> 32) & (t->n_buckets - 1);
+}
+
+int node_table_init(struct node_table *t) {
+        *t = (struct node_table) { .n_buckets = 1024 };
+        t->buckets = calloc(t->n_buckets, sizeof(struct node *));
+        return t->buckets ? 0 : -ENOMEM;
+}
+
+static void node_free(struct node *n) {
+        if (n->kind == NODE_GROUP) {
+                closep(&n->fd);
+                free(n->files);
+        }
+        free(n);
+}
+
+void node_table_free(struct node_table *t) {
+        for (size_t i = 0; i < t->n_buckets; i++)
+                for (struct node *n = t->buckets[i], *next; n; n = next) {
+                        next = n->hash_next;
+                        for (size_t row = 0; n->files && row < legacy_files_count; row++)
+                                free(n->files[row]);
+                        node_free(n);
+                }
+        free(t->buckets);
+        *t = (struct node_table) {};
+}
+
+static void grow(struct node_table *t) {
+        size_t n_buckets = t->n_buckets * 2;
+        struct node **buckets = calloc(n_buckets, sizeof(struct node *));
+        if (!buckets)
+                return; /* longer chains, still correct */
+        struct node_table bigger = { .buckets = buckets, .n_buckets = n_buckets };
+        for (size_t i = 0; i < t->n_buckets; i++)
+                for (struct node *n = t->buckets[i], *next; n; n = next) {
+                        next = n->hash_next;
+                        size_t b = bucket_of(&bigger, n->ino);
+                        n->hash_next = buckets[b];
+                        buckets[b] = n;
+                }
+        free(t->buckets);
+        t->buckets = buckets;
+        t->n_buckets = n_buckets;
+}
+
+struct node *node_table_find_group(const struct node_table *t, uint64_t ino) {
+        for (struct node *n = t->buckets[bucket_of(t, ino)]; n; n = n->hash_next)
+                if (n->ino == ino)
+                        return n;
+        return NULL;
+}
+
+int node_table_add_group(struct node_table *t, uint64_t ino, int fd, struct node **ret) {
+        struct node *n = node_table_find_group(t, ino);
+
+        if (n) {
+                closep(&fd);
+                *ret = n;
+                return 0;
+        }
+        n = calloc(1, sizeof(*n));
+        if (!n) {
+                closep(&fd);
+                return -ENOMEM;
+        }
+        *n = (struct node) { .kind = NODE_GROUP, .ino = ino, .fd = fd };
+        if (t->n_groups >= t->n_buckets)
+                grow(t);
+        size_t b = bucket_of(t, ino);
+        n->hash_next = t->buckets[b];
+        t->buckets[b] = n;
+        t->n_groups++;
+        *ret = n;
+        return 0;
+}
+
+uint64_t node_file_ino(uint64_t group_ino, size_t row) {
+        return (group_ino & ~(0xffull << 56)) | ((uint64_t) (row + 1) << 56);
+}
+
+int node_table_file(struct node_table *t, struct node *group, const struct legacy_file *file, struct node **ret) {
+        size_t row = legacy_file_index(file);
+
+        assert(group->kind == NODE_GROUP);
+        assert(row < legacy_files_count);
+        if (!group->files) {
+                group->files = calloc(legacy_files_count, sizeof(struct node *));
+                if (!group->files)
+                        return -ENOMEM;
+        }
+        if (!group->files[row]) {
+                struct node *n = calloc(1, sizeof(*n));
+                if (!n)
+                        return -ENOMEM;
+                *n = (struct node) {
+                        .kind = NODE_FILE,
+                        .ino = node_file_ino(group->ino, row),
+                        .fd = -1,
+                        .group = group,
+                        .file = file,
+                };
+                group->files[row] = n;
+                group->pins++;
+                t->n_files++;
+        }
+        *ret = group->files[row];
+        return 0;
+}
+
+static void unlink_group(struct node_table *t, struct node *n) {
+        for (struct node **p = &t->buckets[bucket_of(t, n->ino)]; *p; p = &(*p)->hash_next)
+                if (*p == n) {
+                        *p = n->hash_next;
+                        t->n_groups--;
+                        return;
+                }
+}
+
+static void maybe_free(struct node_table *t, struct node *n) {
+        if (n->nlookup > 0 || n->pins > 0)
+                return;
+        if (n->kind == NODE_FILE) {
+                struct node *group = n->group;
+                group->files[legacy_file_index(n->file)] = NULL;
+                t->n_files--;
+                node_free(n);
+                node_unpin(t, group);
+                return;
+        }
+        unlink_group(t, n);
+        node_free(n);
+}
+
+void node_pin(struct node *n) {
+        n->pins++;
+}
+
+void node_unpin(struct node_table *t, struct node *n) {
+        assert(n->pins > 0);
+        n->pins--;
+        maybe_free(t, n);
+}
+
+void node_forget(struct node_table *t, struct node *n, uint64_t nlookup) {
+        assert(n->nlookup >= nlookup);
+        n->nlookup -= nlookup;
+        maybe_free(t, n);
+}

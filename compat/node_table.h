@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * The inode table of a view, as in libfuse's passthrough_ll: a node lives while
+ * the kernel holds lookups on it or something pins it, and is found by the
+ * inode number of the v2 cgroup behind it, so a request never walks the tree.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "legacy_file.h"
+
+enum node_kind { NODE_GROUP, NODE_FILE };
+
+struct node {
+        enum node_kind kind;
+        uint64_t ino;                  /* group: the v2 inode; file: derived from it */
+        int fd;                        /* group: its v2 directory, owned */
+        struct node *group;            /* file: the group it belongs to (pinned) */
+        const struct legacy_file *file;
+        uint64_t nlookup;              /* held by the kernel */
+        unsigned pins;                 /* held by open handles and by file nodes */
+        struct node **files;           /* group: file nodes by table row, created lazily */
+        struct node *hash_next;
+};
+
+struct node_table {
+        struct node **buckets;
+        size_t n_buckets, n_groups, n_files;
+};
+
+int node_table_init(struct node_table *t);
+void node_table_free(struct node_table *t);
+
+struct node *node_table_find_group(const struct node_table *t, uint64_t ino);
+/* Takes ownership of @fd, also on failure. An existing node for @ino is returned as is. */
+int node_table_add_group(struct node_table *t, uint64_t ino, int fd, struct node **ret);
+/* The node of a legacy file of @group, created on first use. */
+int node_table_file(struct node_table *t, struct node *group, const struct legacy_file *file, struct node **ret);
+
+void node_pin(struct node *n);
+/* Drop a pin or @nlookup kernel lookups; frees the node once nothing holds it. */
+void node_unpin(struct node_table *t, struct node *n);
+void node_forget(struct node_table *t, struct node *n, uint64_t nlookup);
+
+/* The inode number shown for a legacy file of a group: the top byte names the row. */
+uint64_t node_file_ino(uint64_t group_ino, size_t row);

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "task_info.h"
+
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "macro.h"
+
+static const char *field(const char *status, const char *key) {
+        size_t klen = strlen(key);
+
+        for (const char *line = status; line && *line;) {
+                if (strncmp(line, key, klen) == 0 && line[klen] == ':')
+                        return line + klen + 1;
+                line = strchr(line, '\n');
+                if (line)
+                        line++;
+        }
+        return NULL;
+}
+
+int task_info_parse(const char *status, struct task_info *ret) {
+        struct task_info info = {};
+        const char *p;
+        unsigned long uid[4];
+        int tgid, kthread;
+
+        p = field(status, "Tgid");
+        if (!p || sscanf(p, "%d", &tgid) != 1)
+                return -EBADMSG;
+        p = field(status, "Uid");
+        if (!p || sscanf(p, "%lu %lu %lu %lu", &uid[0], &uid[1], &uid[2], &uid[3]) != 4)
+                return -EBADMSG;
+        p = field(status, "CapEff");
+        if (!p || sscanf(p, "%" SCNx64, &info.cap_effective) != 1)
+                return -EBADMSG;
+        /* "Kthread:" appeared in 6.x; before it, kernel threads have no "VmSize:". */
+        p = field(status, "Kthread");
+        if (p && sscanf(p, "%d", &kthread) == 1)
+                info.kthread = kthread != 0;
+        else
+                info.kthread = !field(status, "VmSize");
+
+        p = field(status, "NSpid");
+        if (p) {
+                const char *end = strchrnul(p, '\n');
+                while (p < end && info.nspid_levels < TASK_MAX_NS_LEVELS) {
+                        char *next;
+                        long v = strtol(p, &next, 10);
+                        if (next == p)
+                                break;
+                        info.nspid[info.nspid_levels++] = (pid_t) v;
+                        p = next;
+                }
+        }
+        if (info.nspid_levels == 0)
+                return -EBADMSG;
+
+        info.tgid = tgid;
+        info.ruid = (uid_t) uid[0];
+        info.euid = (uid_t) uid[1];
+        info.suid = (uid_t) uid[2];
+        info.fsuid = (uid_t) uid[3];
+        *ret = info;
+        return 0;
+}
+
+int task_info_read(pid_t tid, struct task_info *ret) {
+        char path[64], buf[16384];
+        _cleanup_close_ int fd = -1;
+        size_t len = 0;
+
+        if (tid <= 0)
+                return -ESRCH;
+        snprintf(path, sizeof(path), "/proc/%d/status", (int) tid);
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return errno == ENOENT ? -ESRCH : negative_errno();
+        /* A long "Groups:" line can push the fields we need past one page. */
+        while (len < sizeof(buf) - 1) {
+                ssize_t n = read(fd, buf + len, sizeof(buf) - 1 - len);
+                if (n < 0)
+                        return errno == ESRCH ? -ESRCH : negative_errno();
+                if (n == 0)
+                        break;
+                len += (size_t) n;
+        }
+        buf[len] = 0;
+        return task_info_parse(buf, ret);
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* What the v1 rules need to know about a task, read from /proc/<tid>/status. */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define TASK_MAX_NS_LEVELS 33 /* MAX_PID_NS_LEVEL is 32, plus the procfs level */
+
+struct task_info {
+        pid_t tgid;
+        uid_t ruid, euid, suid, fsuid;
+        bool kthread;
+        uint64_t cap_effective;
+        /* The task's ids from the procfs pid namespace (index 0) down to its own. */
+        pid_t nspid[TASK_MAX_NS_LEVELS];
+        unsigned nspid_levels;
+};
+
+/* -ESRCH when no such task is visible in /proc. */
+int task_info_read(pid_t tid, struct task_info *ret);
+
+/* Parse the text of a status file; separate from the read for unit tests. */
+int task_info_parse(const char *status, struct task_info *ret);

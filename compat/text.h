@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* A growable byte buffer for the content of a legacy file. */
+
+#include <stddef.h>
+
+#include "macro.h"
+
+struct text {
+        char *data;
+        size_t len, size;
+};
+
+void text_free(struct text *t);
+int text_reserve(struct text *t, size_t extra);
+int text_append(struct text *t, const char *s, size_t n);
+int text_printf(struct text *t, const char *fmt, ...) _printf_(2, 3);

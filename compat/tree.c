@@ -1,0 +1,424 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "tree.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "macro.h"
+
+static void closedirp(DIR **d) {
+        if (*d)
+                closedir(*d);
+}
+
+/* A fresh directory stream on @fd, with its own offset. */
+static int open_dir_stream(int fd, DIR **ret) {
+        int dfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd < 0)
+                return negative_errno();
+        DIR *d = fdopendir(dfd);
+        if (!d) {
+                int r = negative_errno();
+                close(dfd);
+                return r;
+        }
+        *ret = d;
+        return 0;
+}
+
+int tree_open(struct compat_tree *t, const struct backend_ops *backend, const char *root, const char *leaf) {
+        struct stat st;
+        int r;
+
+        if (!leaf[0] || strchr(leaf, '/') || strlen(leaf) > NAME_MAX || !strcmp(leaf, ".") || !strcmp(leaf, ".."))
+                return -EINVAL;
+        if (strlen(root) >= sizeof(t->root_path))
+                return -ENAMETOOLONG;
+
+        *t = (struct compat_tree) { .backend = backend, .root_fd = -1 };
+        strcpy(t->root_path, root);
+        strcpy(t->leaf, leaf);
+        r = backend->open_root(root, &t->root_fd);
+        if (r < 0)
+                return r;
+        r = backend->stat(t->root_fd, NULL, &st);
+        if (r < 0) {
+                tree_close(t);
+                return r;
+        }
+        t->root_ino = st.st_ino;
+        return 0;
+}
+
+void tree_close(struct compat_tree *t) {
+        closep(&t->root_fd);
+        t->root_fd = -1;
+}
+
+int tree_get_flag(const struct compat_tree *t, int fd, const char *key) {
+        char value[2];
+        int r = t->backend->get_state(fd, key, value, sizeof(value));
+        if (r == -ENODATA)
+                return 0;
+        if (r < 0)
+                return r;
+        return r >= 1 && value[0] == '1';
+}
+
+int tree_set_flag(const struct compat_tree *t, int fd, const char *key, bool on) {
+        return t->backend->set_state(fd, key, on ? "1" : "0", 1);
+}
+
+static int legacy_name_of(const struct compat_tree *t, int fd, const char *v2_name, char *buf, size_t size) {
+        int r = t->backend->get_state(fd, STATE_LEGACY_NAME, buf, size - 1);
+        if (r == -ENODATA) {
+                if (strlen(v2_name) >= size)
+                        return -ENAMETOOLONG;
+                strcpy(buf, v2_name);
+                return 0;
+        }
+        if (r < 0)
+                return r;
+        buf[r] = 0;
+        return 0;
+}
+
+int tree_check_new_name(const struct compat_tree *t, const char *name) {
+        if (strchr(name, '\n'))
+                return -EINVAL; /* cgroup_mkdir() and cgroup1_rename() refuse these */
+        if (strlen(name) > GROUP_NAME_MAX)
+                return -ENAMETOOLONG;
+        if (!strcmp(name, t->leaf))
+                return -EEXIST; /* the name is taken, by the hidden leaf */
+        return 0;
+}
+
+/* The slow path, only for parents with aliases: match legacy names one by one. */
+static int lookup_by_scan(const struct compat_tree *t, int parent_fd, const char *name, struct tree_child *ret) {
+        _cleanup_(closedirp) DIR *d = NULL;
+        struct dirent *de;
+        int r;
+
+        r = open_dir_stream(parent_fd, &d);
+        if (r < 0)
+                return r;
+        while ((errno = 0, de = readdir(d))) {
+                char legacy[GROUP_NAME_MAX + 1];
+                _cleanup_close_ int fd = -1;
+
+                if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+                    !strcmp(de->d_name, t->leaf))
+                        continue;
+                if (t->backend->open_child(parent_fd, de->d_name, &fd) < 0)
+                        continue; /* removed meanwhile */
+                if (legacy_name_of(t, fd, de->d_name, legacy, sizeof(legacy)) < 0 || strcmp(legacy, name))
+                        continue;
+                ret->fd = TAKE_FD(fd);
+                strcpy(ret->v2_name, de->d_name);
+                return 0;
+        }
+        return errno ? negative_errno() : -ENOENT;
+}
+
+int tree_lookup(const struct compat_tree *t, int parent_fd, const char *name, struct tree_child *ret) {
+        _cleanup_close_ int fd = -1;
+        int aliases, r;
+
+        if (strlen(name) > GROUP_NAME_MAX)
+                return -ENAMETOOLONG;
+        if (!strcmp(name, t->leaf) || !strcmp(name, ".") || !strcmp(name, ".."))
+                return -ENOENT;
+
+        aliases = tree_get_flag(t, parent_fd, STATE_HAS_ALIASES);
+        if (aliases < 0)
+                return aliases;
+
+        r = t->backend->open_child(parent_fd, name, &fd);
+        if (r < 0 && r != -ENOENT && r != -ENOTDIR)
+                return r;
+        if (r >= 0) {
+                char legacy[GROUP_NAME_MAX + 1];
+
+                if (!aliases || (legacy_name_of(t, fd, name, legacy, sizeof(legacy)) >= 0 && !strcmp(legacy, name))) {
+                        ret->fd = TAKE_FD(fd);
+                        strcpy(ret->v2_name, name);
+                        return 0;
+                }
+        }
+        if (!aliases)
+                return -ENOENT;
+        return lookup_by_scan(t, parent_fd, name, ret);
+}
+
+int tree_open_leaf(const struct compat_tree *t, int fd, bool create, int *ret_fd) {
+        int r = t->backend->open_child(fd, t->leaf, ret_fd);
+        if (r != -ENOENT || !create)
+                return r;
+        r = t->backend->make_child(fd, t->leaf);
+        if (r < 0 && r != -EEXIST)
+                return r;
+        return t->backend->open_child(fd, t->leaf, ret_fd);
+}
+
+/* v1 gives a new group and its files to the uid and gid that created it (cgroup_kn_set_ugid). */
+static int give_to_creator(const struct compat_tree *t, int fd, int leaf_fd, const struct caller *c) {
+        static const char *const delegation_files[] = { "cgroup.procs", "cgroup.threads", "cgroup.subtree_control" };
+        int r;
+
+        if (c->uid == 0 && c->gid == 0)
+                return 0;
+        r = t->backend->chown(fd, NULL, c->uid, c->gid);
+        for (size_t i = 0; r >= 0 && i < ELEMENTSOF(delegation_files); i++)
+                r = t->backend->chown(fd, delegation_files[i], c->uid, c->gid);
+        if (r >= 0)
+                r = t->backend->chown(leaf_fd, NULL, c->uid, c->gid);
+        for (size_t i = 0; r >= 0 && i < 2; i++)
+                r = t->backend->chown(leaf_fd, delegation_files[i], c->uid, c->gid);
+        return r;
+}
+
+/* v2 has a file by that name: make the group under a private name and record the legacy one. */
+static int make_alias(const struct compat_tree *t, int parent_fd, const char *name, char *ret_v2_name) {
+        int r = tree_set_flag(t, parent_fd, STATE_HAS_ALIASES, true);
+        if (r < 0)
+                return r;
+        for (int attempt = 0; attempt < 16; attempt++) {
+                uint32_t id;
+                _cleanup_close_ int fd = -1;
+
+                if (getrandom(&id, sizeof(id), 0) != sizeof(id))
+                        return -EIO;
+                snprintf(ret_v2_name, GROUP_NAME_MAX + 1, "cgcompat-%08x", id);
+                r = t->backend->make_child(parent_fd, ret_v2_name);
+                if (r == -EEXIST)
+                        continue;
+                if (r < 0)
+                        return r;
+                r = t->backend->open_child(parent_fd, ret_v2_name, &fd);
+                if (r >= 0)
+                        r = t->backend->set_state(fd, STATE_LEGACY_NAME, name, strlen(name));
+                if (r < 0)
+                        (void) t->backend->remove_child(parent_fd, ret_v2_name);
+                return r;
+        }
+        return -EEXIST;
+}
+
+int tree_mkdir(struct compat_tree *t, int parent_fd, const char *name, const struct caller *c, int *ret_fd) {
+        struct tree_child existing;
+        char v2_name[GROUP_NAME_MAX + 1];
+        _cleanup_close_ int fd = -1, leaf_fd = -1;
+        int notify, r;
+
+        r = tree_check_new_name(t, name);
+        if (r < 0)
+                return r;
+        r = tree_lookup(t, parent_fd, name, &existing);
+        if (r >= 0) {
+                close(existing.fd);
+                return -EEXIST;
+        }
+        if (r != -ENOENT)
+                return r;
+
+        strcpy(v2_name, name);
+        r = t->backend->make_child(parent_fd, name);
+        if (r == -EEXIST)
+                r = make_alias(t, parent_fd, name, v2_name);
+        if (r < 0)
+                return r;
+
+        r = t->backend->open_child(parent_fd, v2_name, &fd);
+        if (r >= 0)
+                r = tree_open_leaf(t, fd, true, &leaf_fd);
+        if (r >= 0)
+                r = notify = tree_get_flag(t, parent_fd, STATE_NOTIFY_ON_RELEASE);
+        if (r >= 0 && notify)
+                r = tree_set_flag(t, fd, STATE_NOTIFY_ON_RELEASE, true);
+        if (r >= 0)
+                r = give_to_creator(t, fd, leaf_fd, c);
+        if (r < 0) {
+                (void) t->backend->remove_child(fd, t->leaf);
+                (void) t->backend->remove_child(parent_fd, v2_name);
+                return r;
+        }
+        if (notify && t->hooks && t->hooks->notify_changed)
+                t->hooks->notify_changed(t->userdata, fd, true);
+        if (ret_fd)
+                *ret_fd = TAKE_FD(fd);
+        return 0;
+}
+
+static int count_children(void *userdata, const char *name, ino_t ino) {
+        (void) name;
+        (void) ino;
+        (*(unsigned *) userdata)++;
+        return -ECANCELED; /* one is enough */
+}
+
+int tree_has_children(const struct compat_tree *t, int fd) {
+        unsigned n = 0;
+        int r = tree_for_each_child(t, fd, count_children, &n);
+        if (r < 0 && r != -ECANCELED)
+                return r;
+        return n > 0;
+}
+
+int tree_rmdir(struct compat_tree *t, int parent_fd, const char *name) {
+        struct tree_child child;
+        _cleanup_close_ int fd = -1;
+        int r;
+
+        r = tree_lookup(t, parent_fd, name, &child);
+        if (r < 0)
+                return r;
+        fd = child.fd;
+
+        r = tree_has_children(t, fd);
+        if (r < 0)
+                return r;
+        if (r > 0)
+                return -EBUSY;
+        r = t->backend->populated(fd);
+        if (r < 0)
+                return r;
+        if (r > 0)
+                return -EBUSY;
+
+        /* The kernel keeps us honest about races: a task that arrives now makes these fail. */
+        r = t->backend->remove_child(fd, t->leaf);
+        if (r < 0 && r != -ENOENT)
+                return r;
+        r = t->backend->remove_child(parent_fd, child.v2_name);
+        if (r < 0) {
+                int leaf_fd;
+                if (tree_open_leaf(t, fd, true, &leaf_fd) >= 0)
+                        close(leaf_fd);
+                return r == -ENOTEMPTY ? -EBUSY : r;
+        }
+        if (t->hooks && t->hooks->child_removed)
+                t->hooks->child_removed(t->userdata, parent_fd);
+        return 0;
+}
+
+int tree_rename(struct compat_tree *t, int parent_fd, const char *old_name, int new_parent_fd, const char *new_name) {
+        struct tree_child child, existing;
+        struct stat a, b;
+        _cleanup_close_ int fd = -1;
+        int r;
+
+        r = t->backend->stat(parent_fd, NULL, &a);
+        if (r >= 0)
+                r = t->backend->stat(new_parent_fd, NULL, &b);
+        if (r < 0)
+                return r;
+        if (a.st_ino != b.st_ino)
+                return -EIO; /* cgroup1_rename(): only within the same parent */
+        if (strchr(new_name, '\n'))
+                return -EINVAL;
+        r = tree_check_new_name(t, new_name);
+        if (r < 0)
+                return r;
+
+        r = tree_lookup(t, parent_fd, old_name, &child);
+        if (r < 0)
+                return r;
+        fd = child.fd;
+        if (!strcmp(old_name, new_name))
+                return 0;
+        r = tree_lookup(t, parent_fd, new_name, &existing);
+        if (r >= 0) {
+                close(existing.fd);
+                return -EEXIST;
+        }
+        if (r != -ENOENT)
+                return r;
+
+        /* Flag the parent first: a crash in between leaves a flag, never a lost name. */
+        r = tree_set_flag(t, parent_fd, STATE_HAS_ALIASES, true);
+        if (r < 0)
+                return r;
+        if (!strcmp(new_name, child.v2_name))
+                return t->backend->remove_state(fd, STATE_LEGACY_NAME);
+        return t->backend->set_state(fd, STATE_LEGACY_NAME, new_name, strlen(new_name));
+}
+
+int tree_for_each_child(const struct compat_tree *t, int fd, tree_child_fn fn, void *userdata) {
+        _cleanup_(closedirp) DIR *d = NULL;
+        struct dirent *de;
+        int aliases, r;
+
+        aliases = tree_get_flag(t, fd, STATE_HAS_ALIASES);
+        if (aliases < 0)
+                return aliases;
+        r = open_dir_stream(fd, &d);
+        if (r < 0)
+                return r;
+        while ((errno = 0, de = readdir(d))) {
+                char legacy[GROUP_NAME_MAX + 1];
+                const char *name = de->d_name;
+
+                if (de->d_type != DT_DIR || !strcmp(name, ".") || !strcmp(name, "..") || !strcmp(name, t->leaf))
+                        continue;
+                if (aliases) {
+                        _cleanup_close_ int child_fd = -1;
+                        if (t->backend->open_child(fd, name, &child_fd) < 0)
+                                continue;
+                        if (legacy_name_of(t, child_fd, name, legacy, sizeof(legacy)) < 0)
+                                continue;
+                        name = legacy;
+                }
+                r = fn(userdata, name, de->d_ino);
+                if (r < 0)
+                        return r;
+        }
+        return errno ? negative_errno() : 0;
+}
+
+int tree_legacy_path(const struct compat_tree *t, int fd, char *buf, size_t size) {
+        char link[64], v2_path[PATH_MAX];
+        size_t root_len = strlen(t->root_path), len = 0;
+        _cleanup_close_ int dir_fd = -1;
+        ssize_t n;
+
+        snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+        n = readlink(link, v2_path, sizeof(v2_path) - 1);
+        if (n < 0)
+                return negative_errno();
+        v2_path[n] = 0;
+        if (strncmp(v2_path, t->root_path, root_len) || (v2_path[root_len] && v2_path[root_len] != '/'))
+                return -EXDEV;
+
+        dir_fd = fcntl(t->root_fd, F_DUPFD_CLOEXEC, 3);
+        if (dir_fd < 0)
+                return negative_errno();
+        char *save = NULL;
+        for (char *component = strtok_r(v2_path + root_len, "/", &save); component;
+             component = strtok_r(NULL, "/", &save)) {
+                char legacy[GROUP_NAME_MAX + 1];
+                int child_fd, r;
+
+                r = t->backend->open_child(dir_fd, component, &child_fd);
+                if (r < 0)
+                        return r;
+                close(dir_fd);
+                dir_fd = child_fd;
+                r = legacy_name_of(t, dir_fd, component, legacy, sizeof(legacy));
+                if (r < 0)
+                        return r;
+                if (len + 1 + strlen(legacy) >= size)
+                        return -ENAMETOOLONG;
+                buf[len++] = '/';
+                strcpy(buf + len, legacy);
+                len += strlen(legacy);
+        }
+        if (len == 0) {
+                if (size < 2)
+                        return -ENAMETOOLONG;
+                strcpy(buf, "/");
+        }
+        return 0;
+}

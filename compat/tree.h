@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * The legacy tree over a v2 subtree: legacy directory X is v2 cgroup X, its own
+ * tasks live in the hidden child X/<leaf> (DESIGN.md invariant 2). Names can
+ * differ between the two trees (rename, or a name v2 reserves for a file); the
+ * legacy name then lives on the v2 directory and its parent is flagged, so a
+ * lookup costs one open unless the parent has such aliases.
+ */
+
+#include <limits.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "backend/backend.h"
+#include "caller.h"
+
+struct compat_hooks {
+        /* notify_on_release of the group behind @fd became @on. */
+        void (*notify_changed)(void *userdata, int fd, bool on);
+        /* A child of @parent_fd was removed: v1 re-checks the parent for release. */
+        void (*child_removed)(void *userdata, int parent_fd);
+};
+
+struct compat_tree {
+        const struct backend_ops *backend;
+        int root_fd;
+        ino_t root_ino;
+        char root_path[PATH_MAX];
+        char leaf[NAME_MAX + 1];
+        const struct compat_hooks *hooks;
+        void *userdata;
+};
+
+/*
+ * cgroupfs, v1 and v2 alike, takes names longer than NAME_MAX; FUSE passes up to
+ * 1024 bytes (FUSE_NAME_MAX), so that is the longest name a view can carry.
+ */
+#define GROUP_NAME_MAX 1024
+
+struct tree_child {
+        int fd;
+        char v2_name[GROUP_NAME_MAX + 1];
+};
+
+/* Keys of the legacy-only state kept on v2 directories. */
+#define STATE_LEGACY_NAME "name"
+#define STATE_HAS_ALIASES "aliases"
+#define STATE_NOTIFY_ON_RELEASE "notify_on_release"
+
+int tree_open(struct compat_tree *t, const struct backend_ops *backend, const char *root, const char *leaf);
+void tree_close(struct compat_tree *t);
+
+/* Is @name acceptable for a new group? 0 or the kernel's errno. */
+int tree_check_new_name(const struct compat_tree *t, const char *name);
+
+int tree_lookup(const struct compat_tree *t, int parent_fd, const char *name, struct tree_child *ret);
+int tree_mkdir(struct compat_tree *t, int parent_fd, const char *name, const struct caller *c, int *ret_fd);
+int tree_rmdir(struct compat_tree *t, int parent_fd, const char *name);
+int tree_rename(struct compat_tree *t, int parent_fd, const char *old_name, int new_parent_fd, const char *new_name);
+
+/* Calls @fn with each child group's legacy name and v2 inode; stops on a negative return. */
+typedef int (*tree_child_fn)(void *userdata, const char *name, ino_t ino);
+int tree_for_each_child(const struct compat_tree *t, int fd, tree_child_fn fn, void *userdata);
+
+/* 1 if the group has child groups (the hidden leaf does not count), else 0. */
+int tree_has_children(const struct compat_tree *t, int fd);
+
+/* The group's path relative to the view root, "/" for the root, "/A/B" below it. */
+int tree_legacy_path(const struct compat_tree *t, int fd, char *buf, size_t size);
+
+/* Open the hidden leaf of a group; with @create, make it if it is missing. */
+int tree_open_leaf(const struct compat_tree *t, int fd, bool create, int *ret_fd);
+
+/* A boolean legacy flag kept as state; a missing flag is false. */
+int tree_get_flag(const struct compat_tree *t, int fd, const char *key);
+int tree_set_flag(const struct compat_tree *t, int fd, const char *key, bool on);

@@ -1,0 +1,778 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+/*
+ * compat.conf.yaml loader, on libyaml's event API. Events rather than the
+ * document API because events show anchors and aliases as they are written
+ * (the loader resolves them silently) and because every error is found in
+ * one pass, in file order, with the mark of the node that caused it.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <yaml.h>
+
+#include "compat/macro.h"
+#include "conf/config.h"
+
+#define DEFAULT_BACKEND_ROOT "auto"
+#define DEFAULT_LEAF ".tasks"
+#define DEFAULT_RELEASE_AGENT "/sbin/container_release_agent"
+#define DEFAULT_VIEW_FLAVOR FLAVOR_CONTAINER
+#define DEFAULT_VIEW_MOUNT "/dev/container"
+
+/* A configuration file is a few hundred bytes; refuse to slurp something that isn't one. */
+#define CONFIG_FILE_MAX (1024 * 1024)
+/* The leaf is one directory entry in cgroupfs. */
+#define LEAF_MAX NAME_MAX
+/* The kernel's v1 release_agent must be shorter than PATH_MAX; so must every path we mount or open. */
+#define CONFIG_PATH_MAX PATH_MAX
+
+#define streq(a, b) (strcmp((a), (b)) == 0)
+
+void config_free(struct config *c) {
+        if (!c)
+                return;
+        free(c->backend_root);
+        free(c->leaf);
+        free(c->release_agent);
+        for (size_t i = 0; i < c->n_views; i++)
+                free(c->views[i].mount);
+        free(c->views);
+        *c = (struct config) {};
+}
+
+int config_defaults(struct config *ret) {
+        _cleanup_(config_free) struct config c = {};
+
+        c.backend_root = strdup(DEFAULT_BACKEND_ROOT);
+        c.leaf = strdup(DEFAULT_LEAF);
+        c.release_agent = strdup(DEFAULT_RELEASE_AGENT);
+        c.views = calloc(1, sizeof(struct view_config));
+        if (!c.backend_root || !c.leaf || !c.release_agent || !c.views)
+                return -ENOMEM;
+        c.n_views = 1;
+        c.views[0].flavor = DEFAULT_VIEW_FLAVOR;
+        c.views[0].mount = strdup(DEFAULT_VIEW_MOUNT);
+        if (!c.views[0].mount)
+                return -ENOMEM;
+
+        *ret = c;
+        c = (struct config) {};
+        return 0;
+}
+
+struct parser {
+        yaml_parser_t yaml;
+        const char *name;
+        const unsigned char *text;
+        size_t len;
+        char *error;
+        /* One quoted value per message, so one buffer suffices. */
+        char quote_buf[100];
+};
+
+/* Event cleanup; yaml_event_delete() zeroes the event, so it may run again. */
+static void event_done(yaml_event_t *ev) {
+        yaml_event_delete(ev);
+}
+#define _cleanup_event_ _cleanup_(event_done)
+
+/* @s as a double-quoted, escaped and (if long) shortened string, for messages: the user's value
+ * may hold newlines or control bytes that would otherwise garble the one-line error. */
+static const char *quote(struct parser *p, const void *s, size_t len) {
+        static const char ellipsis[] = "...\"";
+        const unsigned char *in = s;
+        char *out = p->quote_buf;
+        const char *end = p->quote_buf + sizeof(p->quote_buf);
+        size_t i;
+
+        *out++ = '"';
+        for (i = 0; i < len; i++) {
+                char esc[5];
+                unsigned char ch = in[i];
+
+                if (ch == '"' || ch == '\\')
+                        snprintf(esc, sizeof(esc), "\\%c", ch);
+                else if (ch == '\n')
+                        snprintf(esc, sizeof(esc), "\\n");
+                else if (ch == '\t')
+                        snprintf(esc, sizeof(esc), "\\t");
+                else if (ch < 0x20 || ch == 0x7f)
+                        snprintf(esc, sizeof(esc), "\\x%02x", ch);
+                else
+                        snprintf(esc, sizeof(esc), "%c", ch);
+
+                size_t n = strlen(esc);
+                if ((size_t) (end - out) < n + sizeof(ellipsis))
+                        break;
+                memcpy(out, esc, n);
+                out += n;
+        }
+        if (i < len) {
+                /* Don't leave half a UTF-8 sequence before the ellipsis. */
+                while (out > p->quote_buf + 1 && ((unsigned char) out[-1] & 0xc0) == 0x80)
+                        out--;
+                if (out > p->quote_buf + 1 && ((unsigned char) out[-1] & 0xc0) == 0xc0)
+                        out--;
+                memcpy(out, ellipsis, sizeof(ellipsis));
+        } else {
+                out[0] = '"';
+                out[1] = '\0';
+        }
+        return p->quote_buf;
+}
+
+static int fail_at(struct parser *p, size_t line, size_t column, const char *format, ...) _printf_(4, 5);
+static int fail_at(struct parser *p, size_t line, size_t column, const char *format, ...) {
+        _cleanup_free_ char *message = NULL;
+        va_list ap;
+        int r;
+
+        va_start(ap, format);
+        r = vasprintf(&message, format, ap);
+        va_end(ap);
+        if (r < 0)
+                return -ENOMEM;
+
+        free(p->error);
+        if (asprintf(&p->error, "%s:%zu:%zu: %s", p->name, line, column, message) < 0) {
+                p->error = NULL;
+                return -ENOMEM;
+        }
+        return -EINVAL;
+}
+
+/* libyaml marks are 0-based; editors and compilers count from 1. */
+#define fail(p, mark, ...) fail_at((p), (mark).line + 1, (mark).column + 1, __VA_ARGS__)
+
+/* Reader errors carry a byte offset, not a mark: count lines and characters up to it. */
+static int fail_reader(struct parser *p) {
+        size_t offset = p->yaml.problem_offset < p->len ? p->yaml.problem_offset : p->len;
+        size_t line = 1, column = 1;
+        const char *problem = p->yaml.problem ?: "invalid input";
+
+        for (size_t i = 0; i < offset; i++) {
+                if (p->text[i] == '\n') {
+                        line++;
+                        column = 1;
+                } else if ((p->text[i] & 0xc0) != 0x80)
+                        column++;
+        }
+        if (p->yaml.problem_value >= 0)
+                return fail_at(p, line, column, "%s (#x%X)", problem, (unsigned) p->yaml.problem_value);
+        return fail_at(p, line, column, "%s", problem);
+}
+
+static int fail_yaml(struct parser *p) {
+        const char *problem = p->yaml.problem ?: "invalid YAML";
+
+        switch (p->yaml.error) {
+        case YAML_MEMORY_ERROR:
+                return -ENOMEM;
+        case YAML_READER_ERROR:
+                return fail_reader(p);
+        default:
+                if (p->yaml.context)
+                        return fail(p, p->yaml.problem_mark, "%s (%s at line %zu column %zu)", problem,
+                                    p->yaml.context, p->yaml.context_mark.line + 1,
+                                    p->yaml.context_mark.column + 1);
+                return fail(p, p->yaml.problem_mark, "%s", problem);
+        }
+}
+
+static bool tag_acceptable(const yaml_char_t *tag, const char *natural) {
+        /* "!" is the non-specific tag of quoted scalars; anything else must be the node's own type. */
+        return !tag || streq((const char *) tag, "!") || streq((const char *) tag, natural);
+}
+
+/* The next event, with the YAML features this format doesn't take rejected in one place. */
+static int next_event(struct parser *p, yaml_event_t *ev) {
+        const yaml_char_t *anchor = NULL, *tag = NULL;
+        const char *natural = NULL;
+
+        yaml_event_delete(ev);
+        if (!yaml_parser_parse(&p->yaml, ev))
+                return fail_yaml(p);
+
+        switch (ev->type) {
+        case YAML_ALIAS_EVENT:
+                return fail(p, ev->start_mark, "YAML aliases are not supported");
+        case YAML_SCALAR_EVENT:
+                anchor = ev->data.scalar.anchor;
+                tag = ev->data.scalar.tag;
+                natural = YAML_STR_TAG;
+                break;
+        case YAML_SEQUENCE_START_EVENT:
+                anchor = ev->data.sequence_start.anchor;
+                tag = ev->data.sequence_start.tag;
+                natural = YAML_SEQ_TAG;
+                break;
+        case YAML_MAPPING_START_EVENT:
+                anchor = ev->data.mapping_start.anchor;
+                tag = ev->data.mapping_start.tag;
+                natural = YAML_MAP_TAG;
+                break;
+        default:
+                return 0;
+        }
+
+        if (anchor)
+                return fail(p, ev->start_mark, "YAML anchors are not supported");
+        if (!tag_acceptable(tag, natural))
+                return fail(p, ev->start_mark, "unsupported YAML tag \"%s\"", (const char *) tag);
+        return 0;
+}
+
+static bool event_is_null(const yaml_event_t *ev) {
+        static const char *const nulls[] = { "", "~", "null", "Null", "NULL" };
+
+        if (ev->type != YAML_SCALAR_EVENT || ev->data.scalar.tag ||
+            ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+                return false;
+        for (size_t i = 0; i < ELEMENTSOF(nulls); i++)
+                if (streq((const char *) ev->data.scalar.value, nulls[i]))
+                        return true;
+        return false;
+}
+
+static const char *describe_event(const yaml_event_t *ev) {
+        switch (ev->type) {
+        case YAML_SCALAR_EVENT:
+                return event_is_null(ev) ? "null" : "a string";
+        case YAML_SEQUENCE_START_EVENT:
+                return "a sequence";
+        case YAML_MAPPING_START_EVENT:
+                return "a mapping";
+        default:
+                return "nothing";
+        }
+}
+
+static bool event_is_string(const yaml_event_t *ev) {
+        return ev->type == YAML_SCALAR_EVENT && !event_is_null(ev);
+}
+
+/* The next node must be a mapping or a sequence; @ev keeps its start mark for later messages. */
+static int expect_collection(struct parser *p, yaml_event_t *ev, yaml_event_type_t type, const char *what) {
+        int r;
+
+        r = next_event(p, ev);
+        if (r < 0)
+                return r;
+        if (ev->type != type)
+                return fail(p, ev->start_mark, "expected %s for %s, got %s",
+                            type == YAML_MAPPING_START_EVENT ? "a mapping" : "a sequence", what,
+                            describe_event(ev));
+        return 0;
+}
+
+/* The next node as a string; @ev keeps the node for its mark and value. */
+static int expect_string(struct parser *p, yaml_event_t *ev, const char *what) {
+        int r;
+
+        r = next_event(p, ev);
+        if (r < 0)
+                return r;
+        if (!event_is_string(ev))
+                return fail(p, ev->start_mark, "expected a string for %s, got %s", what, describe_event(ev));
+        /* A "\0" escape is valid YAML but can't be a path or a name. */
+        if (memchr(ev->data.scalar.value, 0, ev->data.scalar.length))
+                return fail(p, ev->start_mark, "%s must not contain a NUL byte", what);
+        return 0;
+}
+
+static int take_string(const yaml_event_t *ev, char **dest) {
+        char *s = strndup((const char *) ev->data.scalar.value, ev->data.scalar.length);
+        if (!s)
+                return -ENOMEM;
+        free(*dest);
+        *dest = s;
+        return 0;
+}
+
+static const char *scalar(const yaml_event_t *ev) {
+        return (const char *) ev->data.scalar.value;
+}
+
+/* An absolute path the kernel will take, quoted in messages as @what. */
+static int check_absolute_path(struct parser *p, const yaml_event_t *ev, const char *what, const char *expected) {
+        const char *s = scalar(ev);
+        size_t len = ev->data.scalar.length;
+
+        if (s[0] != '/')
+                return fail(p, ev->start_mark, "%s must be %s, got %s", what, expected, quote(p, s, len));
+        if (len >= CONFIG_PATH_MAX)
+                return fail(p, ev->start_mark, "%s is too long (%zu bytes, at most %d)", what, len,
+                            CONFIG_PATH_MAX - 1);
+        return 0;
+}
+
+/* "." or ".." anywhere would let two spellings of one mount point slip past the duplicate check. */
+static bool path_has_dot_component(const char *path) {
+        for (const char *c = path;;) {
+                c += strspn(c, "/");
+                size_t n = strcspn(c, "/");
+                if (n == 0)
+                        return false;
+                if ((n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
+                        return true;
+                c += n;
+        }
+}
+
+/* Equal as paths: "/dev//container/" is "/dev/container". */
+static bool path_equal(const char *a, const char *b) {
+        for (;;) {
+                a += strspn(a, "/");
+                b += strspn(b, "/");
+                size_t la = strcspn(a, "/"), lb = strcspn(b, "/");
+                if (la != lb || memcmp(a, b, la) != 0)
+                        return false;
+                if (la == 0)
+                        return true;
+                a += la;
+                b += lb;
+        }
+}
+
+/* A mapping's keys, each with the parser of its value. */
+struct key_parser {
+        const char *key;
+        int (*parse)(struct parser *p, const char *what, void *userdata);
+};
+
+/* Reads keys and their values up to the end of a mapping whose start was just read. @section names
+ * the mapping in messages ("" for the top level); seen[i] tells whether keys[i] was present. */
+static int parse_mapping_body(struct parser *p, const char *section, const struct key_parser *keys,
+                              size_t n_keys, bool *seen, void *userdata) {
+        _cleanup_event_ yaml_event_t key = {};
+        int r;
+
+        for (;;) {
+                const struct key_parser *k = NULL;
+                char what[128];
+                size_t i;
+
+                r = next_event(p, &key);
+                if (r < 0)
+                        return r;
+                if (key.type == YAML_MAPPING_END_EVENT)
+                        return 0;
+                if (!event_is_string(&key))
+                        return fail(p, key.start_mark, "expected a string key in %s, got %s",
+                                    section[0] ? section : "top-level mapping", describe_event(&key));
+
+                for (i = 0; i < n_keys; i++)
+                        if (strlen(keys[i].key) == key.data.scalar.length && streq(keys[i].key, scalar(&key))) {
+                                k = &keys[i];
+                                break;
+                        }
+                if (!k) {
+                        const char *name = quote(p, key.data.scalar.value, key.data.scalar.length);
+                        if (section[0])
+                                return fail(p, key.start_mark, "unknown key %s in %s", name, section);
+                        return fail(p, key.start_mark, "unknown top-level key %s", name);
+                }
+                if (seen[i]) {
+                        if (section[0])
+                                return fail(p, key.start_mark, "duplicate key \"%s\" in %s", k->key, section);
+                        return fail(p, key.start_mark, "duplicate top-level key \"%s\"", k->key);
+                }
+                seen[i] = true;
+
+                if (section[0])
+                        snprintf(what, sizeof(what), "%s.%s", section, k->key);
+                else
+                        snprintf(what, sizeof(what), "%s", k->key);
+                r = k->parse(p, what, userdata);
+                if (r < 0)
+                        return r;
+        }
+}
+
+static int parse_backend_root(struct parser *p, const char *what, void *userdata) {
+        struct config *c = userdata;
+        _cleanup_event_ yaml_event_t ev = {};
+        int r;
+
+        r = expect_string(p, &ev, what);
+        if (r < 0)
+                return r;
+        if (!streq(scalar(&ev), "auto")) {
+                r = check_absolute_path(p, &ev, what, "\"auto\" or an absolute path");
+                if (r < 0)
+                        return r;
+        }
+        return take_string(&ev, &c->backend_root);
+}
+
+static int parse_backend_leaf(struct parser *p, const char *what, void *userdata) {
+        struct config *c = userdata;
+        _cleanup_event_ yaml_event_t ev = {};
+        const char *s;
+        size_t len;
+        int r;
+
+        r = expect_string(p, &ev, what);
+        if (r < 0)
+                return r;
+        s = scalar(&ev);
+        len = ev.data.scalar.length;
+
+        /* It becomes one directory name under every group, and is hidden from the views by that name. */
+        if (len == 0)
+                return fail(p, ev.start_mark, "%s must not be empty", what);
+        if (strchr(s, '/'))
+                return fail(p, ev.start_mark, "%s must be a single path component, got %s", what, quote(p, s, len));
+        if (streq(s, ".") || streq(s, ".."))
+                return fail(p, ev.start_mark, "%s must not be \".\" or \"..\"", what);
+        if (len > LEAF_MAX)
+                return fail(p, ev.start_mark, "%s is too long (%zu bytes, at most %d)", what, len, LEAF_MAX);
+        if (strchr(s, '\n'))
+                return fail(p, ev.start_mark, "%s must not contain a newline", what);
+
+        return take_string(&ev, &c->leaf);
+}
+
+static const struct key_parser backend_keys[] = {
+        { "root", parse_backend_root },
+        { "leaf", parse_backend_leaf },
+};
+
+static int parse_backend(struct parser *p, const char *what, void *userdata) {
+        _cleanup_event_ yaml_event_t ev = {};
+        bool seen[ELEMENTSOF(backend_keys)] = {};
+        int r;
+
+        r = expect_collection(p, &ev, YAML_MAPPING_START_EVENT, what);
+        if (r < 0)
+                return r;
+        return parse_mapping_body(p, what, backend_keys, ELEMENTSOF(backend_keys), seen, userdata);
+}
+
+static int parse_release_agent(struct parser *p, const char *what, void *userdata) {
+        struct config *c = userdata;
+        _cleanup_event_ yaml_event_t ev = {};
+        int r;
+
+        r = expect_string(p, &ev, what);
+        if (r < 0)
+                return r;
+        if (ev.data.scalar.length > 0) {
+                r = check_absolute_path(p, &ev, what, "an absolute path or \"\"");
+                if (r < 0)
+                        return r;
+        }
+        return take_string(&ev, &c->release_agent);
+}
+
+/* One entry of `views` while it is being read. */
+struct view_entry {
+        struct view_config view;
+        yaml_mark_t mount_mark;
+};
+
+static int parse_view_flavor(struct parser *p, const char *what, void *userdata) {
+        struct view_entry *e = userdata;
+        _cleanup_event_ yaml_event_t ev = {};
+        int r;
+
+        r = expect_string(p, &ev, what);
+        if (r < 0)
+                return r;
+        if (streq(scalar(&ev), "container"))
+                e->view.flavor = FLAVOR_CONTAINER;
+        else if (streq(scalar(&ev), "cgroup-v1"))
+                e->view.flavor = FLAVOR_CGROUP_V1;
+        else
+                return fail(p, ev.start_mark, "%s must be \"container\" or \"cgroup-v1\", got %s", what,
+                            quote(p, ev.data.scalar.value, ev.data.scalar.length));
+        return 0;
+}
+
+static int parse_view_mount(struct parser *p, const char *what, void *userdata) {
+        struct view_entry *e = userdata;
+        _cleanup_event_ yaml_event_t ev = {};
+        int r;
+
+        r = expect_string(p, &ev, what);
+        if (r < 0)
+                return r;
+        r = check_absolute_path(p, &ev, what, "an absolute path");
+        if (r < 0)
+                return r;
+        if (path_has_dot_component(scalar(&ev)))
+                return fail(p, ev.start_mark, "%s must not contain \".\" or \"..\" components, got %s", what,
+                            quote(p, ev.data.scalar.value, ev.data.scalar.length));
+        e->mount_mark = ev.start_mark;
+        return take_string(&ev, &e->view.mount);
+}
+
+enum {
+        VIEW_KEY_FLAVOR,
+        VIEW_KEY_MOUNT,
+};
+
+static const struct key_parser view_keys[] = {
+        [VIEW_KEY_FLAVOR] = { "flavor", parse_view_flavor },
+        [VIEW_KEY_MOUNT] = { "mount", parse_view_mount },
+};
+
+/* The list being built, freed on error; the config's list is replaced only once it is complete. */
+struct view_list {
+        struct view_config *views;
+        yaml_mark_t *mount_marks;
+        size_t n;
+};
+
+static void view_list_free(struct view_list *l) {
+        for (size_t i = 0; i < l->n; i++)
+                free(l->views[i].mount);
+        free(l->views);
+        free(l->mount_marks);
+        *l = (struct view_list) {};
+}
+
+static int view_list_append(struct view_list *l, struct view_entry *e) {
+        struct view_config *views;
+        yaml_mark_t *marks;
+
+        views = reallocarray(l->views, l->n + 1, sizeof(*views));
+        if (!views)
+                return -ENOMEM;
+        l->views = views;
+        marks = reallocarray(l->mount_marks, l->n + 1, sizeof(*marks));
+        if (!marks)
+                return -ENOMEM;
+        l->mount_marks = marks;
+
+        l->views[l->n] = e->view;
+        l->mount_marks[l->n] = e->mount_mark;
+        l->n++;
+        e->view.mount = NULL;
+        return 0;
+}
+
+static int parse_view(struct parser *p, struct view_list *list, const yaml_event_t *start) {
+        struct view_entry e = {};
+        bool seen[ELEMENTSOF(view_keys)] = {};
+        char section[64];
+        int r;
+
+        snprintf(section, sizeof(section), "views[%zu]", list->n);
+        r = parse_mapping_body(p, section, view_keys, ELEMENTSOF(view_keys), seen, &e);
+        if (r < 0)
+                goto out;
+
+        for (size_t i = 0; i < ELEMENTSOF(view_keys); i++)
+                if (!seen[i]) {
+                        r = fail(p, start->start_mark, "%s is missing required key \"%s\"", section, view_keys[i].key);
+                        goto out;
+                }
+
+        /* Two views on one mount point would hide one another. */
+        for (size_t i = 0; i < list->n; i++)
+                if (path_equal(list->views[i].mount, e.view.mount)) {
+                        r = fail(p, e.mount_mark, "%s.mount %s is already the mount of views[%zu] (line %zu)",
+                                 section, quote(p, e.view.mount, strlen(e.view.mount)), i,
+                                 list->mount_marks[i].line + 1);
+                        goto out;
+                }
+
+        r = view_list_append(list, &e);
+out:
+        free(e.view.mount);
+        return r;
+}
+
+static int parse_views(struct parser *p, const char *what, void *userdata) {
+        struct config *c = userdata;
+        _cleanup_event_ yaml_event_t start = {}, item = {};
+        _cleanup_(view_list_free) struct view_list list = {};
+        int r;
+
+        r = expect_collection(p, &start, YAML_SEQUENCE_START_EVENT, what);
+        if (r < 0)
+                return r;
+
+        for (;;) {
+                r = next_event(p, &item);
+                if (r < 0)
+                        return r;
+                if (item.type == YAML_SEQUENCE_END_EVENT)
+                        break;
+                if (item.type != YAML_MAPPING_START_EVENT)
+                        return fail(p, item.start_mark, "expected a mapping for %s[%zu], got %s", what, list.n,
+                                    describe_event(&item));
+                r = parse_view(p, &list, &item);
+                if (r < 0)
+                        return r;
+        }
+
+        /* A daemon with no view would serve nothing; that is a mistake, not a choice. */
+        if (list.n == 0)
+                return fail(p, start.start_mark, "%s must list at least one view", what);
+
+        for (size_t i = 0; i < c->n_views; i++)
+                free(c->views[i].mount);
+        free(c->views);
+        c->views = TAKE_PTR(list.views);
+        c->n_views = list.n;
+        list.n = 0;
+        return 0;
+}
+
+static const struct key_parser top_keys[] = {
+        { "backend", parse_backend },
+        { "release_agent", parse_release_agent },
+        { "views", parse_views },
+};
+
+static int parse_stream(struct parser *p, struct config *c) {
+        _cleanup_event_ yaml_event_t ev = {};
+        bool seen[ELEMENTSOF(top_keys)] = {};
+        int r;
+
+        r = next_event(p, &ev);
+        if (r < 0)
+                return r;
+        if (ev.type != YAML_STREAM_START_EVENT)
+                return fail(p, ev.start_mark, "expected the start of the YAML stream");
+
+        r = next_event(p, &ev);
+        if (r < 0)
+                return r;
+        if (ev.type == YAML_STREAM_END_EVENT)
+                return 0; /* nothing but comments, or nothing at all */
+        if (ev.type != YAML_DOCUMENT_START_EVENT)
+                return fail(p, ev.start_mark, "expected a YAML document");
+
+        r = next_event(p, &ev);
+        if (r < 0)
+                return r;
+        if (ev.type == YAML_MAPPING_START_EVENT) {
+                r = parse_mapping_body(p, "", top_keys, ELEMENTSOF(top_keys), seen, c);
+                if (r < 0)
+                        return r;
+        } else if (!event_is_null(&ev)) /* "---" alone is an empty document */
+                return fail(p, ev.start_mark, "expected a mapping at the top level, got %s", describe_event(&ev));
+
+        r = next_event(p, &ev);
+        if (r < 0)
+                return r;
+        if (ev.type != YAML_DOCUMENT_END_EVENT)
+                return fail(p, ev.start_mark, "expected the end of the YAML document");
+
+        r = next_event(p, &ev);
+        if (r < 0)
+                return r;
+        if (ev.type == YAML_DOCUMENT_START_EVENT)
+                return fail(p, ev.start_mark, "multiple YAML documents are not supported");
+        if (ev.type != YAML_STREAM_END_EVENT)
+                return fail(p, ev.start_mark, "expected the end of the YAML stream");
+        return 0;
+}
+
+int config_load_string(const char *name, const char *text, size_t len, struct config *ret, char **ret_error) {
+        _cleanup_(config_free) struct config c = {};
+        struct parser p = {
+                .name = name,
+                .text = (const unsigned char *) text,
+                .len = len,
+        };
+        int r;
+
+        if (ret_error)
+                *ret_error = NULL;
+
+        r = config_defaults(&c);
+        if (r < 0)
+                return r;
+
+        if (!yaml_parser_initialize(&p.yaml))
+                return -ENOMEM;
+        yaml_parser_set_input_string(&p.yaml, p.text, len);
+        r = parse_stream(&p, &c);
+        yaml_parser_delete(&p.yaml);
+        if (r < 0) {
+                if (ret_error)
+                        *ret_error = TAKE_PTR(p.error);
+                free(p.error);
+                return r;
+        }
+
+        *ret = c;
+        c = (struct config) {};
+        return 0;
+}
+
+static int read_config_file(int fd, char **ret, size_t *ret_len) {
+        _cleanup_free_ char *buf = NULL;
+        size_t size = 0, allocated = 0;
+        struct stat st;
+
+        if (fstat(fd, &st) < 0)
+                return negative_errno();
+        if (S_ISDIR(st.st_mode))
+                return -EISDIR;
+
+        for (;;) {
+                if (allocated - size < 4096) {
+                        /* Room for one byte past the limit, to tell "at the limit" from "over it". */
+                        size_t want = allocated ? allocated * 2 : 4096;
+                        if (want > CONFIG_FILE_MAX + 1)
+                                want = CONFIG_FILE_MAX + 1;
+                        if (want <= size)
+                                return -EFBIG;
+                        char *grown = realloc(buf, want);
+                        if (!grown)
+                                return -ENOMEM;
+                        buf = grown;
+                        allocated = want;
+                }
+                ssize_t n = read(fd, buf + size, allocated - size);
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return negative_errno();
+                }
+                if (n == 0)
+                        break;
+                size += n;
+                if (size > CONFIG_FILE_MAX)
+                        return -EFBIG;
+        }
+
+        *ret = TAKE_PTR(buf);
+        *ret_len = size;
+        return 0;
+}
+
+int config_load(const char *path, struct config *ret, char **ret_error) {
+        _cleanup_close_ int fd = -EBADF;
+        _cleanup_free_ char *text = NULL;
+        size_t len = 0;
+        int r;
+
+        if (ret_error)
+                *ret_error = NULL;
+
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                r = negative_errno();
+        else
+                r = read_config_file(fd, &text, &len);
+        if (r < 0) {
+                if (ret_error && r != -ENOMEM && asprintf(ret_error, "%s: %s", path, strerror(-r)) < 0)
+                        *ret_error = NULL;
+                return r;
+        }
+
+        return config_load_string(path, text ?: "", len, ret, ret_error);
+}

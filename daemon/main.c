@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* cgcompatd: serves legacy cgroup views through FUSE over a delegated cgroup v2 subtree. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+
+#include "backend/backend.h"
+#include "compat/tree.h"
+#include "conf/config.h"
+#include "log.h"
+#include "release.h"
+#include "view.h"
+
+#define AUTO_ROOT_NAME "cgcompat"
+/* Requests served from one view before the loop looks at the others. */
+#define REQUESTS_PER_WAKEUP 64
+
+enum { SOURCE_SIGNAL = -1, SOURCE_INOTIFY = -2 };
+
+struct daemon {
+        struct config config;
+        struct compat_tree tree;
+        struct release release;
+        struct view *views;
+        size_t n_views, n_mounted;
+        int signal_fd, epoll_fd;
+};
+
+static void help(void) {
+        printf("Usage: cgcompatd [-c FILE] [-v]\n"
+               "Serve the 2006 container filesystem and cgroup v1 views over cgroup v2.\n\n"
+               "  -c, --config FILE  read FILE instead of the built-in defaults\n"
+               "  -v, --verbose      log every release and failed request\n"
+               "  -h, --help         show this help\n\n"
+               "Runs in the foreground until SIGTERM or SIGINT, then unmounts its views.\n");
+}
+
+static int resolve_root(const char *configured, char *buf, size_t size) {
+        char mount[PATH_MAX];
+        int r;
+
+        if (strcmp(configured, "auto"))
+                r = snprintf(buf, size, "%s", configured);
+        else {
+                r = cgroup2_mount_point(mount, sizeof(mount));
+                if (r < 0)
+                        return log_error_errno(r, "backend.root", "no cgroup2 mount at /sys/fs/cgroup or /sys/fs/cgroup/unified");
+                r = snprintf(buf, size, "%s/%s", mount, AUTO_ROOT_NAME);
+        }
+        return r < 0 || (size_t) r >= size ? log_error_errno(-ENAMETOOLONG, configured, "backend.root too long") : 0;
+}
+
+static int watch_fd(struct daemon *d, int fd, int64_t source) {
+        struct epoll_event ev = { .events = EPOLLIN, .data.u64 = (uint64_t) source };
+        return epoll_ctl(d->epoll_fd, EPOLL_CTL_ADD, fd, &ev) < 0 ? negative_errno() : 0;
+}
+
+static int setup_signals(struct daemon *d) {
+        sigset_t mask;
+
+        signal(SIGPIPE, SIG_IGN);
+        sigemptyset(&mask);
+        sigaddset(&mask, SIGTERM);
+        sigaddset(&mask, SIGINT);
+        sigaddset(&mask, SIGCHLD);
+        if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
+                return negative_errno();
+        d->signal_fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+        return d->signal_fd < 0 ? negative_errno() : 0;
+}
+
+/* Returns 1 when asked to stop. */
+static int handle_signals(struct daemon *d) {
+        struct signalfd_siginfo si;
+
+        while (read(d->signal_fd, &si, sizeof(si)) == sizeof(si)) {
+                if (si.ssi_signo == SIGCHLD)
+                        release_reap(&d->release);
+                else {
+                        log_info("cgcompatd", "%s received, unmounting the views", strsignal((int) si.ssi_signo));
+                        return 1;
+                }
+        }
+        return 0;
+}
+
+static void raise_fd_limit(void) {
+        struct rlimit rl;
+
+        /* One fd per group the kernel holds a reference to: take what we are allowed. */
+        if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+                rl.rlim_cur = rl.rlim_max;
+                (void) setrlimit(RLIMIT_NOFILE, &rl);
+        }
+}
+
+static int start(struct daemon *d) {
+        char root[PATH_MAX];
+        int r;
+
+        r = resolve_root(d->config.backend_root, root, sizeof(root));
+        if (r < 0)
+                return r;
+        r = tree_open(&d->tree, &backend_cgroupfs, root, d->config.leaf);
+        if (r < 0)
+                return log_error_errno(r, root, "cannot open the v2 subtree");
+        r = release_init(&d->release, &d->tree, NULL, 0);
+        if (r < 0)
+                return r;
+        d->tree.hooks = &release_hooks;
+        d->tree.userdata = &d->release;
+
+        d->views = calloc(d->config.n_views, sizeof(struct view));
+        if (!d->views)
+                return -ENOMEM;
+        d->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+        if (d->epoll_fd < 0)
+                return negative_errno();
+        r = setup_signals(d);
+        if (r >= 0)
+                r = watch_fd(d, d->signal_fd, SOURCE_SIGNAL);
+        if (r >= 0)
+                r = watch_fd(d, d->release.inotify_fd, SOURCE_INOTIFY);
+        if (r < 0)
+                return log_error_errno(r, "cgcompatd", "cannot set up the event loop");
+
+        for (size_t i = 0; i < d->config.n_views; i++) {
+                const struct view_config *vc = &d->config.views[i];
+
+                r = view_start(&d->views[i], &d->tree, vc->flavor, vc->mount, d->config.release_agent);
+                d->n_views = i + 1;
+                if (r < 0)
+                        return log_error_errno(r, vc->mount, "cannot serve the view");
+                r = watch_fd(d, view_fd(&d->views[i]), (int64_t) i);
+                if (r < 0)
+                        return r;
+                d->n_mounted++;
+                log_info(vc->mount, "serving over %s", root);
+        }
+        d->release.views = d->views;
+        d->release.n_views = d->n_views;
+
+        r = release_scan(&d->release);
+        if (r < 0)
+                log_warning_errno(r, root, "release scan incomplete");
+        return 0;
+}
+
+static int serve(struct daemon *d) {
+        struct epoll_event events[16];
+
+        while (d->n_mounted > 0) {
+                int n = epoll_wait(d->epoll_fd, events, (int) ELEMENTSOF(events), -1);
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return log_error_errno(negative_errno(), "epoll", "wait failed");
+                }
+                for (int i = 0; i < n; i++) {
+                        int64_t source = (int64_t) events[i].data.u64;
+
+                        if (source == SOURCE_SIGNAL) {
+                                if (handle_signals(d))
+                                        return 0;
+                        } else if (source == SOURCE_INOTIFY)
+                                (void) release_process(&d->release);
+                        else {
+                                struct view *v = &d->views[source];
+                                for (int k = 0; k < REQUESTS_PER_WAKEUP; k++) {
+                                        int r = view_process(v);
+                                        if (r == 0 && !fuse_session_exited(v->session))
+                                                continue;
+                                        if (r < 0) {
+                                                log_info(v->mount, "unmounted from outside, no longer serving");
+                                                epoll_ctl(d->epoll_fd, EPOLL_CTL_DEL, view_fd(v), NULL);
+                                                d->n_mounted--;
+                                        }
+                                        break;
+                                }
+                        }
+                }
+        }
+        return 0;
+}
+
+static void stop(struct daemon *d) {
+        for (size_t i = 0; i < d->n_views; i++)
+                view_stop(&d->views[i]);
+        free(d->views);
+        release_free(&d->release);
+        tree_close(&d->tree);
+        closep(&d->signal_fd);
+        closep(&d->epoll_fd);
+        config_free(&d->config);
+}
+
+int main(int argc, char *argv[]) {
+        static const struct option options[] = {
+                { "config", required_argument, NULL, 'c' },
+                { "verbose", no_argument, NULL, 'v' },
+                { "help", no_argument, NULL, 'h' },
+                {},
+        };
+        struct daemon d = { .signal_fd = -1, .epoll_fd = -1 };
+        const char *config_path = NULL;
+        int c, r;
+
+        while ((c = getopt_long(argc, argv, "c:vh", options, NULL)) >= 0)
+                switch (c) {
+                case 'c':
+                        config_path = optarg;
+                        break;
+                case 'v':
+                        log_max_level = LOG_LEVEL_DEBUG;
+                        break;
+                case 'h':
+                        help();
+                        return 0;
+                default:
+                        return 2;
+                }
+        if (optind < argc) {
+                fprintf(stderr, "cgcompatd: unexpected argument '%s'\n", argv[optind]);
+                return 2;
+        }
+
+        if (config_path) {
+                _cleanup_free_ char *error = NULL;
+                r = config_load(config_path, &d.config, &error);
+                if (r < 0) {
+                        fprintf(stderr, "cgcompatd: %s\n", error ? error : strerror(-r));
+                        return 1;
+                }
+        } else {
+                r = config_defaults(&d.config);
+                if (r < 0)
+                        return 1;
+        }
+
+        raise_fd_limit();
+        r = start(&d);
+        if (r >= 0)
+                r = serve(&d);
+        stop(&d);
+        return r < 0 ? 1 : 0;
+}

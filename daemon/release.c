@@ -1,0 +1,282 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "release.h"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/wait.h>
+
+#include "compat/core_files.h"
+#include "log.h"
+
+struct release_watch {
+        char *v2_path; /* relative to the tree root: v2 paths never change, legacy names may */
+};
+
+/* The tree-relative v2 path of a group: "." for the root. */
+static int v2_path_of(const struct compat_tree *t, int fd, char *buf, size_t size) {
+        char link[64], path[PATH_MAX];
+        size_t root_len = strlen(t->root_path);
+
+        snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+        ssize_t n = readlink(link, path, sizeof(path) - 1);
+        if (n < 0)
+                return negative_errno();
+        path[n] = 0;
+        if (strncmp(path, t->root_path, root_len) || (path[root_len] && path[root_len] != '/'))
+                return -EXDEV;
+        snprintf(buf, size, "%s", path[root_len] ? path + root_len + 1 : ".");
+        return 0;
+}
+
+static int group_releasable(const struct compat_tree *t, int fd) {
+        int r = tree_get_flag(t, fd, STATE_NOTIFY_ON_RELEASE);
+        if (r <= 0)
+                return r;
+        r = t->backend->populated(fd);
+        if (r != 0)
+                return r < 0 ? r : 0;
+        r = tree_has_children(t, fd);
+        if (r != 0)
+                return r < 0 ? r : 0;
+        return 1;
+}
+
+static void run_agent(struct release *r, const char *agent, const char *path) {
+        static char *const envp[] = { "HOME=/", "PATH=/sbin:/bin:/usr/sbin:/usr/bin", NULL };
+        char *argv[] = { (char *) agent, (char *) path, NULL };
+        posix_spawn_file_actions_t actions;
+        posix_spawnattr_t attr;
+        sigset_t none, all;
+        pid_t pid;
+        int e;
+
+        sigemptyset(&none);
+        sigfillset(&all);
+        posix_spawn_file_actions_init(&actions);
+        posix_spawnattr_init(&attr);
+        /* Like a usermode helper: no inherited fds, signals or session. */
+        for (int fd = 0; fd <= 2; fd++)
+                posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", O_RDWR, 0);
+        posix_spawnattr_setsigmask(&attr, &none);
+        posix_spawnattr_setsigdefault(&attr, &all);
+        posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSID);
+        e = posix_spawn(&pid, agent, &actions, &attr, argv, envp);
+        posix_spawn_file_actions_destroy(&actions);
+        posix_spawnattr_destroy(&attr);
+        if (e != 0) {
+                log_warning_errno(-e, agent, "cannot run the release agent for %s", path);
+                return;
+        }
+        r->agents_started++;
+        log_debug(path, "released: started %s as pid %d", agent, (int) pid);
+}
+
+static void release_group(struct release *r, int fd) {
+        char path[PATH_MAX];
+        int e;
+
+        e = tree_legacy_path(r->tree, fd, path, sizeof(path));
+        if (e < 0) {
+                log_warning_errno(e, "release", "cannot name a released group");
+                return;
+        }
+        for (size_t i = 0; i < r->n_views; i++) {
+                char agent[PATH_MAX];
+
+                if (release_agent_get(r->tree, &r->views[i].settings, agent, sizeof(agent)) < 0 || !agent[0])
+                        continue;
+                run_agent(r, agent, path);
+        }
+}
+
+static void check_group(struct release *r, int fd) {
+        struct stat st;
+
+        /* Nothing fires for the root, as in the kernel. */
+        if (r->tree->backend->stat(fd, NULL, &st) >= 0 && st.st_ino == r->tree->root_ino)
+                return;
+        int e = group_releasable(r->tree, fd);
+        if (e > 0)
+                release_group(r, fd);
+        else if (e < 0 && e != -ENOENT && e != -ENODEV)
+                log_warning_errno(e, "release", "cannot check a flagged group");
+}
+
+/* inotify takes a path; @rel names the group for later, as v2 paths never change. */
+static int watch_events_file(struct release *r, int fd, char rel[static PATH_MAX]) {
+        char events[2 * PATH_MAX];
+        int e = v2_path_of(r->tree, fd, rel, PATH_MAX);
+        if (e < 0)
+                return e;
+        e = snprintf(events, sizeof(events), "%s/%s/cgroup.events", r->tree->root_path, rel);
+        if (e < 0 || (size_t) e >= sizeof(events))
+                return -ENAMETOOLONG;
+        int wd = inotify_add_watch(r->inotify_fd, events, IN_MODIFY);
+        if (wd < 0)
+                return log_warning_errno(negative_errno(), events, "cannot watch");
+        return wd;
+}
+
+static int watch_add(struct release *r, int fd) {
+        char rel[PATH_MAX];
+        int wd = watch_events_file(r, fd, rel);
+        if (wd < 0)
+                return wd;
+        if ((size_t) wd >= r->n_watches) {
+                size_t n = r->n_watches ? r->n_watches : 64;
+                while (n <= (size_t) wd)
+                        n *= 2;
+                struct release_watch **w = realloc(r->watches, n * sizeof(*w));
+                if (!w)
+                        return -ENOMEM;
+                memset(w + r->n_watches, 0, (n - r->n_watches) * sizeof(*w));
+                r->watches = w;
+                r->n_watches = n;
+        }
+        if (r->watches[wd])
+                return 0; /* inotify gives one watch per inode */
+        struct release_watch *w = calloc(1, sizeof(*w));
+        if (!w || !(w->v2_path = strdup(rel))) {
+                free(w);
+                inotify_rm_watch(r->inotify_fd, wd);
+                return -ENOMEM;
+        }
+        r->watches[wd] = w;
+        return 0;
+}
+
+static void watch_drop(struct release *r, int wd) {
+        if (wd < 0 || (size_t) wd >= r->n_watches || !r->watches[wd])
+                return;
+        free(r->watches[wd]->v2_path);
+        free(r->watches[wd]);
+        r->watches[wd] = NULL;
+}
+
+static void watch_remove(struct release *r, int fd) {
+        char rel[PATH_MAX];
+        /* Adding again returns the existing descriptor, which is how inotify names it. */
+        int wd = watch_events_file(r, fd, rel);
+        if (wd < 0)
+                return;
+        inotify_rm_watch(r->inotify_fd, wd);
+        watch_drop(r, wd);
+}
+
+static void hook_notify_changed(void *userdata, int fd, bool on) {
+        struct release *r = userdata;
+
+        if (on)
+                (void) watch_add(r, fd);
+        else
+                watch_remove(r, fd);
+}
+
+static void hook_child_removed(void *userdata, int parent_fd) {
+        check_group(userdata, parent_fd);
+}
+
+const struct compat_hooks release_hooks = {
+        .notify_changed = hook_notify_changed,
+        .child_removed = hook_child_removed,
+};
+
+int release_init(struct release *r, struct compat_tree *tree, struct view *views, size_t n_views) {
+        *r = (struct release) { .tree = tree, .views = views, .n_views = n_views };
+        r->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+        if (r->inotify_fd < 0)
+                return log_error_errno(negative_errno(), "inotify", "cannot initialise");
+        return 0;
+}
+
+void release_free(struct release *r) {
+        for (size_t i = 0; i < r->n_watches; i++)
+                watch_drop(r, (int) i);
+        free(r->watches);
+        closep(&r->inotify_fd);
+        r->inotify_fd = -1;
+}
+
+struct scan_ctx {
+        struct release *release;
+        int parent_fd;
+};
+
+static int scan_group(struct release *r, int fd);
+
+static int scan_child(void *userdata, const char *name, ino_t ino) {
+        struct scan_ctx *s = userdata;
+        struct tree_child child;
+
+        (void) ino;
+        if (tree_lookup(s->release->tree, s->parent_fd, name, &child) < 0)
+                return 0; /* gone meanwhile */
+        int e = scan_group(s->release, child.fd);
+        close(child.fd);
+        return e;
+}
+
+static int scan_group(struct release *r, int fd) {
+        struct scan_ctx s = { .release = r, .parent_fd = fd };
+        int flagged = tree_get_flag(r->tree, fd, STATE_NOTIFY_ON_RELEASE);
+
+        if (flagged > 0) {
+                (void) watch_add(r, fd);
+                check_group(r, fd);
+        }
+        return tree_for_each_child(r->tree, fd, scan_child, &s);
+}
+
+int release_scan(struct release *r) {
+        return scan_group(r, r->tree->root_fd);
+}
+
+static void rescan_watched(struct release *r) {
+        for (size_t wd = 0; wd < r->n_watches; wd++) {
+                if (!r->watches[wd])
+                        continue;
+                _cleanup_close_ int fd = openat(r->tree->root_fd, r->watches[wd]->v2_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                if (fd >= 0)
+                        check_group(r, fd);
+        }
+}
+
+int release_process(struct release *r) {
+        char buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
+
+        for (;;) {
+                ssize_t n = read(r->inotify_fd, buf, sizeof(buf));
+                if (n < 0)
+                        return errno == EAGAIN || errno == EINTR ? 0 : negative_errno();
+                for (char *p = buf; p < buf + n;) {
+                        struct inotify_event *ev = (struct inotify_event *) p;
+                        p += sizeof(*ev) + ev->len;
+
+                        if (ev->mask & IN_Q_OVERFLOW) {
+                                log_warning_errno(-ENOBUFS, "inotify", "events lost, checking every flagged group");
+                                rescan_watched(r);
+                                continue;
+                        }
+                        if (ev->mask & IN_IGNORED) {
+                                watch_drop(r, ev->wd);
+                                continue;
+                        }
+                        if (ev->wd < 0 || (size_t) ev->wd >= r->n_watches || !r->watches[ev->wd])
+                                continue;
+                        /* Level-triggered: the kernel coalesces events, so read the state now. */
+                        _cleanup_close_ int fd = openat(r->tree->root_fd, r->watches[ev->wd]->v2_path,
+                                                        O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                        if (fd >= 0)
+                                check_group(r, fd);
+                }
+        }
+}
+
+void release_reap(struct release *r) {
+        (void) r;
+        while (waitpid(-1, NULL, WNOHANG) > 0)
+                ;
+}

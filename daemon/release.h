@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * Release notification (DESIGN.md): every group flagged notify_on_release has
+ * its cgroup.events watched with inotify; when it is flagged, unpopulated and
+ * has no child groups, each view's agent runs with the group's legacy path,
+ * without waiting, as the kernel's call_usermodehelper(UMH_WAIT_EXEC) did.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "compat/tree.h"
+#include "view.h"
+
+struct release_watch;
+
+struct release {
+        struct compat_tree *tree;
+        struct view *views;
+        size_t n_views;
+        int inotify_fd;
+        struct release_watch **watches; /* indexed by inotify watch descriptor */
+        size_t n_watches;
+        uint64_t agents_started;
+};
+
+extern const struct compat_hooks release_hooks;
+
+int release_init(struct release *r, struct compat_tree *tree, struct view *views, size_t n_views);
+void release_free(struct release *r);
+
+/* Once at start: watch every flagged group, and release those already abandoned. */
+int release_scan(struct release *r);
+/* Handle what inotify reported. */
+int release_process(struct release *r);
+/* Collect agents that finished (on SIGCHLD). */
+void release_reap(struct release *r);

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* One legacy view: a FUSE mount served from the shared tree, with its own inode table. */
+
+#include <limits.h>
+#include <stdbool.h>
+
+#define FUSE_USE_VERSION 35
+#include <fuse_lowlevel.h>
+
+#include "compat/legacy_file.h"
+#include "compat/node_table.h"
+#include "compat/tree.h"
+
+struct view {
+        struct view_settings settings;
+        char key[64];
+        char mount[PATH_MAX];
+        struct compat_tree *tree;
+        struct node_table nodes;
+        struct node *root;
+        struct fuse_session *session;
+        struct fuse_buf buf;
+};
+
+int view_start(struct view *v, struct compat_tree *tree, enum view_flavor flavor, const char *mount,
+               const char *release_agent);
+int view_fd(const struct view *v);
+/* Serve one request; -ENODEV once the mount is gone. */
+int view_process(struct view *v);
+void view_stop(struct view *v);

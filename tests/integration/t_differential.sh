@@ -1,0 +1,118 @@
+# Differential tests: the same shell cases against the kernel's own v1 (a named hierarchy)
+# and against the daemon's view; the outputs must be identical.
+
+REF=$WORK/v1-reference
+REF_NAME=cgcompat_ref   # one fixed name: every new name lingers in the kernel
+
+reference_mount() {
+        mkdir -p "$REF"
+        mountpoint -q "$REF" || mount -t cgroup -o none,name=$REF_NAME cgroup "$REF"
+}
+
+reference_cleanup() {
+        mountpoint -q "$REF" || return 0
+        find "$REF" -mindepth 2 -name tasks | while read -r t; do
+                for p in $(cat "$t"); do echo "$p" > "$REF/tasks" 2>/dev/null; done
+        done
+        echo > "$REF/release_agent"
+        echo 0 > "$REF/notify_on_release"
+        find "$REF" -mindepth 1 -depth -type d -exec rmdir {} \;
+        umount "$REF"
+}
+
+# Runs case function $1 in root $2 and prints its output with paths and pids normalized.
+run_case() {
+        local fn=$1 root=$2
+        (cd "$root" && "$fn" "$root") 2>&1 | sed -e "s|$root|ROOT|g" -e "s|$WORK|WORK|g" -e 's/0x[0-9a-f]*/0xHEX/g' -e 's/[0-9]\{3,\}/PID/g'
+}
+
+differential() {
+        local fn=$1 expected actual
+        reference_mount
+        expected=$(run_case "$fn" "$REF")
+        reference_cleanup
+        actual=$(run_case "$fn" "$VIEW")
+        if [ "$expected" != "$actual" ]; then
+                diff <(echo "$expected") <(echo "$actual") | sed 's/^/    /' >&2
+                fail "$fn differs from the kernel's v1 (< kernel, > cgcompat)"
+        fi
+}
+
+case_directories() {
+        mkdir a; echo "mkdir: $?"
+        mkdir a; echo "mkdir again: $?"
+        mkdir a/tasks; echo "mkdir tasks: $?"
+        mkdir "$(printf 'n\nl')"; echo "mkdir newline: $?"
+        mkdir "$(printf 'x%.0s' $(seq 256))" 2>/dev/null; echo "mkdir 256: $?"
+        mkdir -p a/b/c; echo "mkdir -p: $?"
+        ls a | grep -v '^cgroup\.'
+        stat -c '%F %A' a a/tasks a/notify_on_release
+        rmdir a; echo "rmdir with children: $?"
+        rmdir nothere; echo "rmdir missing: $?"
+        rmdir a/tasks; echo "rmdir file: $?"
+        touch a/new; echo "create: $?"
+        rm -f a/tasks; echo "unlink: $?"
+        ln a/tasks a/hard; echo "link: $?"
+        ln -s x a/soft; echo "symlink: $?"
+        mv a/b a/b2; echo "rename: $?"
+        ls a | grep -v '^cgroup\.'
+        mv -T a/b2 b2; echo "rename across parents: $?"
+        mv -T a/tasks a/t; echo "rename a file: $?"
+        mv -T a/b2 a/tasks; echo "rename onto a file: $?"
+        mv -T a/b2 "$(printf 'a/n\nl')"; echo "rename to newline: $?"
+        mkdir a/b3
+        python3 -c 'import os; os.rename("a/b2", "a/b3")'; echo "rename onto a dir: $?"
+        rmdir a/b2/c a/b2 a/b3 a; echo "rmdir all: $?"
+        ls | grep -v -e '^cgroup\.' -e '^release_agent$'
+}
+
+case_tasks() {
+        mkdir g
+        sleep 30 &
+        local pid=$! form
+        for form in "$pid" " $pid " "+$pid" "-$pid" "0x$(printf %x $pid)" "0$(printf %o $pid)" "$pid x" \
+                "$pid $pid" abc " " "\\n" 2147483648 -0 08 99999999 2 "$pid\\x00junk" "" \
+                "$(printf '%4096s' 7)" "$(printf '%4097s' 7)"; do
+                echo "[$form] $(write_once g/tasks "$form")" | cut -c1-40
+        done
+        cat g/tasks
+        echo "$pid" > tasks
+        cat g/tasks
+        sh -c 'echo 0 > g/tasks; cat g/tasks > "$1"; wc -l < "$1"' sh "$WORK/listed"
+        kill "$pid"
+        wait "$pid" 2>/dev/null
+        rmdir g; echo "rmdir: $?"
+}
+
+case_notify_on_release() {
+        mkdir p
+        cat p/notify_on_release
+        local form
+        for form in 1 0 2 "1\\n" " 1" "1 " +1 -1 0x10 010 08 abc "1 2" -0 99999999999999999999 ""; do
+                echo 0 > p/notify_on_release
+                echo "[$form] $(write_once p/notify_on_release "$form") $(cat p/notify_on_release)"
+        done
+        echo 1 > p/notify_on_release
+        mkdir p/c
+        cat p/c/notify_on_release
+        rmdir p/c p
+}
+
+case_release_agent() {
+        echo "$WORK/agent" > release_agent
+        : > "$AGENT_LOG"
+        mkdir -p r/s
+        echo 1 > r/notify_on_release
+        echo 1 > r/s/notify_on_release
+        sh -c 'echo $$ > r/s/tasks; sleep 0.1'
+        sleep 0.3
+        rmdir r/s
+        sleep 0.3
+        sort "$AGENT_LOG"
+        rmdir r
+}
+
+test_differential_directories() { differential case_directories; }
+test_differential_tasks() { differential case_tasks; }
+test_differential_notify_on_release() { differential case_notify_on_release; }
+test_differential_release_agent() { differential case_release_agent; }

@@ -1,0 +1,46 @@
+# The daemon keeps no state of its own: kill -9 it, start it again, nothing is lost.
+
+test_restart_after_kill9_loses_nothing() {
+        mkdir -p "$VIEW/r1/r2" "$VIEW/r3" "$VIEW/cgroup.procs"
+        mv "$VIEW/r3" "$VIEW/renamed"
+        echo 1 > "$VIEW/r1/notify_on_release"
+        chown nobody "$VIEW/r1/tasks"
+        sh -c 'echo $$ > "$1/r1/r2/tasks"; exec sleep 60' sh "$VIEW" &
+        member=$!
+        wait_for 50 grep -qx "$member" "$VIEW/r1/r2/tasks"
+        before=$(cd "$VIEW" && find . | sort; cat r1/notify_on_release r1/r2/notify_on_release r1/r2/tasks; stat -c %U r1/tasks)
+
+        kill9_daemon
+        expect_errno "Transport endpoint is not connected" ls "$VIEW"
+        start_daemon
+        after=$(cd "$VIEW" && find . | sort; cat r1/notify_on_release r1/r2/notify_on_release r1/r2/tasks; stat -c %U r1/tasks)
+        expect_eq "tree, names, flags, members, owners" "$before" "$after"
+
+        # The restarted daemon still releases what was flagged before it died.
+        kill "$member"
+        wait "$member" 2>/dev/null || true
+        rmdir "$VIEW/r1/r2"
+        wait_for 100 agent_called_with /r1 || fail "no release after restart: $(cat "$AGENT_LOG")"
+        rmdir "$VIEW/r1" "$VIEW/renamed" "$VIEW/cgroup.procs"
+}
+
+test_restart_releases_groups_abandoned_while_down() {
+        mkdir "$VIEW/down"
+        echo 1 > "$VIEW/down/notify_on_release"
+        sh -c 'echo $$ > "$1/down/tasks"; exec sleep 60' sh "$VIEW" &
+        member=$!
+        wait_for 50 grep -qx "$member" "$VIEW/down/tasks"
+        kill9_daemon
+        kill "$member"
+        wait "$member" 2>/dev/null || true
+        : > "$AGENT_LOG"
+        start_daemon
+        wait_for 100 agent_called_with /down || fail "not released at start: $(cat "$AGENT_LOG")"
+        rmdir "$VIEW/down"
+}
+
+test_sigterm_unmounts_and_exits_zero() {
+        stop_daemon || fail "exit status $? on SIGTERM"
+        mounted && fail "still mounted"
+        start_daemon
+}
