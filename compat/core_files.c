@@ -64,7 +64,8 @@ int tasks_read(const struct file_ctx *ctx, struct text *out) {
                         goto finish;
                 tids.pids[n++] = local;
         }
-        qsort(tids.pids, n, sizeof(pid_t), compare_pids);
+        if (n > 0)
+                qsort(tids.pids, n, sizeof(pid_t), compare_pids);
 
         r = text_reserve(out, n * 12);
         for (size_t i = 0; r >= 0 && i < n; i++)

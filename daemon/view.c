@@ -608,6 +608,7 @@ int view_start(struct view *v, struct compat_tree *tree, enum view_flavor flavor
         char *argv[] = { "cgcompatd", "-o", options, NULL };
         struct fuse_args args = FUSE_ARGS_INIT(3, argv);
         v->session = fuse_session_new(&args, &view_ops, sizeof(view_ops), v);
+        fuse_opt_free_args(&args);
         if (!v->session)
                 return log_error_errno(-EINVAL, mount, "cannot create the FUSE session");
         if (fuse_session_mount(v->session, mount) != 0) {

@@ -42,7 +42,8 @@ daemon_pid() {
 start_daemon() {
         rm -f "$WORK/daemon.status"
         (
-                "$CGCOMPATD" -c "$CONFIG" "$@" >> "$DAEMON_LOG" 2>&1 &
+                # DAEMON_WRAPPER: e.g. "valgrind --error-exitcode=99 --leak-check=full".
+                ${DAEMON_WRAPPER:-} "$CGCOMPATD" -c "$CONFIG" "$@" >> "$DAEMON_LOG" 2>&1 &
                 echo $! > "$WORK/daemon.pid"
                 wait $!
                 echo $? > "$WORK/daemon.status"

@@ -16,6 +16,10 @@ if [ "$(id -u)" != 0 ] || [ ! -c /dev/fuse ] || [ -z "$CG2" ]; then
 fi
 
 cleanup() {
+        if grep -q -e 'Sanitizer' -e 'runtime error' "$DAEMON_LOG" 2>/dev/null; then
+                echo "the daemon's log shows sanitizer reports:" >&2
+                cat "$DAEMON_LOG" >&2
+        fi
         [ -n "$(daemon_pid)" ] && kill9_daemon
         umount -l "$VIEW" 2>/dev/null
         reference_cleanup 2>/dev/null
@@ -54,6 +58,15 @@ for t in $(declare -F | awk '{ print $3 }' | grep '^test_' | grep -- "$PATTERN")
                 failed=$((failed + 1))
                 failures="$failures $t"
                 printf 'FAIL %s\n' "$t"
+        fi
+        # A daemon that died must not take the following tests with it.
+        if [ -n "$(daemon_pid)" ] && ! kill -0 "$(daemon_pid)" 2>/dev/null; then
+                echo "the daemon died during $t:" >&2
+                tail -n 40 "$DAEMON_LOG" >&2
+                failed=$((failed + 1))
+                failures="$failures daemon-died-in-$t"
+                daemon_exit_status
+                umount -l "$VIEW" 2>/dev/null
         fi
 done
 
