@@ -5,7 +5,8 @@
 #   make test            install what is missing, then make check (root)
 #   make unit            Criterion unit tests (no root needed)
 #   make integration     real FUSE mount over a real cgroup2 subtree (root)
-#   make check           all tests, in a normal and a sanitizer build
+#   make valgrind        the integration tests with the daemon under valgrind
+#   make check           all tests: plain, sanitizers, valgrind
 #   make SAN=1 ...       the same targets built with ASan and UBSan into build-san/
 
 PKGS      := fuse3 yaml-0.1
@@ -29,7 +30,7 @@ UNIT_SRC   := $(wildcard tests/unit/*.c)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
-.PHONY: all deps run test unit integration check clean
+.PHONY: all deps run test unit integration valgrind check clean
 all: $(BUILD)/cgcompatd $(BUILD)/cgcompatctl
 
 # The two commands of the README: run the daemon on its built-in defaults; pass every test.
@@ -66,10 +67,18 @@ integration: all
 	CGCOMPATD=$(abspath $(BUILD)/cgcompatd) CGCOMPATCTL=$(abspath $(BUILD)/cgcompatctl) \
 		tests/integration/run.sh
 
-# Every test, in a plain build and again under AddressSanitizer and UBSan.
+VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full \
+             --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect
+
+# The integration tests with the daemon under valgrind: any error or leak fails them.
+valgrind: all
+	DAEMON_WRAPPER="$(VALGRIND)" $(MAKE) integration
+
+# Every test: plain, under AddressSanitizer and UBSan, and the daemon under valgrind.
 check:
 	$(MAKE) unit integration
 	$(MAKE) SAN=1 unit integration
+	$(MAKE) valgrind
 
 clean:
 	rm -rf build build-san

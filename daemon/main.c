@@ -241,6 +241,9 @@ int main(int argc, char *argv[]) {
                         return 1;
         }
 
+        /* Like any daemon, and like the kernel's usermode helpers the agent stands in for. */
+        if (chdir("/") < 0)
+                return 1;
         raise_fd_limit();
         r = start(&d);
         if (r >= 0)

@@ -60,7 +60,7 @@ start_daemon() {
 
 # Waits for the daemon to exit and returns its exit status.
 daemon_exit_status() {
-        for _ in $(seq 200); do
+        for _ in $(seq 600); do
                 [ -s "$WORK/daemon.status" ] && break
                 sleep 0.05
         done

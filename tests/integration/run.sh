@@ -16,8 +16,8 @@ if [ "$(id -u)" != 0 ] || [ ! -c /dev/fuse ] || [ -z "$CG2" ]; then
 fi
 
 cleanup() {
-        if grep -q -e 'Sanitizer' -e 'runtime error' "$DAEMON_LOG" 2>/dev/null; then
-                echo "the daemon's log shows sanitizer reports:" >&2
+        if grep -q -e 'Sanitizer' -e 'runtime error' -e '^==[0-9]*==' "$DAEMON_LOG" 2>/dev/null; then
+                echo "the daemon's log shows sanitizer or valgrind reports:" >&2
                 cat "$DAEMON_LOG" >&2
         fi
         [ -n "$(daemon_pid)" ] && kill9_daemon

@@ -1,0 +1,46 @@
+# The daemon as a program: configuration errors, signals, the control tool.
+
+test_daemon_refuses_a_bad_config() {
+        printf 'backend:\n  root: auto\n  leaf: a/b\n' > "$WORK/bad.yaml"
+        set +e
+        out=$("$CGCOMPATD" -c "$WORK/bad.yaml" 2>&1)
+        status=$?
+        set -e
+        expect_eq "exit status" 1 "$status"
+        expect_eq "message" "cgcompatd: $WORK/bad.yaml:3:9: backend.leaf must be a single path component, got \"a/b\"" "$out"
+        set +e
+        out=$("$CGCOMPATD" -c "$WORK/missing.yaml" 2>&1)
+        status=$?
+        set -e
+        expect_eq "missing file status" 1 "$status"
+        expect_eq "missing file" "cgcompatd: $WORK/missing.yaml: No such file or directory" "$out"
+}
+
+test_daemon_sigint_unmounts_and_exits_zero() {
+        kill -INT "$(daemon_pid)"
+        daemon_exit_status || fail "exit status $? on SIGINT"
+        mounted && fail "still mounted"
+        start_daemon
+}
+
+test_daemon_refuses_a_mount_already_served() {
+        set +e
+        out=$("$CGCOMPATD" -c "$CONFIG" 2>&1)
+        status=$?
+        set -e
+        expect_eq "exit status" 1 "$status"
+        case "$out" in *"$VIEW: already served by a running daemon: Device or resource busy"*) ;;
+        *) fail "message: $out" ;; esac
+        # The running daemon is untouched.
+        mkdir "$VIEW/still" && rmdir "$VIEW/still"
+}
+
+test_ctl_check_config() {
+        out=$("$CGCOMPATCTL" check-config "$CONFIG")
+        expect_eq "settings" "backend.root: $V2ROOT
+backend.leaf: .tasks
+release_agent: $WORK/agent
+view: container at $VIEW" "$out"
+        printf 'views: []\n' > "$WORK/empty-views.yaml"
+        expect_errno "views must list at least one view" "$CGCOMPATCTL" check-config "$WORK/empty-views.yaml"
+}
