@@ -148,21 +148,9 @@ static void release_agent_key(const struct view_settings *view, char *buf, size_
 
 int release_agent_get(const struct compat_tree *t, const struct view_settings *view, char *buf, size_t size) {
         char key[128];
-        int r;
 
         release_agent_key(view, key, sizeof(key));
-        r = t->backend->get_state(t->root_fd, key, buf, size - 1);
-        if (r == -ENODATA) {
-                const char *def = view->release_agent ? view->release_agent : "";
-                if (strlen(def) >= size)
-                        return -ENAMETOOLONG;
-                strcpy(buf, def);
-                return 0;
-        }
-        if (r < 0)
-                return r;
-        buf[r] = 0;
-        return 0;
+        return tree_get_string(t, t->root_fd, key, view->release_agent ? view->release_agent : "", buf, size);
 }
 
 int release_agent_read(const struct file_ctx *ctx, struct text *out) {

@@ -36,12 +36,15 @@ int task_info_parse(const char *status, struct task_info *ret) {
         p = field(status, "CapEff");
         if (!p || sscanf(p, "%" SCNx64, &info.cap_effective) != 1)
                 return -EBADMSG;
-        /* "Kthread:" appeared in 6.x; before it, kernel threads have no "VmSize:". */
+        /* "Kthread:" appeared in 6.x; before it, kernel threads are the live tasks without "VmSize:". */
         p = field(status, "Kthread");
         if (p && sscanf(p, "%d", &kthread) == 1)
                 info.kthread = kthread != 0;
-        else
-                info.kthread = !field(status, "VmSize");
+        else {
+                const char *state = field(status, "State");
+                bool zombie = state && state[strspn(state, " \t")] == 'Z';
+                info.kthread = !field(status, "VmSize") && !zombie;
+        }
 
         p = field(status, "NSpid");
         if (p) {
@@ -68,9 +71,10 @@ int task_info_parse(const char *status, struct task_info *ret) {
 }
 
 int task_info_read(pid_t tid, struct task_info *ret) {
-        char path[64], buf[16384];
+        char path[64];
         _cleanup_close_ int fd = -1;
-        size_t len = 0;
+        _cleanup_free_ char *buf = NULL;
+        size_t len = 0, size = 4096;
 
         if (tid <= 0)
                 return -ESRCH;
@@ -78,9 +82,17 @@ int task_info_read(pid_t tid, struct task_info *ret) {
         fd = open(path, O_RDONLY | O_CLOEXEC);
         if (fd < 0)
                 return errno == ENOENT ? -ESRCH : negative_errno();
-        /* A long "Groups:" line can push the fields we need past one page. */
-        while (len < sizeof(buf) - 1) {
-                ssize_t n = read(fd, buf + len, sizeof(buf) - 1 - len);
+        /* Read it all: a "Groups:" line of 65536 gids puts the fields we need past 500 KiB. */
+        for (;;) {
+                if (!buf || size - len < 2) {
+                        if (buf)
+                                size *= 2;
+                        char *p = realloc(buf, size);
+                        if (!p)
+                                return -ENOMEM;
+                        buf = p;
+                }
+                ssize_t n = read(fd, buf + len, size - len - 1);
                 if (n < 0)
                         return errno == ESRCH ? -ESRCH : negative_errno();
                 if (n == 0)

@@ -2,6 +2,7 @@
 #include "text.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,6 +15,8 @@ int text_reserve(struct text *t, size_t extra) {
         if (t->size - t->len > extra)
                 return 0;
         size_t size = t->size ? t->size : 256;
+        if (extra >= SIZE_MAX / 2 - t->len)
+                return -ENOMEM;
         while (size - t->len <= extra)
                 size *= 2;
         char *p = realloc(t->data, size);

@@ -72,18 +72,22 @@ int tree_set_flag(const struct compat_tree *t, int fd, const char *key, bool on)
         return t->backend->set_state(fd, key, on ? "1" : "0", 1);
 }
 
-static int legacy_name_of(const struct compat_tree *t, int fd, const char *v2_name, char *buf, size_t size) {
-        int r = t->backend->get_state(fd, STATE_LEGACY_NAME, buf, size - 1);
+int tree_get_string(const struct compat_tree *t, int fd, const char *key, const char *fallback, char *buf, size_t size) {
+        int r = t->backend->get_state(fd, key, buf, size - 1);
         if (r == -ENODATA) {
-                if (strlen(v2_name) >= size)
+                if (strlen(fallback) >= size)
                         return -ENAMETOOLONG;
-                strcpy(buf, v2_name);
+                strcpy(buf, fallback);
                 return 0;
         }
         if (r < 0)
                 return r;
         buf[r] = 0;
         return 0;
+}
+
+static int legacy_name_of(const struct compat_tree *t, int fd, const char *v2_name, char *buf, size_t size) {
+        return tree_get_string(t, fd, STATE_LEGACY_NAME, v2_name, buf, size);
 }
 
 int tree_check_new_name(const struct compat_tree *t, const char *name) {

@@ -73,6 +73,9 @@ int tree_legacy_path(const struct compat_tree *t, int fd, char *buf, size_t size
 /* Open the hidden leaf of a group; with @create, make it if it is missing. */
 int tree_open_leaf(const struct compat_tree *t, int fd, bool create, int *ret_fd);
 
+/* A string kept as state, NUL-terminated into @buf; @fallback when there is none. */
+int tree_get_string(const struct compat_tree *t, int fd, const char *key, const char *fallback, char *buf, size_t size);
+
 /* A boolean legacy flag kept as state; a missing flag is false. */
 int tree_get_flag(const struct compat_tree *t, int fd, const char *key);
 int tree_set_flag(const struct compat_tree *t, int fd, const char *key, bool on);

@@ -152,3 +152,16 @@ time.sleep(30)' "$VIEW/threads/tasks" &
         kill "$py"
         wait "$py" 2>/dev/null || true
 }
+
+# /proc/PID/status of a task with thousands of groups is long; the v1 rule does not care.
+test_tasks_attach_task_with_many_groups() {
+        mkdir "$VIEW/groups"
+        setpriv --groups="$(seq -s, 1000000 1002500)" sleep 30 &
+        p=$!
+        sleep 0.1
+        [ "$(wc -c < /proc/$p/status)" -gt 16384 ] || fail "status too short to test: $(wc -c < /proc/$p/status)"
+        expect_eq "write" OK "$(write_once "$VIEW/groups/tasks" "$p")"
+        expect_eq "listed" "$p" "$(cat "$VIEW/groups/tasks")"
+        kill "$p"
+        wait "$p" 2>/dev/null || true
+}

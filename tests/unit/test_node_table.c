@@ -266,8 +266,8 @@ Test(node_table, growth_past_1024_groups) {
                 nodes[i]->nlookup = 1;
                 cr_assert_eq(t.n_groups, i + 1);
         }
-        /* Inode numbers far apart too, including the top byte that file inodes use. */
-        const uint64_t far[] = { 1ull << 32, (1ull << 32) + 1, 1ull << 40, (1ull << 56) - 1, UINT64_MAX >> 8 };
+        /* Inode numbers far apart too, up to the highest a group may have (56 bits). */
+        const uint64_t far[] = { 1ull << 32, (1ull << 32) + 1, 1ull << 40, 1ull << 48, (1ull << 56) - 1 };
         for (size_t i = 0; i < ELEMENTSOF(far); i++) {
                 nodes[N + i] = add(&t, far[i], -1);
                 nodes[N + i]->nlookup = 1;
