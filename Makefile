@@ -5,6 +5,7 @@
 #   make test            install what is missing, then make check (root)
 #   make unit            Criterion unit tests (no root needed)
 #   make integration     real FUSE mount over a real cgroup2 subtree (root)
+#   make stress          kill -9 mid-loop, concurrency, release churn, 100,000 groups (root)
 #   make valgrind        the integration tests with the daemon under valgrind
 #   make check           all tests: plain, sanitizers, valgrind
 #   make SAN=1 ...       the same targets built with ASan and UBSan into build-san/
@@ -30,7 +31,7 @@ UNIT_SRC   := $(wildcard tests/unit/*.c)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
-.PHONY: all deps run test unit integration valgrind check clean
+.PHONY: all deps run test unit integration stress valgrind check clean
 all: $(BUILD)/cgcompatd $(BUILD)/cgcompatctl
 
 # The two commands of the README: run the daemon on its built-in defaults; pass every test.
@@ -65,9 +66,15 @@ unit: $(BUILD)/unit-tests
 	$(BUILD)/unit-tests --jobs 2 2> $(BUILD)/unit-tests.log; status=$$?; cat $(BUILD)/unit-tests.log >&2; \
 		if grep -q -e 'Sanitizer' -e 'runtime error' $(BUILD)/unit-tests.log; then exit 1; fi; exit $$status
 
-integration: all
-	CGCOMPATD=$(abspath $(BUILD)/cgcompatd) CGCOMPATCTL=$(abspath $(BUILD)/cgcompatctl) \
+RUN_INTEGRATION = CGCOMPATD=$(abspath $(BUILD)/cgcompatd) CGCOMPATCTL=$(abspath $(BUILD)/cgcompatctl) \
 		tests/integration/run.sh
+
+integration: all
+	EXCLUDE=^test_stress_ $(RUN_INTEGRATION)
+
+# Hostile load: kill -9 mid-loop, concurrency, release churn, scale (minutes).
+stress: all
+	$(RUN_INTEGRATION) ^test_stress_
 
 VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full \
              --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect
@@ -76,13 +83,18 @@ VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full \
 valgrind: all
 	DAEMON_WRAPPER="$(VALGRIND)" $(MAKE) integration
 
-# Every test: plain, under AddressSanitizer and UBSan, and the daemon under valgrind.
+# Every test: plain, under AddressSanitizer and UBSan, the daemon under valgrind, and each
+# fuzz target briefly (its past crashes replayed first).
 check:
-	$(MAKE) unit integration
-	$(MAKE) SAN=1 unit integration
+	$(MAKE) unit integration stress
+	$(MAKE) SAN=1 unit integration stress
 	$(MAKE) valgrind
+	$(MAKE) fuzz-smoke
 
 clean:
 	rm -rf build build-san
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# Each test family beyond unit and integration brings its own targets (vm, bench, fuzz).
+include $(wildcard tests/*/*.mk)

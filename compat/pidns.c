@@ -8,15 +8,12 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 
 #include "macro.h"
 #include "task_info.h"
 
-#ifndef PIDFD_THREAD
-#define PIDFD_THREAD O_EXCL
-#endif
 
 static int stat_ns(pid_t pid, struct stat *st) {
         char path[64];
@@ -99,74 +96,108 @@ int pidns_to_caller(const struct pidns_view *v, pid_t global, pid_t *ret) {
 }
 
 /*
- * Only a process inside the caller's namespace can name a pid of it: a helper
- * enters the namespace (its child is born there), opens a pidfd for @local and
- * reports the pid that pidfd has in our /proc.
+ * Only a process inside the caller's namespace can name a pid of it. A helper
+ * enters the namespace (its child is born there), and the child sends @local
+ * as SCM_CREDENTIALS: the kernel resolves it in the sender's namespace and
+ * hands it over renumbered for ours, as lxcfs did. The payload is 0, or the
+ * negative errno of a pid that does not exist there.
  */
+static void send_in_namespace(int sock, pid_t local) {
+        struct ucred cred = { .pid = local, .uid = getuid(), .gid = getgid() };
+        union {
+                char buf[CMSG_SPACE(sizeof(struct ucred))];
+                struct cmsghdr align;
+        } control = {};
+        int status = 0;
+        struct iovec iov = { .iov_base = &status, .iov_len = sizeof(status) };
+        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+                              .msg_controllen = sizeof(control.buf) };
+        struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+
+        cmsg->cmsg_level = SOL_SOCKET;
+        cmsg->cmsg_type = SCM_CREDENTIALS;
+        cmsg->cmsg_len = CMSG_LEN(sizeof(cred));
+        memcpy(CMSG_DATA(cmsg), &cred, sizeof(cred));
+        if (sendmsg(sock, &msg, 0) >= 0)
+                return;
+        status = negative_errno();
+        (void) !send(sock, &status, sizeof(status), 0);
+}
+
+static int receive_resolved(int sock, pid_t *ret) {
+        union {
+                char buf[CMSG_SPACE(sizeof(struct ucred))];
+                struct cmsghdr align;
+        } control;
+        int status;
+        struct iovec iov = { .iov_base = &status, .iov_len = sizeof(status) };
+        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+                              .msg_controllen = sizeof(control.buf) };
+        ssize_t n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+
+        if (n < 0)
+                return negative_errno();
+        if (n != sizeof(status))
+                return -EIO; /* the helper died before it answered */
+        if (status < 0)
+                return status;
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+                if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS) {
+                        struct ucred cred;
+                        memcpy(&cred, CMSG_DATA(c), sizeof(cred));
+                        if (cred.pid <= 0)
+                                return -ESRCH; /* not visible from our namespace */
+                        *ret = cred.pid;
+                        return 0;
+                }
+        return -EIO;
+}
+
 static int resolve_in_namespace(pid_t caller, pid_t local, pid_t *ret) {
         char path[64];
-        _cleanup_close_ int ns_fd = -1;
-        int pipefd[2];
+        _cleanup_close_ int ns_fd = -1, ours = -1, theirs = -1;
+        int pair[2], status, r;
         pid_t helper;
-        int status, value = 0;
 
         snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int) caller);
         ns_fd = open(path, O_RDONLY | O_CLOEXEC);
         if (ns_fd < 0)
                 return errno == ENOENT ? -ESRCH : negative_errno();
-        if (pipe2(pipefd, O_CLOEXEC) < 0)
+        if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, pair) < 0)
+                return negative_errno();
+        ours = pair[0];
+        theirs = pair[1];
+        if (setsockopt(ours, SOL_SOCKET, SO_PASSCRED, &(int) { 1 }, sizeof(int)) < 0)
                 return negative_errno();
 
         helper = fork();
-        if (helper < 0) {
-                int r = negative_errno();
-                close(pipefd[0]);
-                close(pipefd[1]);
-                return r;
-        }
+        if (helper < 0)
+                return negative_errno();
         if (helper == 0) {
-                int result = -ESRCH;
-                if (setns(ns_fd, CLONE_NEWPID) < 0)
-                        result = negative_errno();
-                else {
-                        pid_t child = fork();
-                        if (child == 0) {
-                                int pidfd = (int) syscall(SYS_pidfd_open, local, PIDFD_THREAD);
-                                char fdinfo[64], text[2048];
-                                int answer = -ESRCH;
-                                if (pidfd >= 0) {
-                                        snprintf(fdinfo, sizeof(fdinfo), "/proc/self/fdinfo/%d", pidfd);
-                                        int fd = open(fdinfo, O_RDONLY | O_CLOEXEC);
-                                        ssize_t n = fd >= 0 ? read(fd, text, sizeof(text) - 1) : -1;
-                                        if (n > 0) {
-                                                text[n] = 0;
-                                                const char *p = strstr(text, "\nPid:");
-                                                if (p && sscanf(p + 5, "%d", &answer) != 1)
-                                                        answer = -EBADMSG;
-                                        }
-                                }
-                                (void) !write(pipefd[1], &answer, sizeof(answer));
-                                _exit(0);
-                        }
-                        if (child > 0)
-                                waitpid(child, NULL, 0);
+                if (setns(ns_fd, CLONE_NEWPID) < 0) {
+                        int e = negative_errno();
+                        (void) !send(theirs, &e, sizeof(e), 0);
                         _exit(0);
                 }
-                (void) !write(pipefd[1], &result, sizeof(result));
+                pid_t child = fork();
+                if (child == 0) {
+                        send_in_namespace(theirs, local);
+                        _exit(0);
+                }
+                if (child < 0) {
+                        int e = negative_errno();
+                        (void) !send(theirs, &e, sizeof(e), 0);
+                } else
+                        waitpid(child, NULL, 0);
                 _exit(0);
         }
 
-        close(pipefd[1]);
-        ssize_t n = read(pipefd[0], &value, sizeof(value));
-        close(pipefd[0]);
+        closep(&theirs);
+        theirs = -1;
+        r = receive_resolved(ours, ret);
         while (waitpid(helper, &status, 0) < 0 && errno == EINTR)
                 ;
-        if (n != sizeof(value))
-                return -EIO;
-        if (value <= 0)
-                return value < 0 ? value : -ESRCH;
-        *ret = value;
-        return 0;
+        return r;
 }
 
 int pidns_from_caller(const struct pidns_view *v, pid_t local, pid_t *ret) {

@@ -8,55 +8,62 @@
 
 #include "macro.h"
 
-static const char *field(const char *status, const char *key) {
+/*
+ * The value of "KEY:" copied into @buf without its newline, so that parsing it
+ * can never run on into the next line. NULL when the key is missing.
+ */
+static const char *field(const char *status, const char *key, char *buf, size_t size) {
         size_t klen = strlen(key);
 
         for (const char *line = status; line && *line;) {
-                if (strncmp(line, key, klen) == 0 && line[klen] == ':')
-                        return line + klen + 1;
-                line = strchr(line, '\n');
-                if (line)
-                        line++;
+                const char *eol = strchrnul(line, '\n');
+                if (strncmp(line, key, klen) == 0 && line[klen] == ':') {
+                        size_t n = (size_t) (eol - line) - klen - 1;
+                        if (n >= size)
+                                n = size - 1;
+                        memcpy(buf, line + klen + 1, n);
+                        buf[n] = 0;
+                        return buf;
+                }
+                line = *eol ? eol + 1 : NULL;
         }
         return NULL;
 }
 
 int task_info_parse(const char *status, struct task_info *ret) {
         struct task_info info = {};
+        char value[512], other[64];
         const char *p;
         unsigned long uid[4];
         int tgid, kthread;
 
-        p = field(status, "Tgid");
+        p = field(status, "Tgid", value, sizeof(value));
         if (!p || sscanf(p, "%d", &tgid) != 1)
                 return -EBADMSG;
-        p = field(status, "Uid");
+        p = field(status, "Uid", value, sizeof(value));
         if (!p || sscanf(p, "%lu %lu %lu %lu", &uid[0], &uid[1], &uid[2], &uid[3]) != 4)
                 return -EBADMSG;
-        p = field(status, "CapEff");
+        p = field(status, "CapEff", value, sizeof(value));
         if (!p || sscanf(p, "%" SCNx64, &info.cap_effective) != 1)
                 return -EBADMSG;
         /* "Kthread:" appeared in 6.x; before it, kernel threads are the live tasks without "VmSize:". */
-        p = field(status, "Kthread");
+        p = field(status, "Kthread", value, sizeof(value));
         if (p && sscanf(p, "%d", &kthread) == 1)
                 info.kthread = kthread != 0;
         else {
-                const char *state = field(status, "State");
+                const char *state = field(status, "State", value, sizeof(value));
                 bool zombie = state && state[strspn(state, " \t")] == 'Z';
-                info.kthread = !field(status, "VmSize") && !zombie;
+                info.kthread = !field(status, "VmSize", other, sizeof(other)) && !zombie;
         }
 
-        p = field(status, "NSpid");
-        if (p) {
-                const char *end = strchrnul(p, '\n');
-                while (p < end && info.nspid_levels < TASK_MAX_NS_LEVELS) {
-                        char *next;
-                        long v = strtol(p, &next, 10);
-                        if (next == p)
-                                break;
-                        info.nspid[info.nspid_levels++] = (pid_t) v;
-                        p = next;
-                }
+        p = field(status, "NSpid", value, sizeof(value));
+        while (p && info.nspid_levels < TASK_MAX_NS_LEVELS) {
+                char *next;
+                long v = strtol(p, &next, 10);
+                if (next == p)
+                        break;
+                info.nspid[info.nspid_levels++] = (pid_t) v;
+                p = next;
         }
         if (info.nspid_levels == 0)
                 return -EBADMSG;

@@ -9,6 +9,9 @@
 
 #include "macro.h"
 
+/* The private v2 name of a group whose legacy name v2 cannot take. */
+#define ALIAS_FORMAT "cgcompat-%08x"
+
 static void closedirp(DIR **d) {
         if (*d)
                 closedir(*d);
@@ -168,20 +171,70 @@ int tree_open_leaf(const struct compat_tree *t, int fd, bool create, int *ret_fd
 }
 
 /* v1 gives a new group and its files to the uid and gid that created it (cgroup_kn_set_ugid). */
-static int give_to_creator(const struct compat_tree *t, int fd, int leaf_fd, const struct caller *c) {
-        static const char *const delegation_files[] = { "cgroup.procs", "cgroup.threads", "cgroup.subtree_control" };
+static int give_to(const struct compat_tree *t, int fd, bool is_leaf, uid_t uid, gid_t gid) {
+        static const char *const delegation_files[] = { NULL, "cgroup.procs", "cgroup.threads", "cgroup.subtree_control" };
+        /* A leaf never has children: it delegates only its directory and task files. */
+        size_t n = is_leaf ? 3 : ELEMENTSOF(delegation_files);
+        int r = 0;
+
+        if (uid == 0 && gid == 0)
+                return 0;
+        for (size_t i = 0; r >= 0 && i < n; i++)
+                r = t->backend->chown(fd, delegation_files[i], uid, gid);
+        return r;
+}
+
+/*
+ * The leaf is made last: a group with its leaf is complete. One without was cut
+ * short by a crash (or made directly in v2), and tree_finish_group() completes it.
+ */
+static int make_leaf(const struct compat_tree *t, int parent_fd, int fd, uid_t uid, gid_t gid) {
+        _cleanup_close_ int leaf_fd = -1;
+        int notify, r;
+
+        notify = tree_get_flag(t, parent_fd, STATE_NOTIFY_ON_RELEASE);
+        if (notify < 0)
+                return notify;
+        if (notify) {
+                r = tree_set_flag(t, fd, STATE_NOTIFY_ON_RELEASE, true);
+                if (r < 0)
+                        return r;
+        }
+        r = tree_open_leaf(t, fd, true, &leaf_fd);
+        if (r < 0)
+                return r;
+        r = give_to(t, leaf_fd, true, uid, gid);
+        if (r < 0)
+                return r;
+        if (notify && t->hooks && t->hooks->notify_changed)
+                t->hooks->notify_changed(t->userdata, fd, true);
+        return 0;
+}
+
+static bool is_alias_name(const char *name) {
+        unsigned id;
+        int end = 0;
+        return sscanf(name, ALIAS_FORMAT "%n", &id, &end) == 1 && end == (int) strlen(name) && strlen(name) == 17;
+}
+
+int tree_finish_group(struct compat_tree *t, int parent_fd, const struct tree_child *child) {
+        _cleanup_close_ int leaf_fd = -1;
+        char legacy[GROUP_NAME_MAX + 1];
+        struct stat st;
         int r;
 
-        if (c->uid == 0 && c->gid == 0)
-                return 0;
-        r = t->backend->chown(fd, NULL, c->uid, c->gid);
-        for (size_t i = 0; r >= 0 && i < ELEMENTSOF(delegation_files); i++)
-                r = t->backend->chown(fd, delegation_files[i], c->uid, c->gid);
-        if (r >= 0)
-                r = t->backend->chown(leaf_fd, NULL, c->uid, c->gid);
-        for (size_t i = 0; r >= 0 && i < 2; i++)
-                r = t->backend->chown(leaf_fd, delegation_files[i], c->uid, c->gid);
-        return r;
+        r = tree_open_leaf(t, child->fd, false, &leaf_fd);
+        if (r != -ENOENT)
+                return r;
+        /* An alias that never got its legacy name: its mkdir never returned. Remove it if we can. */
+        if (is_alias_name(child->v2_name) &&
+            t->backend->get_state(child->fd, STATE_LEGACY_NAME, legacy, sizeof(legacy)) == -ENODATA &&
+            t->backend->remove_child(parent_fd, child->v2_name) >= 0)
+                return 1;
+        r = t->backend->stat(child->fd, NULL, &st);
+        if (r < 0)
+                return r;
+        return make_leaf(t, parent_fd, child->fd, st.st_uid, st.st_gid);
 }
 
 /* v2 has a file by that name: make the group under a private name and record the legacy one. */
@@ -195,7 +248,7 @@ static int make_alias(const struct compat_tree *t, int parent_fd, const char *na
 
                 if (getrandom(&id, sizeof(id), 0) != sizeof(id))
                         return -EIO;
-                snprintf(ret_v2_name, GROUP_NAME_MAX + 1, "cgcompat-%08x", id);
+                snprintf(ret_v2_name, GROUP_NAME_MAX + 1, ALIAS_FORMAT, id);
                 r = t->backend->make_child(parent_fd, ret_v2_name);
                 if (r == -EEXIST)
                         continue;
@@ -214,8 +267,8 @@ static int make_alias(const struct compat_tree *t, int parent_fd, const char *na
 int tree_mkdir(struct compat_tree *t, int parent_fd, const char *name, const struct caller *c, int *ret_fd) {
         struct tree_child existing;
         char v2_name[GROUP_NAME_MAX + 1];
-        _cleanup_close_ int fd = -1, leaf_fd = -1;
-        int notify, r;
+        _cleanup_close_ int fd = -1;
+        int r;
 
         r = tree_check_new_name(t, name);
         if (r < 0)
@@ -237,20 +290,14 @@ int tree_mkdir(struct compat_tree *t, int parent_fd, const char *name, const str
 
         r = t->backend->open_child(parent_fd, v2_name, &fd);
         if (r >= 0)
-                r = tree_open_leaf(t, fd, true, &leaf_fd);
+                r = give_to(t, fd, false, c->uid, c->gid);
         if (r >= 0)
-                r = notify = tree_get_flag(t, parent_fd, STATE_NOTIFY_ON_RELEASE);
-        if (r >= 0 && notify)
-                r = tree_set_flag(t, fd, STATE_NOTIFY_ON_RELEASE, true);
-        if (r >= 0)
-                r = give_to_creator(t, fd, leaf_fd, c);
+                r = make_leaf(t, parent_fd, fd, c->uid, c->gid);
         if (r < 0) {
                 (void) t->backend->remove_child(fd, t->leaf);
                 (void) t->backend->remove_child(parent_fd, v2_name);
                 return r;
         }
-        if (notify && t->hooks && t->hooks->notify_changed)
-                t->hooks->notify_changed(t->userdata, fd, true);
         if (ret_fd)
                 *ret_fd = TAKE_FD(fd);
         return 0;

@@ -60,6 +60,13 @@ int tree_mkdir(struct compat_tree *t, int parent_fd, const char *name, const str
 int tree_rmdir(struct compat_tree *t, int parent_fd, const char *name);
 int tree_rename(struct compat_tree *t, int parent_fd, const char *old_name, int new_parent_fd, const char *new_name);
 
+/*
+ * Complete a group that has no leaf, after a crash cut its mkdir short or when
+ * it was made directly in v2: inherited flags, then the leaf. An alias that
+ * never got its legacy name is removed instead (returns 1).
+ */
+int tree_finish_group(struct compat_tree *t, int parent_fd, const struct tree_child *child);
+
 /* Calls @fn with each child group's legacy name and v2 inode; stops on a negative return. */
 typedef int (*tree_child_fn)(void *userdata, const char *name, ino_t ino);
 int tree_for_each_child(const struct compat_tree *t, int fd, tree_child_fn fn, void *userdata);

@@ -225,7 +225,7 @@ static int next_event(struct parser *p, yaml_event_t *ev) {
         if (anchor)
                 return fail(p, ev->start_mark, "YAML anchors are not supported");
         if (!tag_acceptable(tag, natural))
-                return fail(p, ev->start_mark, "unsupported YAML tag \"%s\"", (const char *) tag);
+                return fail(p, ev->start_mark, "unsupported YAML tag %s", quote(p, tag, strlen((const char *) tag)));
         return 0;
 }
 

@@ -2,7 +2,7 @@
 # Sourced by run.sh; every test is a shell function named test_*.
 
 CG2=${CG2:-$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)}
-UNIQUE=cgcompat-test-$$
+UNIQUE=${UNIQUE:-cgcompat-test-$$}
 V2ROOT=$CG2/$UNIQUE
 WORK=/tmp/$UNIQUE
 VIEW=$WORK/container
@@ -54,7 +54,10 @@ start_daemon() {
                 sleep 0.05
         done
         echo "daemon did not come up:" >&2
-        cat "$DAEMON_LOG" >&2
+        tail -n 20 "$DAEMON_LOG" >&2
+        local pid
+        pid=$(daemon_pid)
+        [ -n "$pid" ] && { echo "daemon $pid state:"; grep State "/proc/$pid/status"; cat "/proc/$pid/stack"; } >&2
         return 1
 }
 
@@ -76,9 +79,23 @@ stop_daemon() {
         daemon_exit_status
 }
 
+# Dead means gone or a zombie: its watcher may not have collected it yet.
+daemon_dead() {
+        local state
+        state=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) || return 0
+        [ -z "$state" ] || [ "$state" = Z ]
+}
+
 kill9_daemon() {
-        kill -KILL "$(daemon_pid)" 2>/dev/null
-        daemon_exit_status || true
+        local pid
+        pid=$(daemon_pid)
+        [ -n "$pid" ] || return 0
+        kill -KILL "$pid" 2>/dev/null
+        for _ in $(seq 500); do
+                daemon_dead "$pid" && break
+                sleep 0.01
+        done
+        rm -f "$WORK/daemon.pid"
 }
 
 # Move every task under a v2 directory to the subtree's parent and remove it, depth first.

@@ -3,12 +3,16 @@
 # plain shell commands as legacy scripts drive it. Needs root, /dev/fuse and cgroup2.
 #
 #   CGCOMPATD=build/cgcompatd tests/integration/run.sh [TEST_NAME_PATTERN]
+# EXCLUDE=PATTERN leaves out matching tests (make integration leaves out the long test_stress_*).
 set -u
 cd "$(dirname "$0")"
+TESTS_DIR=$PWD
 : "${CGCOMPATD:?set CGCOMPATD to the daemon binary}"
 PATTERN=${1:-}
 
 . ./lib.sh
+# Helpers started by tests (stress drivers restarting the daemon) find the same paths.
+export UNIQUE CGCOMPATD
 
 if [ "$(id -u)" != 0 ] || [ ! -c /dev/fuse ] || [ -z "$CG2" ]; then
         echo "integration tests need root, /dev/fuse and a cgroup2 mount" >&2
@@ -45,7 +49,7 @@ for f in t_*.sh; do . "./$f"; done
 start_daemon || exit 1
 
 passed=0 failed=0 failures=
-for t in $(declare -F | awk '{ print $3 }' | grep '^test_' | grep -- "$PATTERN"); do
+for t in $(declare -F | awk '{ print $3 }' | grep '^test_' | grep -- "$PATTERN" | grep -v -- "${EXCLUDE:-^$}"); do
         reset_tree
         [ -n "$(daemon_pid)" ] || start_daemon || exit 1
         start=$(date +%s.%N)
@@ -60,12 +64,12 @@ for t in $(declare -F | awk '{ print $3 }' | grep '^test_' | grep -- "$PATTERN")
                 printf 'FAIL %s\n' "$t"
         fi
         # A daemon that died must not take the following tests with it.
-        if [ -n "$(daemon_pid)" ] && ! kill -0 "$(daemon_pid)" 2>/dev/null; then
+        if [ -n "$(daemon_pid)" ] && daemon_dead "$(daemon_pid)"; then
                 echo "the daemon died during $t:" >&2
                 tail -n 40 "$DAEMON_LOG" >&2
                 failed=$((failed + 1))
                 failures="$failures daemon-died-in-$t"
-                daemon_exit_status
+                kill9_daemon
                 umount -l "$VIEW" 2>/dev/null
         fi
 done

@@ -44,3 +44,20 @@ test_sigterm_unmounts_and_exits_zero() {
         mounted && fail "still mounted"
         start_daemon
 }
+
+# What a kill -9 in the middle of mkdir leaves behind is completed or removed at the next start.
+test_restart_completes_groups_cut_short() {
+        mkdir "$VIEW/flagged"
+        echo 1 > "$VIEW/flagged/notify_on_release"
+        kill9_daemon
+        # mkdir cut short after the v2 mkdir: no leaf, no inherited flag yet.
+        mkdir "$V2ROOT/flagged/half"
+        # An alias cut short before its legacy name was recorded.
+        mkdir "$V2ROOT/flagged/cgcompat-0badcafe"
+        start_daemon
+        [ -d "$V2ROOT/flagged/half/.tasks" ] || fail "leaf not made"
+        expect_eq "flag inherited" 1 "$(cat "$VIEW/flagged/half/notify_on_release")"
+        [ ! -e "$V2ROOT/flagged/cgcompat-0badcafe" ] || fail "unnamed alias left behind"
+        expect_eq "listing" "half notify_on_release tasks" "$(ls "$VIEW/flagged" | tr '\n' ' ' | sed 's/ $//')"
+        rmdir "$VIEW/flagged/half" "$VIEW/flagged"
+}
