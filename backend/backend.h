@@ -31,6 +31,8 @@ struct backend_ops {
         int (*open_root)(const char *path, int *ret_fd);
         /* Open a child cgroup; -ENOENT if it does not exist, -ENOTDIR if it is a file. */
         int (*open_child)(int parent_fd, const char *name, int *ret_fd);
+        /* Open a cgroup by its id (its inode number), given any fd on the same filesystem. */
+        int (*open_by_id)(int fs_fd, uint64_t id, int *ret_fd);
         int (*make_child)(int parent_fd, const char *name);
         int (*remove_child)(int parent_fd, const char *name);
 

@@ -87,6 +87,22 @@ static int cgroupfs_open_child(int parent_fd, const char *name, int *ret_fd) {
         return 0;
 }
 
+/* kernfs file handles are the node id: the cgroup id, which is also its inode number. */
+#define FILEID_KERNFS 0xfe
+
+static int cgroupfs_open_by_id(int fs_fd, uint64_t id, int *ret_fd) {
+        union {
+                struct file_handle handle;
+                char buf[sizeof(struct file_handle) + sizeof(uint64_t)];
+        } h = { .handle = { .handle_bytes = sizeof(uint64_t), .handle_type = FILEID_KERNFS } };
+        memcpy(h.handle.f_handle, &id, sizeof(id));
+        int fd = open_by_handle_at(fs_fd, &h.handle, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return errno == ESTALE ? -ENOENT : negative_errno();
+        *ret_fd = fd;
+        return 0;
+}
+
 static int cgroupfs_make_child(int parent_fd, const char *name) {
         return mkdirat(parent_fd, name, 0755) < 0 ? negative_errno() : 0;
 }
@@ -252,6 +268,7 @@ const struct backend_ops backend_cgroupfs = {
         .name = "cgroupfs",
         .open_root = cgroupfs_open_root,
         .open_child = cgroupfs_open_child,
+        .open_by_id = cgroupfs_open_by_id,
         .make_child = cgroupfs_make_child,
         .remove_child = cgroupfs_remove_child,
         .attach_process = cgroupfs_attach_process,

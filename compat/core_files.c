@@ -115,7 +115,11 @@ int tasks_write(const struct file_ctx *ctx, const char *buf, size_t len) {
         r = tree_open_leaf(ctx->tree, ctx->fd, true, &leaf_fd);
         if (r < 0)
                 return r;
-        return ctx->tree->backend->attach_process(leaf_fd, task.tgid);
+        r = ctx->tree->backend->attach_process(leaf_fd, task.tgid);
+        if (r < 0)
+                return r;
+        /* In use again: the next emptying is a new release, also across a restart. */
+        return ctx->tree->backend->remove_state(ctx->fd, STATE_RELEASED);
 }
 
 int notify_on_release_read(const struct file_ctx *ctx, struct text *out) {

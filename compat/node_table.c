@@ -11,15 +11,79 @@ static size_t bucket_of(const struct node_table *t, uint64_t ino) {
         return (size_t) ((ino * 0x9E3779B97F4A7C15ull) >> 32) & (t->n_buckets - 1);
 }
 
-int node_table_init(struct node_table *t) {
-        *t = (struct node_table) { .n_buckets = 1024 };
+int node_table_init(struct node_table *t, size_t max_cached, node_reopen_fn reopen, void *userdata) {
+        *t = (struct node_table) {
+                .n_buckets = 1024,
+                .max_cached = max_cached < 16 ? 16 : max_cached,
+                .reopen = reopen,
+                .userdata = userdata,
+        };
         t->buckets = calloc(t->n_buckets, sizeof(struct node *));
         return t->buckets ? 0 : -ENOMEM;
 }
 
-static void node_free(struct node *n) {
+static void lru_unlink(struct node_table *t, struct node *n) {
+        if (n->lru_prev)
+                n->lru_prev->lru_next = n->lru_next;
+        else
+                t->lru_head = n->lru_next;
+        if (n->lru_next)
+                n->lru_next->lru_prev = n->lru_prev;
+        else
+                t->lru_tail = n->lru_prev;
+        n->lru_prev = n->lru_next = NULL;
+}
+
+static void lru_push_front(struct node_table *t, struct node *n) {
+        n->lru_next = t->lru_head;
+        if (t->lru_head)
+                t->lru_head->lru_prev = n;
+        t->lru_head = n;
+        if (!t->lru_tail)
+                t->lru_tail = n;
+}
+
+static void uncache_fd(struct node_table *t, struct node *n) {
+        if (n->fd < 0)
+                return;
+        lru_unlink(t, n);
+        closep(&n->fd);
+        n->fd = -1;
+        t->n_cached--;
+}
+
+/* Takes ownership of @fd as @n's cached fd, making room by closing the least recently used. */
+static void cache_fd(struct node_table *t, struct node *n, int fd) {
+        while (t->n_cached >= t->max_cached && t->lru_tail)
+                uncache_fd(t, t->lru_tail);
+        n->fd = fd;
+        lru_push_front(t, n);
+        t->n_cached++;
+}
+
+int node_fd(struct node_table *t, struct node *group) {
+        int fd, r;
+
+        assert(group->kind == NODE_GROUP);
+        if (group->fd >= 0) {
+                if (t->lru_head != group) {
+                        lru_unlink(t, group);
+                        lru_push_front(t, group);
+                }
+                return group->fd;
+        }
+        if (!t->reopen)
+                return -EBADF;
+        r = t->reopen(t->userdata, group->ino, &fd);
+        if (r < 0)
+                return r;
+        cache_fd(t, group, fd);
+        return fd;
+}
+
+static void node_free(struct node_table *t, struct node *n) {
         if (n->kind == NODE_GROUP) {
-                closep(&n->fd);
+                uncache_fd(t, n);
                 free(n->files);
         }
         free(n);
@@ -31,7 +95,7 @@ void node_table_free(struct node_table *t) {
                         next = n->hash_next;
                         for (size_t row = 0; n->files && row < legacy_files_count; row++)
                                 free(n->files[row]);
-                        node_free(n);
+                        node_free(t, n);
                 }
         free(t->buckets);
         *t = (struct node_table) {};
@@ -75,7 +139,8 @@ int node_table_add_group(struct node_table *t, uint64_t ino, int fd, struct node
                 closep(&fd);
                 return -ENOMEM;
         }
-        *n = (struct node) { .kind = NODE_GROUP, .ino = ino, .fd = fd };
+        *n = (struct node) { .kind = NODE_GROUP, .ino = ino, .fd = -1 };
+        cache_fd(t, n, fd);
         if (t->n_groups >= t->n_buckets)
                 grow(t);
         size_t b = bucket_of(t, ino);
@@ -135,12 +200,12 @@ static void maybe_free(struct node_table *t, struct node *n) {
                 struct node *group = n->group;
                 group->files[legacy_file_index(n->file)] = NULL;
                 t->n_files--;
-                node_free(n);
+                node_free(t, n);
                 node_unpin(t, group);
                 return;
         }
         unlink_group(t, n);
-        node_free(n);
+        node_free(t, n);
 }
 
 void node_pin(struct node *n) {

@@ -5,6 +5,10 @@
  * The inode table of a view, as in libfuse's passthrough_ll: a node lives while
  * the kernel holds lookups on it or something pins it, and is found by the
  * inode number of the v2 cgroup behind it, so a request never walks the tree.
+ *
+ * A group's directory fd is a cache, not a belonging: the kernel may hold
+ * lookups on more groups than a process may hold fds, so only the most
+ * recently used keep theirs and the others are reopened by inode number.
  */
 
 #include <stdbool.h>
@@ -18,21 +22,33 @@ enum node_kind { NODE_GROUP, NODE_FILE };
 struct node {
         enum node_kind kind;
         uint64_t ino;                  /* group: the v2 inode; file: derived from it */
-        int fd;                        /* group: its v2 directory, owned */
+        int fd;                        /* group: its v2 directory while cached, else -1 */
         struct node *group;            /* file: the group it belongs to (pinned) */
         const struct legacy_file *file;
         uint64_t nlookup;              /* held by the kernel */
         unsigned pins;                 /* held by open handles and by file nodes */
         struct node **files;           /* group: file nodes by table row, created lazily */
         struct node *hash_next;
+        struct node *lru_prev, *lru_next; /* groups with a cached fd, most recent first */
 };
+
+/* Opens the v2 directory of the group with inode number @ino. */
+typedef int (*node_reopen_fn)(void *userdata, uint64_t ino, int *ret_fd);
 
 struct node_table {
         struct node **buckets;
         size_t n_buckets, n_groups, n_files;
+        struct node *lru_head, *lru_tail;
+        size_t n_cached, max_cached;
+        node_reopen_fn reopen;
+        void *userdata;
 };
 
-int node_table_init(struct node_table *t);
+/* Keeps at most @max_cached directory fds open (at least 16: a request uses up to three). */
+int node_table_init(struct node_table *t, size_t max_cached, node_reopen_fn reopen, void *userdata);
+
+/* The group's directory fd, valid until the next call that caches another one. */
+int node_fd(struct node_table *t, struct node *group);
 void node_table_free(struct node_table *t);
 
 struct node *node_table_find_group(const struct node_table *t, uint64_t ino);

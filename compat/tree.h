@@ -48,6 +48,7 @@ struct tree_child {
 #define STATE_LEGACY_NAME "name"
 #define STATE_HAS_ALIASES "aliases"
 #define STATE_NOTIFY_ON_RELEASE "notify_on_release"
+#define STATE_RELEASED "released" /* its agent ran; cleared once the group is in use again */
 
 int tree_open(struct compat_tree *t, const struct backend_ops *backend, const char *root, const char *leaf);
 void tree_close(struct compat_tree *t);

@@ -92,17 +92,30 @@ static void release_group(struct release *r, int fd) {
         }
 }
 
-static void check_group(struct release *r, int fd) {
+/*
+ * A group released is marked so, until it is seen in use again: the scan at
+ * start then releases only what was abandoned while no daemon watched, rather
+ * than every empty flagged group again. The mark is set after the agent
+ * starts, so a crash in between means a second call, never a lost one.
+ */
+static void check_group(struct release *r, int fd, bool at_start) {
+        const struct backend_ops *b = r->tree->backend;
         struct stat st;
 
         /* Nothing fires for the root, as in the kernel. */
-        if (r->tree->backend->stat(fd, NULL, &st) >= 0 && st.st_ino == r->tree->root_ino)
+        if (b->stat(fd, NULL, &st) >= 0 && st.st_ino == r->tree->root_ino)
                 return;
         int e = group_releasable(r->tree, fd);
-        if (e > 0)
-                release_group(r, fd);
-        else if (e < 0 && e != -ENOENT && e != -ENODEV)
+        if (e == 0)
+                (void) b->remove_state(fd, STATE_RELEASED);
+        if (e < 0 && e != -ENOENT && e != -ENODEV)
                 log_warning_errno(e, "release", "cannot check a flagged group");
+        if (e <= 0)
+                return;
+        if (at_start && tree_get_flag(r->tree, fd, STATE_RELEASED) > 0)
+                return;
+        release_group(r, fd);
+        (void) tree_set_flag(r->tree, fd, STATE_RELEASED, true);
 }
 
 /* inotify takes a path; @rel names the group for later, as v2 paths never change. */
@@ -176,7 +189,7 @@ static void hook_notify_changed(void *userdata, int fd, bool on) {
 }
 
 static void hook_child_removed(void *userdata, int parent_fd) {
-        check_group(userdata, parent_fd);
+        check_group(userdata, parent_fd, false);
 }
 
 const struct compat_hooks release_hooks = {
@@ -214,7 +227,10 @@ static int scan_child(void *userdata, const char *name, ino_t ino) {
         (void) ino;
         if (tree_lookup(s->release->tree, s->parent_fd, name, &child) < 0)
                 return 0; /* gone meanwhile */
-        int e = scan_group(s->release, child.fd);
+        int e = tree_finish_group(s->release->tree, s->parent_fd, &child);
+        if (e < 0)
+                log_warning_errno(e, name, "cannot complete the group");
+        e = e == 1 ? 0 : scan_group(s->release, child.fd);
         close(child.fd);
         return e;
 }
@@ -225,7 +241,7 @@ static int scan_group(struct release *r, int fd) {
 
         if (flagged > 0) {
                 (void) watch_add(r, fd);
-                check_group(r, fd);
+                check_group(r, fd, true);
         }
         return tree_for_each_child(r->tree, fd, scan_child, &s);
 }
@@ -240,7 +256,7 @@ static void rescan_watched(struct release *r) {
                         continue;
                 _cleanup_close_ int fd = openat(r->tree->root_fd, r->watches[wd]->v2_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
                 if (fd >= 0)
-                        check_group(r, fd);
+                        check_group(r, fd, false);
         }
 }
 
@@ -270,7 +286,7 @@ int release_process(struct release *r) {
                         _cleanup_close_ int fd = openat(r->tree->root_fd, r->watches[ev->wd]->v2_path,
                                                         O_RDONLY | O_DIRECTORY | O_CLOEXEC);
                         if (fd >= 0)
-                                check_group(r, fd);
+                                check_group(r, fd, false);
                 }
         }
 }

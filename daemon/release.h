@@ -31,7 +31,10 @@ extern const struct compat_hooks release_hooks;
 int release_init(struct release *r, struct compat_tree *tree, struct view *views, size_t n_views);
 void release_free(struct release *r);
 
-/* Once at start: watch every flagged group, and release those already abandoned. */
+/*
+ * Once at start, over the whole tree: complete groups a crash left unfinished,
+ * watch every flagged group, and release those already abandoned.
+ */
 int release_scan(struct release *r);
 /* Handle what inotify reported. */
 int release_process(struct release *r);

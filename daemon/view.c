@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "compat/core_files.h"
@@ -58,12 +59,12 @@ static void reply_error(fuse_req_t req, int r) {
 }
 
 /* Owner and mode of a file without a v2 twin, after a chown or chmod through the view. */
-static int file_attr_override(const struct view *v, const struct node *n, struct stat *st) {
+static int file_attr_override(struct view *v, const struct node *n, int group_fd, struct stat *st) {
         char key[64], value[64];
         unsigned uid, gid, mode;
 
         snprintf(key, sizeof(key), "attr.%s", n->file->name);
-        int r = v->tree->backend->get_state(n->group->fd, key, value, sizeof(value) - 1);
+        int r = v->tree->backend->get_state(group_fd, key, value, sizeof(value) - 1);
         if (r == -ENODATA)
                 return 0;
         if (r < 0)
@@ -81,9 +82,12 @@ static int stat_node(struct view *v, struct node *n, struct stat *ret) {
         const struct backend_ops *b = v->tree->backend;
         struct node *group = n->kind == NODE_GROUP ? n : n->group;
         struct stat st;
-        int r;
+        int fd, r;
 
-        r = b->stat(group->fd, NULL, &st);
+        fd = node_fd(&v->nodes, group);
+        if (fd < 0)
+                return fd;
+        r = b->stat(fd, NULL, &st);
         if (r < 0)
                 return r;
         st.st_ino = n->ino;
@@ -102,14 +106,14 @@ static int stat_node(struct view *v, struct node *n, struct stat *ret) {
                 _cleanup_close_ int leaf_fd = -1;
                 struct stat backing;
 
-                if (tree_open_leaf(v->tree, group->fd, false, &leaf_fd) >= 0 &&
+                if (tree_open_leaf(v->tree, fd, false, &leaf_fd) >= 0 &&
                     b->stat(leaf_fd, n->file->backing, &backing) >= 0) {
                         st.st_uid = backing.st_uid;
                         st.st_gid = backing.st_gid;
                         st.st_mode = S_IFREG | (backing.st_mode & 07777);
                 }
         } else {
-                r = file_attr_override(v, n, &st);
+                r = file_attr_override(v, n, fd, &st);
                 if (r < 0)
                         return r;
         }
@@ -160,7 +164,9 @@ static void op_lookup(fuse_req_t req, fuse_ino_t parent_ino, const char *name) {
         if (file)
                 r = node_table_file(&v->nodes, parent, file, &n);
         else {
-                r = tree_lookup(v->tree, parent->fd, name, &child);
+                r = node_fd(&v->nodes, parent);
+                if (r >= 0)
+                        r = tree_lookup(v->tree, r, name, &child);
                 if (r >= 0)
                         r = group_node(v, child.fd, &n);
         }
@@ -214,13 +220,16 @@ static int set_owner_and_mode(struct view *v, struct node *n, int to_set, const 
         gid_t gid = (to_set & FUSE_SET_ATTR_GID) ? attr->st_gid : (gid_t) -1;
         bool chown = to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID);
         bool chmod = to_set & FUSE_SET_ATTR_MODE;
-        int r = 0;
+        int fd, r = 0;
 
+        fd = node_fd(&v->nodes, n->kind == NODE_GROUP ? n : n->group);
+        if (fd < 0)
+                return fd;
         if (n->kind == NODE_GROUP) {
                 for (size_t i = 0; r >= 0 && chown && i < ELEMENTSOF(group_delegation); i++)
-                        r = b->chown(n->fd, group_delegation[i], uid, gid);
+                        r = b->chown(fd, group_delegation[i], uid, gid);
                 if (r >= 0 && chmod)
-                        r = b->chmod(n->fd, NULL, attr->st_mode & 07777);
+                        r = b->chmod(fd, NULL, attr->st_mode & 07777);
                 return r;
         }
 
@@ -229,7 +238,7 @@ static int set_owner_and_mode(struct view *v, struct node *n, int to_set, const 
                 const char *files[] = { n->file->backing, "cgroup.threads" };
                 _cleanup_close_ int leaf_fd = -1;
 
-                r = tree_open_leaf(v->tree, n->group->fd, true, &leaf_fd);
+                r = tree_open_leaf(v->tree, fd, true, &leaf_fd);
                 for (size_t i = 0; r >= 0 && i < ELEMENTSOF(files); i++) {
                         if (chown)
                                 r = b->chown(leaf_fd, files[i], uid, gid);
@@ -248,7 +257,7 @@ static int set_owner_and_mode(struct view *v, struct node *n, int to_set, const 
         int len = snprintf(value, sizeof(value), "%u %u %o", (unsigned) (chown && uid != (uid_t) -1 ? uid : st.st_uid),
                            (unsigned) (chown && gid != (gid_t) -1 ? gid : st.st_gid),
                            (unsigned) (chmod ? attr->st_mode & 07777 : st.st_mode & 07777));
-        return b->set_state(n->group->fd, key, value, (size_t) len);
+        return b->set_state(fd, key, value, (size_t) len);
 }
 
 static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set, struct fuse_file_info *fi) {
@@ -279,7 +288,9 @@ static void op_mkdir(fuse_req_t req, fuse_ino_t parent_ino, const char *name, mo
                 return reply_error(req, -ENOTDIR);
         if (file_named(v, parent, name))
                 return reply_error(req, -EEXIST);
-        r = tree_mkdir(v->tree, parent->fd, name, &c, &fd);
+        r = node_fd(&v->nodes, parent);
+        if (r >= 0)
+                r = tree_mkdir(v->tree, r, name, &c, &fd);
         if (r >= 0)
                 r = group_node(v, fd, &n);
         if (r < 0) {
@@ -297,7 +308,8 @@ static void op_rmdir(fuse_req_t req, fuse_ino_t parent_ino, const char *name) {
                 return reply_error(req, -ENOTDIR);
         if (file_named(v, parent, name))
                 return reply_error(req, -ENOTDIR);
-        reply_error(req, tree_rmdir(v->tree, parent->fd, name));
+        int fd = node_fd(&v->nodes, parent);
+        reply_error(req, fd < 0 ? fd : tree_rmdir(v->tree, fd, name));
 }
 
 static void op_rename(fuse_req_t req, fuse_ino_t parent_ino, const char *name, fuse_ino_t new_parent_ino,
@@ -315,7 +327,8 @@ static void op_rename(fuse_req_t req, fuse_ino_t parent_ino, const char *name, f
                 return reply_error(req, -EIO);
         if (file_named(v, new_parent, new_name))
                 return reply_error(req, -ENOTDIR);
-        reply_error(req, tree_rename(v->tree, parent->fd, name, new_parent->fd, new_name));
+        int fd = node_fd(&v->nodes, parent);
+        reply_error(req, fd < 0 ? fd : tree_rename(v->tree, fd, name, fd, new_name));
 }
 
 static void op_refuse_eperm(fuse_req_t req) {
@@ -382,14 +395,18 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi) {
         }
 }
 
-static struct file_ctx file_ctx_of(struct view *v, struct open_file *h, const struct caller *c) {
-        return (struct file_ctx) {
+static int file_ctx_of(struct view *v, struct open_file *h, const struct caller *c, struct file_ctx *ret) {
+        int fd = node_fd(&v->nodes, h->node->group);
+        if (fd < 0)
+                return fd;
+        *ret = (struct file_ctx) {
                 .tree = v->tree,
                 .view = &v->settings,
-                .fd = h->node->group->fd,
+                .fd = fd,
                 .opener = &h->opener,
                 .caller = c,
         };
+        return 0;
 }
 
 static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi) {
@@ -400,13 +417,15 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, stru
         (void) ino;
         /* Like seq_file: generated at offset 0, then read on from the same snapshot. */
         if (off == 0 || !h->loaded) {
-                struct file_ctx ctx = file_ctx_of(v, h, &c);
+                struct file_ctx ctx;
                 int r;
 
                 if (!h->node->file->read)
                         return reply_error(req, -EINVAL);
                 h->content.len = 0;
-                r = h->node->file->read(&ctx, &h->content);
+                r = file_ctx_of(v, h, &c, &ctx);
+                if (r >= 0)
+                        r = h->node->file->read(&ctx, &h->content);
                 if (r < 0)
                         return reply_error(req, r);
                 h->loaded = true;
@@ -422,12 +441,14 @@ static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
         struct view *v = view_of(req);
         struct open_file *h = (struct open_file *) (uintptr_t) fi->fh;
         struct caller c = caller_of(req);
-        struct file_ctx ctx = file_ctx_of(v, h, &c);
+        struct file_ctx ctx;
         int r;
 
         (void) ino;
         (void) off; /* each write is one value, wherever the offset is */
-        r = legacy_file_write(h->node->file, &ctx, buf, size);
+        r = file_ctx_of(v, h, &c, &ctx);
+        if (r >= 0)
+                r = legacy_file_write(h->node->file, &ctx, buf, size);
         if (r < 0)
                 return reply_error(req, r);
         fuse_reply_write(req, size);
@@ -482,7 +503,9 @@ static int dir_fill(struct view *v, struct node *n, struct dir_handle *d) {
                 if (legacy_file_visible(&legacy_files[i], v->settings.flavor, is_root))
                         r = dir_add(d, legacy_files[i].name, node_file_ino(n->ino, i), S_IFREG);
         if (r >= 0)
-                r = tree_for_each_child(v->tree, n->fd, dir_add_child, d);
+                r = node_fd(&v->nodes, n);
+        if (r >= 0)
+                r = tree_for_each_child(v->tree, r, dir_add_child, d);
         return r;
 }
 
@@ -572,6 +595,19 @@ static const struct fuse_lowlevel_ops view_ops = {
         .statfs = op_statfs,
 };
 
+static int reopen_group(void *userdata, uint64_t ino, int *ret_fd) {
+        struct view *v = userdata;
+        return v->tree->backend->open_by_id(v->tree->root_fd, ino, ret_fd);
+}
+
+/* Half of what the process may open: the rest is for leaves, files and agents. */
+static size_t max_cached_fds(void) {
+        struct rlimit rl;
+        if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY)
+                return 4096;
+        return rl.rlim_cur / 2;
+}
+
 static const char *flavor_fsname(enum view_flavor flavor) {
         return flavor == FLAVOR_CONTAINER ? "container" : "cgroup";
 }
@@ -588,7 +624,7 @@ int view_start(struct view *v, struct compat_tree *tree, enum view_flavor flavor
         snprintf(v->key, sizeof(v->key), "%s", flavor_fsname(flavor));
         v->settings = (struct view_settings) { .key = v->key, .flavor = flavor, .release_agent = release_agent };
 
-        r = node_table_init(&v->nodes);
+        r = node_table_init(&v->nodes, max_cached_fds(), reopen_group, v);
         if (r < 0)
                 return r;
         fd = fcntl(tree->root_fd, F_DUPFD_CLOEXEC, 3);

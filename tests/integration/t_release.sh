@@ -33,6 +33,10 @@ agent_called_with() {
         grep -qx "$1 HOME=/ PATH=/sbin:/bin:/usr/sbin:/usr/bin" "$AGENT_LOG"
 }
 
+agent_calls_are() {
+        [ "$(grep -c "^$1 " "$AGENT_LOG")" = "$2" ]
+}
+
 test_release_agent_runs_when_abandoned() {
         mkdir -p "$VIEW/rel/sub"
         echo 1 > "$VIEW/rel/sub/notify_on_release"

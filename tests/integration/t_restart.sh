@@ -61,3 +61,21 @@ test_restart_completes_groups_cut_short() {
         expect_eq "listing" "half notify_on_release tasks" "$(ls "$VIEW/flagged" | tr '\n' ' ' | sed 's/ $//')"
         rmdir "$VIEW/flagged/half" "$VIEW/flagged"
 }
+
+# A group whose agent already ran is not released again by every restart.
+test_restart_does_not_release_twice() {
+        mkdir "$VIEW/once"
+        echo 1 > "$VIEW/once/notify_on_release"
+        sh -c 'echo $$ > "$1/once/tasks"' sh "$VIEW"
+        wait_for 100 agent_called_with /once || fail "not released"
+        kill9_daemon
+        start_daemon
+        stop_daemon
+        start_daemon
+        sleep 0.2
+        expect_eq "calls" 1 "$(grep -c '^/once ' "$AGENT_LOG")"
+        # Used again through the view, it is released again when abandoned.
+        sh -c 'echo $$ > "$1/once/tasks"' sh "$VIEW"
+        wait_for 100 agent_calls_are /once 2 || fail "not released the second time"
+        rmdir "$VIEW/once"
+}

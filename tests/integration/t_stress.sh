@@ -44,6 +44,7 @@ for i in range(100000):
     os.mkdir(f"{sys.argv[1]}/s{i}")' "$V2ROOT"
         expect_eq "listed" 100000 "$(ls "$VIEW" | grep -c '^s')"
         # Look every one up, and keep 1000 tasks files open at once.
+        ulimit -n 4096
         python3 -c '
 import os, sys
 for i in range(100000):

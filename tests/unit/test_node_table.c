@@ -44,7 +44,7 @@ static struct node *file_of(struct node_table *t, struct node *g, size_t row) {
 Test(node_table, empty) {
         struct node_table t;
 
-        cr_assert_eq(node_table_init(&t), 0);
+        cr_assert_eq(node_table_init(&t, 1u << 20, NULL, NULL), 0);
         cr_assert_eq(t.n_groups, 0);
         cr_assert_eq(t.n_files, 0);
         cr_assert_null(node_table_find_group(&t, 1));
@@ -58,7 +58,7 @@ Test(node_table, add_and_find) {
         struct node_table t;
         int fd1 = open_null(), fd2 = open_null();
 
-        cr_assert_eq(node_table_init(&t), 0);
+        cr_assert_eq(node_table_init(&t, 1u << 20, NULL, NULL), 0);
         struct node *a = add(&t, 1, fd1);
         struct node *b = add(&t, 34605, fd2);
 
@@ -90,7 +90,7 @@ Test(node_table, same_ino_same_node) {
         struct node_table t;
         int fd1 = open_null();
 
-        cr_assert_eq(node_table_init(&t), 0);
+        cr_assert_eq(node_table_init(&t, 1u << 20, NULL, NULL), 0);
         struct node *a = add(&t, 77, fd1);
         a->nlookup = 1;
 
@@ -112,7 +112,7 @@ Test(node_table, file_nodes_pin_their_group) {
         struct node_table t;
         int fd = open_null();
 
-        cr_assert_eq(node_table_init(&t), 0);
+        cr_assert_eq(node_table_init(&t, 1u << 20, NULL, NULL), 0);
         struct node *g = add(&t, 4242, fd);
         g->nlookup = 1;
 
@@ -175,7 +175,7 @@ Test(node_table, forget_frees_at_zero) {
         struct node_table t;
         int fd = open_null();
 
-        cr_assert_eq(node_table_init(&t), 0);
+        cr_assert_eq(node_table_init(&t, 1u << 20, NULL, NULL), 0);
         struct node *g = add(&t, 9, fd);
         g->nlookup = 3;
 
@@ -206,7 +206,7 @@ Test(node_table, forget_zero_frees_unheld_node) {
         struct node_table t;
         int fd = open_null();
 
-        cr_assert_eq(node_table_init(&t), 0);
+        cr_assert_eq(node_table_init(&t, 1u << 20, NULL, NULL), 0);
         struct node *g = add(&t, 5, fd);
         node_forget(&t, g, 0);
         cr_assert_null(node_table_find_group(&t, 5));
@@ -219,7 +219,7 @@ Test(node_table, pins_keep_nodes) {
         struct node_table t;
         int fd = open_null();
 
-        cr_assert_eq(node_table_init(&t), 0);
+        cr_assert_eq(node_table_init(&t, 1u << 20, NULL, NULL), 0);
         struct node *g = add(&t, 11, fd);
         g->nlookup = 1;
         node_pin(g); /* an open handle */
@@ -259,7 +259,7 @@ Test(node_table, growth_past_1024_groups) {
         static struct node *nodes[N + 8];
         struct node_table t;
 
-        cr_assert_eq(node_table_init(&t), 0);
+        cr_assert_eq(node_table_init(&t, 1u << 20, NULL, NULL), 0);
         size_t initial_buckets = t.n_buckets;
         for (uint64_t i = 0; i < N; i++) {
                 nodes[i] = add(&t, i + 1, -1);
@@ -331,7 +331,7 @@ Test(node_table, free_with_live_files) {
         struct node_table t;
         int fd = open_null();
 
-        cr_assert_eq(node_table_init(&t), 0);
+        cr_assert_eq(node_table_init(&t, 1u << 20, NULL, NULL), 0);
         struct node *g = add(&t, 3, fd);
         g->nlookup = 1;
         for (size_t row = 0; row < legacy_files_count; row++)
@@ -366,4 +366,54 @@ Test(node_table, file_ino) {
                 }
         /* Every row fits in the top byte. */
         cr_assert_lt(legacy_files_count, 255);
+}
+
+/* Only the most recently used groups keep a directory fd; the others are reopened by inode number. */
+static int reopens;
+
+static int reopen_dev_null(void *userdata, uint64_t ino, int *ret_fd) {
+        (void) userdata;
+        (void) ino;
+        reopens++;
+        *ret_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        return *ret_fd < 0 ? -errno : 0;
+}
+
+Test(node_table, fd_cache_is_bounded_and_reopens) {
+        struct node_table t;
+        struct node *nodes[40];
+        int first_fd;
+
+        reopens = 0;
+        cr_assert_eq(node_table_init(&t, 16, reopen_dev_null, NULL), 0);
+        for (int i = 0; i < 40; i++) {
+                int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+                if (i == 0)
+                        first_fd = fd;
+                cr_assert_eq(node_table_add_group(&t, 1000 + (uint64_t) i, fd, &nodes[i]), 0);
+                cr_assert_leq(t.n_cached, 16);
+        }
+        cr_assert_eq(t.n_cached, 16);
+        /* The oldest groups lost their fds to newer ones; the survivors' fds are open and distinct. */
+        for (int i = 0; i < 24; i++)
+                cr_assert_eq(nodes[i]->fd, -1, "group %d still has an fd", i);
+        for (int i = 24; i < 40; i++) {
+                cr_assert(fd_is_open(nodes[i]->fd));
+                for (int j = i + 1; j < 40; j++)
+                        cr_assert_neq(nodes[i]->fd, nodes[j]->fd);
+        }
+        (void) first_fd;
+        cr_assert_eq(reopens, 0);
+        int fd = node_fd(&t, nodes[0]);
+        cr_assert_geq(fd, 0);
+        cr_assert_eq(reopens, 1);
+        cr_assert_eq(nodes[0]->fd, fd);
+        cr_assert_eq(t.n_cached, 16);
+        /* A cached fd is returned as is, and makes its group the most recent. */
+        cr_assert_eq(node_fd(&t, nodes[0]), fd);
+        cr_assert_eq(reopens, 1);
+        cr_assert_eq(t.lru_head, nodes[0]);
+        /* The least recently used now is the oldest survivor, nodes[25]. */
+        cr_assert_eq(t.lru_tail, nodes[25]);
+        node_table_free(&t);
 }

@@ -1,0 +1,17 @@
+# Pure cgroup v2 tests: Debian's kernel in qemu, every controller (tests/vm/README.md).
+#
+#   make vm-image        fetch the kernel and build the static part of the image (cached)
+#   make vm-check        build, then run every VM test, one boot each
+#   make vm-check VM_TESTS=tests/vm/smoke.sh     only these
+VM_TESTS ?= tests/vm/smoke.sh $(sort $(wildcard tests/vm/t_*.sh))
+
+.PHONY: vm-image vm-check
+vm-image:
+	tests/vm/run-vm.sh --prepare
+
+vm-check: all vm-image
+	@failed=; for t in $(VM_TESTS); do \
+		echo "== vm: $$t"; \
+		BUILD=$(BUILD) tests/vm/run-vm.sh $$t || failed="$$failed $$t"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "vm-check: failed:$$failed" >&2; exit 1; fi
