@@ -83,13 +83,14 @@ VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full \
 valgrind: all
 	DAEMON_WRAPPER="$(VALGRIND)" $(MAKE) integration
 
-# Every test: plain, under AddressSanitizer and UBSan, the daemon under valgrind, and each
-# fuzz target briefly (its past crashes replayed first).
+# Every test: plain, under AddressSanitizer and UBSan, the daemon under valgrind, each
+# fuzz target briefly (its past crashes replayed first), and the VM tests on a pure v2 kernel.
 check:
 	$(MAKE) unit integration stress
 	$(MAKE) SAN=1 unit integration stress
 	$(MAKE) valgrind
 	$(MAKE) fuzz-smoke
+	$(MAKE) vm-check
 
 clean:
 	rm -rf build build-san
