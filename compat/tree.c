@@ -288,7 +288,10 @@ int tree_mkdir(struct compat_tree *t, int parent_fd, const char *name, const str
         if (r < 0)
                 return r;
 
-        r = t->backend->open_child(parent_fd, v2_name, &fd);
+        /* The parent is in use again: its next abandonment is a new release. */
+        r = t->backend->remove_state(parent_fd, STATE_RELEASED);
+        if (r >= 0)
+                r = t->backend->open_child(parent_fd, v2_name, &fd);
         if (r >= 0)
                 r = give_to(t, fd, false, c->uid, c->gid);
         if (r >= 0)
@@ -303,8 +306,9 @@ int tree_mkdir(struct compat_tree *t, int parent_fd, const char *name, const str
         return 0;
 }
 
-static int count_children(void *userdata, const char *name, ino_t ino) {
+static int count_children(void *userdata, const char *name, const char *v2_name, ino_t ino) {
         (void) name;
+        (void) v2_name;
         (void) ino;
         (*(unsigned *) userdata)++;
         return -ECANCELED; /* one is enough */
@@ -422,7 +426,7 @@ int tree_for_each_child(const struct compat_tree *t, int fd, tree_child_fn fn, v
                                 continue;
                         name = legacy;
                 }
-                r = fn(userdata, name, de->d_ino);
+                r = fn(userdata, name, de->d_name, de->d_ino);
                 if (r < 0)
                         return r;
         }

@@ -68,8 +68,8 @@ int tree_rename(struct compat_tree *t, int parent_fd, const char *old_name, int 
  */
 int tree_finish_group(struct compat_tree *t, int parent_fd, const struct tree_child *child);
 
-/* Calls @fn with each child group's legacy name and v2 inode; stops on a negative return. */
-typedef int (*tree_child_fn)(void *userdata, const char *name, ino_t ino);
+/* Calls @fn with each child group's legacy name, v2 name and v2 inode; stops on a negative return. */
+typedef int (*tree_child_fn)(void *userdata, const char *name, const char *v2_name, ino_t ino);
 int tree_for_each_child(const struct compat_tree *t, int fd, tree_child_fn fn, void *userdata);
 
 /* 1 if the group has child groups (the hidden leaf does not count), else 0. */

@@ -7,6 +7,7 @@
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
+#include <time.h>
 
 #include "backend/backend.h"
 #include "compat/tree.h"
@@ -18,6 +19,8 @@
 #define AUTO_ROOT_NAME "cgcompat"
 /* Requests served from one view before the loop looks at the others. */
 #define REQUESTS_PER_WAKEUP 64
+/* Release agents started between two looks at the requests. */
+#define AGENTS_PER_WAKEUP 8
 
 enum { SOURCE_SIGNAL = -1, SOURCE_INOTIFY = -2 };
 
@@ -144,9 +147,15 @@ static int start(struct daemon *d) {
         d->release.views = d->views;
         d->release.n_views = d->n_views;
 
+        struct timespec begin, end;
+        clock_gettime(CLOCK_MONOTONIC, &begin);
         r = release_scan(&d->release);
         if (r < 0)
                 log_warning_errno(r, root, "release scan incomplete");
+        clock_gettime(CLOCK_MONOTONIC, &end);
+        log_info(root, "scanned in %.1f ms, %zu releases queued",
+                 (double) (end.tv_sec - begin.tv_sec) * 1e3 + (double) (end.tv_nsec - begin.tv_nsec) / 1e6,
+                 d->release.queue_len - d->release.queue_head);
         return 0;
 }
 
@@ -154,7 +163,9 @@ static int serve(struct daemon *d) {
         struct epoll_event events[16];
 
         while (d->n_mounted > 0) {
-                int n = epoll_wait(d->epoll_fd, events, (int) ELEMENTSOF(events), -1);
+                /* With releases queued, look at requests without waiting, then start a few agents. */
+                size_t queued = release_run_pending(&d->release, AGENTS_PER_WAKEUP);
+                int n = epoll_wait(d->epoll_fd, events, (int) ELEMENTSOF(events), queued > 0 ? 0 : -1);
                 if (n < 0) {
                         if (errno == EINTR)
                                 continue;

@@ -2,6 +2,7 @@
 #include "release.h"
 
 #include <fcntl.h>
+#include <stdbool.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 
 struct release_watch {
         char *v2_path; /* relative to the tree root: v2 paths never change, legacy names may */
+        bool pending;  /* queued for release */
 };
 
 /* The tree-relative v2 path of a group: "." for the root. */
@@ -92,30 +94,67 @@ static void release_group(struct release *r, int fd) {
         }
 }
 
+static int watch_add(struct release *r, int fd);
+
 /*
- * A group released is marked so, until it is seen in use again: the scan at
- * start then releases only what was abandoned while no daemon watched, rather
- * than every empty flagged group again. The mark is set after the agent
- * starts, so a crash in between means a second call, never a lost one.
+ * A group released is marked so until it is seen in use again: the kernel
+ * may announce one emptying twice (its notifications are deferred, not
+ * dropped), and a restart must release only what was abandoned while no
+ * daemon watched. The mark is set once the agent has started, so a crash in
+ * between means a second call, never a lost one.
  */
-static void check_group(struct release *r, int fd, bool at_start) {
+static void check_group(struct release *r, int fd) {
         const struct backend_ops *b = r->tree->backend;
         struct stat st;
+        int e, wd;
 
         /* Nothing fires for the root, as in the kernel. */
         if (b->stat(fd, NULL, &st) >= 0 && st.st_ino == r->tree->root_ino)
                 return;
-        int e = group_releasable(r->tree, fd);
+        e = group_releasable(r->tree, fd);
         if (e == 0)
                 (void) b->remove_state(fd, STATE_RELEASED);
         if (e < 0 && e != -ENOENT && e != -ENODEV)
                 log_warning_errno(e, "release", "cannot check a flagged group");
-        if (e <= 0)
+        if (e <= 0 || tree_get_flag(r->tree, fd, STATE_RELEASED) > 0)
                 return;
-        if (at_start && tree_get_flag(r->tree, fd, STATE_RELEASED) > 0)
+
+        /* Agents start from the event loop, so requests are served while many wait. */
+        wd = watch_add(r, fd);
+        if (wd < 0 || r->watches[wd]->pending)
                 return;
-        release_group(r, fd);
-        (void) tree_set_flag(r->tree, fd, STATE_RELEASED, true);
+        if (r->queue_len == r->queue_size) {
+                size_t n = r->queue_size ? r->queue_size * 2 : 64;
+                int *q = realloc(r->queue, n * sizeof(int));
+                if (!q)
+                        return;
+                r->queue = q;
+                r->queue_size = n;
+        }
+        r->queue[r->queue_len++] = wd;
+        r->watches[wd]->pending = true;
+}
+
+size_t release_run_pending(struct release *r, size_t max) {
+        size_t done = 0;
+
+        while (r->queue_head < r->queue_len && done < max) {
+                int wd = r->queue[r->queue_head++];
+                struct release_watch *w = r->watches[wd];
+                if (!w)
+                        continue; /* the group is gone */
+                w->pending = false;
+                _cleanup_close_ int fd = openat(r->tree->root_fd, w->v2_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                /* Still abandoned? A task may have come back since. */
+                if (fd < 0 || group_releasable(r->tree, fd) <= 0 || tree_get_flag(r->tree, fd, STATE_RELEASED) > 0)
+                        continue;
+                release_group(r, fd);
+                (void) tree_set_flag(r->tree, fd, STATE_RELEASED, true);
+                done++;
+        }
+        if (r->queue_head == r->queue_len)
+                r->queue_head = r->queue_len = 0;
+        return r->queue_len - r->queue_head;
 }
 
 /* inotify takes a path; @rel names the group for later, as v2 paths never change. */
@@ -133,6 +172,7 @@ static int watch_events_file(struct release *r, int fd, char rel[static PATH_MAX
         return wd;
 }
 
+/* Returns the watch descriptor. */
 static int watch_add(struct release *r, int fd) {
         char rel[PATH_MAX];
         int wd = watch_events_file(r, fd, rel);
@@ -150,7 +190,7 @@ static int watch_add(struct release *r, int fd) {
                 r->n_watches = n;
         }
         if (r->watches[wd])
-                return 0; /* inotify gives one watch per inode */
+                return wd; /* inotify gives one watch per inode */
         struct release_watch *w = calloc(1, sizeof(*w));
         if (!w || !(w->v2_path = strdup(rel))) {
                 free(w);
@@ -158,7 +198,7 @@ static int watch_add(struct release *r, int fd) {
                 return -ENOMEM;
         }
         r->watches[wd] = w;
-        return 0;
+        return wd;
 }
 
 static void watch_drop(struct release *r, int wd) {
@@ -189,7 +229,7 @@ static void hook_notify_changed(void *userdata, int fd, bool on) {
 }
 
 static void hook_child_removed(void *userdata, int parent_fd) {
-        check_group(userdata, parent_fd, false);
+        check_group(userdata, parent_fd);
 }
 
 const struct compat_hooks release_hooks = {
@@ -209,6 +249,7 @@ void release_free(struct release *r) {
         for (size_t i = 0; i < r->n_watches; i++)
                 watch_drop(r, (int) i);
         free(r->watches);
+        free(r->queue);
         closep(&r->inotify_fd);
         r->inotify_fd = -1;
 }
@@ -220,13 +261,16 @@ struct scan_ctx {
 
 static int scan_group(struct release *r, int fd);
 
-static int scan_child(void *userdata, const char *name, ino_t ino) {
+static int scan_child(void *userdata, const char *name, const char *v2_name, ino_t ino) {
         struct scan_ctx *s = userdata;
         struct tree_child child;
 
         (void) ino;
-        if (tree_lookup(s->release->tree, s->parent_fd, name, &child) < 0)
+        /* By v2 name: one open each, where a lookup by legacy name may scan all siblings. */
+        if (strlen(v2_name) >= sizeof(child.v2_name) ||
+            s->release->tree->backend->open_child(s->parent_fd, v2_name, &child.fd) < 0)
                 return 0; /* gone meanwhile */
+        strcpy(child.v2_name, v2_name);
         int e = tree_finish_group(s->release->tree, s->parent_fd, &child);
         if (e < 0)
                 log_warning_errno(e, name, "cannot complete the group");
@@ -241,7 +285,7 @@ static int scan_group(struct release *r, int fd) {
 
         if (flagged > 0) {
                 (void) watch_add(r, fd);
-                check_group(r, fd, true);
+                check_group(r, fd);
         }
         return tree_for_each_child(r->tree, fd, scan_child, &s);
 }
@@ -256,7 +300,7 @@ static void rescan_watched(struct release *r) {
                         continue;
                 _cleanup_close_ int fd = openat(r->tree->root_fd, r->watches[wd]->v2_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
                 if (fd >= 0)
-                        check_group(r, fd, false);
+                        check_group(r, fd);
         }
 }
 
@@ -286,7 +330,7 @@ int release_process(struct release *r) {
                         _cleanup_close_ int fd = openat(r->tree->root_fd, r->watches[ev->wd]->v2_path,
                                                         O_RDONLY | O_DIRECTORY | O_CLOEXEC);
                         if (fd >= 0)
-                                check_group(r, fd, false);
+                                check_group(r, fd);
                 }
         }
 }

@@ -23,6 +23,8 @@ struct release {
         int inotify_fd;
         struct release_watch **watches; /* indexed by inotify watch descriptor */
         size_t n_watches;
+        int *queue;                     /* watches of groups to release, oldest first */
+        size_t queue_head, queue_len, queue_size;
         uint64_t agents_started;
 };
 
@@ -38,5 +40,8 @@ void release_free(struct release *r);
 int release_scan(struct release *r);
 /* Handle what inotify reported. */
 int release_process(struct release *r);
+/* Start the agents of up to @max queued groups; returns how many are still queued. */
+size_t release_run_pending(struct release *r, size_t max);
+
 /* Collect agents that finished (on SIGCHLD). */
 void release_reap(struct release *r);

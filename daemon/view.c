@@ -488,7 +488,8 @@ static int dir_add(struct dir_handle *d, const char *name, uint64_t ino, mode_t 
         return 0;
 }
 
-static int dir_add_child(void *userdata, const char *name, ino_t ino) {
+static int dir_add_child(void *userdata, const char *name, const char *v2_name, ino_t ino) {
+        (void) v2_name;
         return dir_add(userdata, name, ino, S_IFDIR);
 }
 

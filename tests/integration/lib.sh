@@ -36,39 +36,46 @@ mounted() {
 # The daemon runs under a watcher that records its exit status, so that any test (even in a
 # subshell) can stop, kill or restart it and the runner still knows which daemon is current.
 daemon_pid() {
-        cat "$WORK/daemon.pid" 2>/dev/null
+        cat "$WORK/daemon.pid" 2>/dev/null || true
 }
 
+# Each daemon's watcher writes its exit status to a file named after the daemon's pid, so
+# that the watcher of a daemon just killed can never speak for its successor.
 start_daemon() {
-        rm -f "$WORK/daemon.status"
+        local pid=
+        rm -f "$WORK/daemon.pid"
         (
                 # DAEMON_WRAPPER: e.g. "valgrind --error-exitcode=99 --leak-check=full".
                 ${DAEMON_WRAPPER:-} "$CGCOMPATD" -c "$CONFIG" "$@" >> "$DAEMON_LOG" 2>&1 &
-                echo $! > "$WORK/daemon.pid"
-                wait $!
-                echo $? > "$WORK/daemon.status"
+                local daemon=$!
+                echo $daemon > "$WORK/daemon.pid.new"
+                mv "$WORK/daemon.pid.new" "$WORK/daemon.pid"
+                wait $daemon
+                echo $? > "$WORK/status.$daemon"
         ) &
-        for _ in $(seq 200); do
+        for _ in $(seq 400); do
+                [ -n "$pid" ] || pid=$(daemon_pid)
                 mounted && [ -e "$VIEW/tasks" ] && return 0
-                [ -e "$WORK/daemon.status" ] && break
+                [ -n "$pid" ] && [ -e "$WORK/status.$pid" ] && break
                 sleep 0.05
         done
         echo "daemon did not come up:" >&2
         tail -n 20 "$DAEMON_LOG" >&2
-        local pid
-        pid=$(daemon_pid)
-        [ -n "$pid" ] && { echo "daemon $pid state:"; grep State "/proc/$pid/status"; cat "/proc/$pid/stack"; } >&2
+        [ -n "$pid" ] && { echo "daemon $pid state:"; grep State "/proc/$pid/status"; cat "/proc/$pid/stack"
+                command -v gdb > /dev/null && gdb -q -batch -p "$pid" -ex bt 2>&1 | grep '^#'; } >&2
         return 1
 }
 
 # Waits for the daemon to exit and returns its exit status.
 daemon_exit_status() {
+        local pid
+        pid=$(daemon_pid)
         for _ in $(seq 600); do
-                [ -s "$WORK/daemon.status" ] && break
+                [ -s "$WORK/status.$pid" ] && break
                 sleep 0.05
         done
         rm -f "$WORK/daemon.pid"
-        return "$(cat "$WORK/daemon.status" 2>/dev/null || echo 255)"
+        return "$(cat "$WORK/status.$pid" 2>/dev/null || echo 255)"
 }
 
 stop_daemon() {

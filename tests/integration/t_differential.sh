@@ -63,7 +63,8 @@ case_directories() {
         mkdir a/b3
         python3 -c 'import os; os.rename("a/b2", "a/b3")'; echo "rename onto a dir: $?"
         rmdir a/b2/c a/b2 a/b3 a; echo "rmdir all: $?"
-        ls | grep -v -e '^cgroup\.' -e '^release_agent$'
+        # Only what this case made: the hierarchy may be shared with others (make bench).
+        ls -d a b2 2>&1
 }
 
 case_tasks() {
