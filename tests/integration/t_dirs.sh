@@ -121,8 +121,15 @@ test_dirs_ownership_follows_v2() {
         setpriv --reuid=nobody --regid=nogroup --clear-groups mkdir "$VIEW/owned/sub"
         expect_eq "sub owner" "nobody:nogroup" "$(stat -c %U:%G "$VIEW/owned/sub" "$VIEW/owned/sub/tasks" | sort -u)"
         setpriv --reuid=nobody --regid=nogroup --clear-groups sh -c 'echo $$ > "$1/owned/sub/tasks"' sh "$VIEW"
-        # ...but nothing outside it.
+        # ...but nothing outside it: no new sibling, no escape to the root, no move into a sibling.
+        mkdir "$VIEW/sibling"
         expect_errno "Permission denied" setpriv --reuid=nobody --regid=nogroup --clear-groups mkdir "$VIEW/other"
         expect_errno "Operation not permitted" setpriv --reuid=nobody --regid=nogroup --clear-groups chown nobody "$VIEW/tasks"
+        expect_errno "Permission denied" setpriv --reuid=nobody --regid=nogroup --clear-groups sh -c 'echo 0 > "$1/tasks"' sh "$VIEW"
+        expect_errno "Permission denied" setpriv --reuid=nobody --regid=nogroup --clear-groups sh -c 'echo 0 > "$1/sibling/tasks"' sh "$VIEW"
+        expect_errno "Permission denied" setpriv --reuid=nobody --regid=nogroup --clear-groups sh -c 'echo 1 > "$1/sibling/notify_on_release"' sh "$VIEW"
+        expect_errno "Permission denied" setpriv --reuid=nobody --regid=nogroup --clear-groups rmdir "$VIEW/sibling"
+        expect_errno "Permission denied" setpriv --reuid=nobody --regid=nogroup --clear-groups mv "$VIEW/sibling" "$VIEW/mine"
+        rmdir "$VIEW/sibling"
         rmdir "$VIEW/owned/sub" "$VIEW/owned"
 }
