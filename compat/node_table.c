@@ -95,7 +95,10 @@ void node_table_free(struct node_table *t) {
                         next = n->hash_next;
                         for (size_t row = 0; n->files && row < legacy_files_count; row++)
                                 free(n->files[row]);
-                        node_free(t, n);
+                        /* Everything goes: no need to keep the LRU list, whose neighbours may be freed already. */
+                        closep(&n->fd);
+                        free(n->files);
+                        free(n);
                 }
         free(t->buckets);
         *t = (struct node_table) {};
