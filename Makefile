@@ -16,13 +16,13 @@ BUILD     ?= $(if $(SAN),build-san,build)
 CC        ?= cc
 CFLAGS    ?= -O2 -g
 CFLAGS    += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 \
-             -I. $(shell pkg-config --cflags $(PKGS))
+             -I. $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 SANFLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 ifneq ($(SAN),)
 CFLAGS    += $(SANFLAGS)
 LDFLAGS   += $(SANFLAGS)
 endif
-LDLIBS    := $(shell pkg-config --libs $(PKGS))
+LDLIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 LIB_SRC    := $(wildcard compat/*.c backend/*.c conf/*.c)
 DAEMON_SRC := $(wildcard daemon/*.c)

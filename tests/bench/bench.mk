@@ -1,0 +1,24 @@
+# Benchmarks: cgcompat against the kernel's own v1 (a named hierarchy) and v2, in one run.
+#
+#   make bench                 the full run (~15 minutes): prints a table, writes tests/bench/RESULTS.md
+#   make bench BENCH_QUICK=1   about 2 minutes: fewer trials, at most 20,000 groups
+#
+# Needs root, /dev/fuse, cgroup2 and cgroup v1 (named hierarchies). It is not a test: it
+# measures and marks each row PASS or MISS against the project's targets.
+
+BENCH_CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE
+
+.PHONY: bench
+bench: $(BUILD)/cgcompatd $(BUILD)/cgbench $(BUILD)/cgbench-agent
+	@CGCOMPATD=$(abspath $(BUILD)/cgcompatd) CGBENCH=$(abspath $(BUILD)/cgbench) \
+		CGBENCH_AGENT=$(abspath $(BUILD)/cgbench-agent) BENCH_QUICK=$(BENCH_QUICK) \
+		tests/bench/bench.sh
+
+$(BUILD)/cgbench: tests/bench/cgbench.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_CFLAGS) -o $@ $< -pthread
+
+# Static, so that the dynamic loader does not count in the release latency; dynamic if no libc.a.
+$(BUILD)/cgbench-agent: tests/bench/cgbench-agent.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_CFLAGS) -static -o $@ $< || $(CC) $(BENCH_CFLAGS) -o $@ $<
