@@ -274,9 +274,13 @@ static int scan_child(void *userdata, const char *name, const char *v2_name, ino
         int e = tree_finish_group(s->release->tree, s->parent_fd, &child);
         if (e < 0)
                 log_warning_errno(e, name, "cannot complete the group");
-        e = e == 1 ? 0 : scan_group(s->release, child.fd);
+        if (e != 1) {
+                e = scan_group(s->release, child.fd);
+                if (e < 0)
+                        log_warning_errno(e, name, "cannot scan the group");
+        }
         close(child.fd);
-        return e;
+        return 0; /* one group that fails must not hide its siblings */
 }
 
 static int scan_group(struct release *r, int fd) {

@@ -55,7 +55,9 @@ start_daemon() {
         ) &
         for _ in $(seq 400); do
                 [ -n "$pid" ] || pid=$(daemon_pid)
-                mounted && [ -e "$VIEW/tasks" ] && return 0
+                # A listing always reaches the daemon; a stat may be answered from the
+                # kernel's attribute cache, even on the mount of a daemon just killed.
+                mounted && ls "$VIEW" 2>/dev/null | grep -qx tasks && return 0
                 [ -n "$pid" ] && [ -e "$WORK/status.$pid" ] && break
                 sleep 0.05
         done
@@ -98,7 +100,7 @@ kill9_daemon() {
         pid=$(daemon_pid)
         [ -n "$pid" ] || return 0
         kill -KILL "$pid" 2>/dev/null
-        for _ in $(seq 500); do
+        for _ in $(seq 3000); do
                 daemon_dead "$pid" && break
                 sleep 0.01
         done
