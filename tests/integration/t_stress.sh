@@ -55,7 +55,10 @@ for fd in fds:
     os.close(fd)' "$VIEW"
         rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$(daemon_pid)/status")
         echo "    daemon RSS with 100,000 groups looked up: $((rss / 1024)) MiB"
-        [ "$rss" -lt $((64 * 1024)) ] || fail "RSS ${rss} KiB"
+        # A sanitizer build's RSS is mostly ASan's own shadow and quarantine: bound the real one.
+        if ! ldd "$CGCOMPATD" | grep -q libasan; then
+                [ "$rss" -lt $((64 * 1024)) ] || fail "RSS ${rss} KiB"
+        fi
         mkdir "$VIEW/s100000" && rmdir "$VIEW/s100000"
         python3 -c '
 import os, sys
