@@ -433,25 +433,36 @@ int tree_for_each_child(const struct compat_tree *t, int fd, tree_child_fn fn, v
         return errno ? negative_errno() : 0;
 }
 
-int tree_legacy_path(const struct compat_tree *t, int fd, char *buf, size_t size) {
-        char link[64], v2_path[PATH_MAX];
-        size_t root_len = strlen(t->root_path), len = 0;
-        _cleanup_close_ int dir_fd = -1;
-        ssize_t n;
+int tree_v2_path(const struct compat_tree *t, int fd, char *buf, size_t size) {
+        char link[64], path[PATH_MAX];
+        size_t root_len = strlen(t->root_path);
 
         snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-        n = readlink(link, v2_path, sizeof(v2_path) - 1);
+        ssize_t n = readlink(link, path, sizeof(path) - 1);
         if (n < 0)
                 return negative_errno();
-        v2_path[n] = 0;
-        if (strncmp(v2_path, t->root_path, root_len) || (v2_path[root_len] && v2_path[root_len] != '/'))
+        path[n] = 0;
+        if (strncmp(path, t->root_path, root_len) || (path[root_len] && path[root_len] != '/'))
                 return -EXDEV;
+        n = snprintf(buf, size, "%s", path[root_len] ? path + root_len + 1 : ".");
+        return n < 0 || (size_t) n >= size ? -ENAMETOOLONG : 0;
+}
+
+int tree_legacy_path(const struct compat_tree *t, int fd, char *buf, size_t size) {
+        char v2_path[PATH_MAX];
+        size_t len = 0;
+        _cleanup_close_ int dir_fd = -1;
+        int e;
+
+        e = tree_v2_path(t, fd, v2_path, sizeof(v2_path));
+        if (e < 0)
+                return e;
 
         dir_fd = fcntl(t->root_fd, F_DUPFD_CLOEXEC, 3);
         if (dir_fd < 0)
                 return negative_errno();
         char *save = NULL;
-        for (char *component = strtok_r(v2_path + root_len, "/", &save); component;
+        for (char *component = strcmp(v2_path, ".") ? strtok_r(v2_path, "/", &save) : NULL; component;
              component = strtok_r(NULL, "/", &save)) {
                 char legacy[GROUP_NAME_MAX + 1];
                 int child_fd, r;

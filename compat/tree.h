@@ -75,6 +75,9 @@ int tree_for_each_child(const struct compat_tree *t, int fd, tree_child_fn fn, v
 /* 1 if the group has child groups (the hidden leaf does not count), else 0. */
 int tree_has_children(const struct compat_tree *t, int fd);
 
+/* The group's v2 path relative to the tree root, "." for the root. v2 paths never change. */
+int tree_v2_path(const struct compat_tree *t, int fd, char *buf, size_t size);
+
 /* The group's path relative to the view root, "/" for the root, "/A/B" below it. */
 int tree_legacy_path(const struct compat_tree *t, int fd, char *buf, size_t size);
 

@@ -17,22 +17,6 @@ struct release_watch {
         bool pending;  /* queued for release */
 };
 
-/* The tree-relative v2 path of a group: "." for the root. */
-static int v2_path_of(const struct compat_tree *t, int fd, char *buf, size_t size) {
-        char link[64], path[PATH_MAX];
-        size_t root_len = strlen(t->root_path);
-
-        snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-        ssize_t n = readlink(link, path, sizeof(path) - 1);
-        if (n < 0)
-                return negative_errno();
-        path[n] = 0;
-        if (strncmp(path, t->root_path, root_len) || (path[root_len] && path[root_len] != '/'))
-                return -EXDEV;
-        snprintf(buf, size, "%s", path[root_len] ? path + root_len + 1 : ".");
-        return 0;
-}
-
 static int group_releasable(const struct compat_tree *t, int fd) {
         int r = tree_get_flag(t, fd, STATE_NOTIFY_ON_RELEASE);
         if (r <= 0)
@@ -160,7 +144,7 @@ size_t release_run_pending(struct release *r, size_t max) {
 /* inotify takes a path; @rel names the group for later, as v2 paths never change. */
 static int watch_events_file(struct release *r, int fd, char rel[static PATH_MAX]) {
         char events[2 * PATH_MAX];
-        int e = v2_path_of(r->tree, fd, rel, PATH_MAX);
+        int e = tree_v2_path(r->tree, fd, rel, PATH_MAX);
         if (e < 0)
                 return e;
         e = snprintf(events, sizeof(events), "%s/%s/cgroup.events", r->tree->root_path, rel);
