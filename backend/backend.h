@@ -40,6 +40,8 @@ struct backend_ops {
         int (*attach_process)(int fd, pid_t pid);
         /* Thread ids of every task directly in the cgroup, unsorted. */
         int (*list_threads)(int fd, struct pid_list *ret);
+        /* Process ids (thread group leaders) directly in the cgroup, unsorted, maybe repeated. */
+        int (*list_processes)(int fd, struct pid_list *ret);
         /* 1 if the cgroup or any descendant has a live task, 0 if not. */
         int (*populated)(int fd);
 
@@ -52,6 +54,10 @@ struct backend_ops {
         int (*stat)(int fd, const char *file, struct stat *ret);
         int (*chown)(int fd, const char *file, uid_t uid, gid_t gid);
         int (*chmod)(int fd, const char *file, mode_t mode);
+
+        /* A v2 interface file of the cgroup: its whole content (malloc'd, NUL-terminated), or a write of one value. */
+        int (*read_file)(int fd, const char *file, char **ret, size_t *ret_len);
+        int (*write_file)(int fd, const char *file, const char *value, size_t len);
 
         /* Path of the file whose changes announce (un)population, for inotify. */
         int (*events_path)(int fd, char *buf, size_t size);

@@ -111,7 +111,7 @@ static int cgroupfs_remove_child(int parent_fd, const char *name) {
         return unlinkat(parent_fd, name, AT_REMOVEDIR) < 0 ? negative_errno() : 0;
 }
 
-static int write_file(int dir_fd, const char *file, const char *text, size_t len) {
+static int cgroupfs_write_file(int dir_fd, const char *file, const char *text, size_t len) {
         _cleanup_close_ int fd = openat(dir_fd, file, O_WRONLY | O_CLOEXEC);
         if (fd < 0)
                 return negative_errno();
@@ -122,7 +122,7 @@ static int write_file(int dir_fd, const char *file, const char *text, size_t len
 }
 
 /* Reads a whole (small, generated) cgroup file; the result is NUL-terminated. */
-static int read_file(int dir_fd, const char *file, char **ret, size_t *ret_len) {
+static int cgroupfs_read_file(int dir_fd, const char *file, char **ret, size_t *ret_len) {
         _cleanup_close_ int fd = openat(dir_fd, file, O_RDONLY | O_CLOEXEC);
         _cleanup_free_ char *buf = NULL;
         size_t size = 4096, len = 0;
@@ -157,15 +157,15 @@ static int read_file(int dir_fd, const char *file, char **ret, size_t *ret_len) 
 static int cgroupfs_attach_process(int fd, pid_t pid) {
         char text[32];
         int n = snprintf(text, sizeof(text), "%d\n", (int) pid);
-        return write_file(fd, "cgroup.procs", text, (size_t) n);
+        return cgroupfs_write_file(fd, "cgroup.procs", text, (size_t) n);
 }
 
-static int cgroupfs_list_threads(int fd, struct pid_list *ret) {
+static int read_pid_list(int fd, const char *file, struct pid_list *ret) {
         _cleanup_free_ char *text = NULL;
         size_t len;
         int r;
 
-        r = read_file(fd, "cgroup.threads", &text, &len);
+        r = cgroupfs_read_file(fd, file, &text, &len);
         if (r < 0)
                 return r;
         for (char *line = text, *end; *line; line = end) {
@@ -184,11 +184,19 @@ static int cgroupfs_list_threads(int fd, struct pid_list *ret) {
         return 0;
 }
 
+static int cgroupfs_list_threads(int fd, struct pid_list *ret) {
+        return read_pid_list(fd, "cgroup.threads", ret);
+}
+
+static int cgroupfs_list_processes(int fd, struct pid_list *ret) {
+        return read_pid_list(fd, "cgroup.procs", ret);
+}
+
 static int cgroupfs_populated(int fd) {
         _cleanup_free_ char *text = NULL;
         int r;
 
-        r = read_file(fd, "cgroup.events", &text, NULL);
+        r = cgroupfs_read_file(fd, "cgroup.events", &text, NULL);
         if (r < 0)
                 return r;
         /* "populated 0\nfrozen 0\n": the first key is the one we want. */
@@ -273,6 +281,7 @@ const struct backend_ops backend_cgroupfs = {
         .remove_child = cgroupfs_remove_child,
         .attach_process = cgroupfs_attach_process,
         .list_threads = cgroupfs_list_threads,
+        .list_processes = cgroupfs_list_processes,
         .populated = cgroupfs_populated,
         .get_state = cgroupfs_get_state,
         .set_state = cgroupfs_set_state,
@@ -280,6 +289,8 @@ const struct backend_ops backend_cgroupfs = {
         .stat = cgroupfs_stat,
         .chown = cgroupfs_chown,
         .chmod = cgroupfs_chmod,
+        .read_file = cgroupfs_read_file,
+        .write_file = cgroupfs_write_file,
         .events_path = cgroupfs_events_path,
 };
 

@@ -29,20 +29,22 @@ static int compare_pids(const void *a, const void *b) {
 }
 
 /* Tasks of a group are those of its leaf, plus any placed in the v2 cgroup directly. */
-static int own_threads(const struct file_ctx *ctx, struct pid_list *ret) {
+static int own_tasks(const struct file_ctx *ctx, bool processes, struct pid_list *ret) {
         const struct backend_ops *b = ctx->tree->backend;
+        int (*list)(int fd, struct pid_list *ret) = processes ? b->list_processes : b->list_threads;
         _cleanup_close_ int leaf_fd = -1;
         int r;
 
         r = tree_open_leaf(ctx->tree, ctx->fd, false, &leaf_fd);
         if (r >= 0)
-                r = b->list_threads(leaf_fd, ret);
+                r = list(leaf_fd, ret);
         if (r < 0 && r != -ENOENT)
                 return r;
-        return b->list_threads(ctx->fd, ret);
+        return list(ctx->fd, ret);
 }
 
-int tasks_read(const struct file_ctx *ctx, struct text *out) {
+/* v1 pidlists: in the reader's pid namespace, sorted; cgroup.procs lists each process once. */
+static int list_tasks(const struct file_ctx *ctx, bool processes, struct text *out) {
         struct pidns_view view;
         struct pid_list tids = {};
         int r;
@@ -50,14 +52,15 @@ int tasks_read(const struct file_ctx *ctx, struct text *out) {
         r = pidns_view_of(ctx->caller->pid, &view);
         if (r < 0)
                 return r;
-        r = own_threads(ctx, &tids);
+        r = own_tasks(ctx, processes, &tids);
         if (r < 0)
                 goto finish;
 
         size_t n = 0;
         for (size_t i = 0; i < tids.n; i++) {
-                pid_t local;
-                r = pidns_to_caller(&view, tids.pids[i], &local);
+                pid_t task = tids.pids[i], local;
+
+                r = pidns_to_caller(&view, task, &local);
                 if (r == -ESRCH)
                         continue; /* exited, or not visible to this reader */
                 if (r < 0)
@@ -69,10 +72,19 @@ int tasks_read(const struct file_ctx *ctx, struct text *out) {
 
         r = text_reserve(out, n * 12);
         for (size_t i = 0; r >= 0 && i < n; i++)
-                r = text_printf(out, "%d\n", (int) tids.pids[i]);
+                if (i == 0 || tids.pids[i] != tids.pids[i - 1])
+                        r = text_printf(out, "%d\n", (int) tids.pids[i]);
 finish:
         pid_list_free(&tids);
         return r;
+}
+
+int tasks_read(const struct file_ctx *ctx, struct text *out) {
+        return list_tasks(ctx, false, out);
+}
+
+int procs_read(const struct file_ctx *ctx, struct text *out) {
+        return list_tasks(ctx, true, out);
 }
 
 static int check_mover(const struct caller *c, const struct task_info *task) {
@@ -112,7 +124,9 @@ int tasks_write(const struct file_ctx *ctx, const char *buf, size_t len) {
         if (r < 0)
                 return r;
 
-        r = tree_open_leaf(ctx->tree, ctx->fd, true, &leaf_fd);
+        r = legacy_can_attach(ctx);
+        if (r >= 0)
+                r = tree_open_leaf(ctx->tree, ctx->fd, true, &leaf_fd);
         if (r < 0)
                 return r;
         r = ctx->tree->backend->attach_process(leaf_fd, task.tgid);
@@ -122,28 +136,53 @@ int tasks_write(const struct file_ctx *ctx, const char *buf, size_t len) {
         return ctx->tree->backend->remove_state(ctx->fd, STATE_RELEASED);
 }
 
-int notify_on_release_read(const struct file_ctx *ctx, struct text *out) {
-        int r = tree_get_flag(ctx->tree, ctx->fd, STATE_NOTIFY_ON_RELEASE);
+static int view_flag_read(const struct file_ctx *ctx, const char *key, struct text *out) {
+        int r = tree_get_view_flag(ctx->tree, ctx->fd, key, ctx->view->key);
         if (r < 0)
                 return r;
         return text_printf(out, "%d\n", r);
 }
 
-int notify_on_release_write(const struct file_ctx *ctx, const char *buf, size_t len) {
+/* A write_u64 file: no stripping, one optional trailing newline (cgroup_file_write). */
+static int view_flag_write(const struct file_ctx *ctx, const char *key, const char *buf, size_t len) {
         unsigned long long value;
         int r;
 
-        /* A write_u64 file: no stripping, one optional trailing newline (cgroup_file_write). */
         r = kstrtoull(buf, len, 0, &value);
         if (r < 0)
                 return r;
-        r = tree_set_flag(ctx->tree, ctx->fd, STATE_NOTIFY_ON_RELEASE, value != 0);
+        return tree_set_view_flag(ctx->tree, ctx->fd, key, ctx->view->key, value != 0);
+}
+
+int notify_on_release_read(const struct file_ctx *ctx, struct text *out) {
+        return view_flag_read(ctx, STATE_NOTIFY_ON_RELEASE, out);
+}
+
+int notify_on_release_write(const struct file_ctx *ctx, const char *buf, size_t len) {
+        int r = view_flag_write(ctx, STATE_NOTIFY_ON_RELEASE, buf, len);
+        if (r < 0)
+                return r;
+        /* Watched while any view wants to hear of its release. */
+        r = tree_get_flag(ctx->tree, ctx->fd, STATE_NOTIFY_ON_RELEASE);
         if (r < 0)
                 return r;
         const struct compat_hooks *h = ctx->tree->hooks;
         if (h && h->notify_changed)
-                h->notify_changed(ctx->tree->userdata, ctx->fd, value != 0);
+                h->notify_changed(ctx->tree->userdata, ctx->fd, r > 0);
         return 0;
+}
+
+int clone_children_read(const struct file_ctx *ctx, struct text *out) {
+        return view_flag_read(ctx, STATE_CLONE_CHILDREN, out);
+}
+
+int clone_children_write(const struct file_ctx *ctx, const char *buf, size_t len) {
+        return view_flag_write(ctx, STATE_CLONE_CHILDREN, buf, len);
+}
+
+int sane_behavior_read(const struct file_ctx *ctx, struct text *out) {
+        (void) ctx;
+        return text_printf(out, "0\n"); /* v1 hierarchies never have it: it became v2 */
 }
 
 static void release_agent_key(const struct view_settings *view, char *buf, size_t size) {

@@ -1,12 +1,19 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-/* The files every legacy hierarchy has: tasks, notify_on_release, release_agent. */
+/*
+ * The files every legacy hierarchy has: tasks, notify_on_release, release_agent;
+ * and those cgroup v1 added: cgroup.procs, cgroup.clone_children, cgroup.sane_behavior.
+ */
 
 #include "legacy_file.h"
 
 int tasks_read(const struct file_ctx *ctx, struct text *out);
 int tasks_write(const struct file_ctx *ctx, const char *buf, size_t len);
+int procs_read(const struct file_ctx *ctx, struct text *out);
+int clone_children_read(const struct file_ctx *ctx, struct text *out);
+int clone_children_write(const struct file_ctx *ctx, const char *buf, size_t len);
+int sane_behavior_read(const struct file_ctx *ctx, struct text *out);
 int notify_on_release_read(const struct file_ctx *ctx, struct text *out);
 int notify_on_release_write(const struct file_ctx *ctx, const char *buf, size_t len);
 int release_agent_read(const struct file_ctx *ctx, struct text *out);

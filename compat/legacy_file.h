@@ -3,12 +3,14 @@
 
 /*
  * Legacy files are declared in tables, one row per file, as the kernel's
- * cgroup1_base_files: a name, a mode, where it appears, and how it reads and
- * writes. Adding a v1 file is adding a row and its conversion.
+ * cftypes: a name, a mode, where it appears, and how it reads and writes. The
+ * core files are one table; each v1 subsystem has its own (compat/subsys_*.c).
+ * Adding a v1 file is adding a row and its conversion.
  */
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "caller.h"
@@ -20,22 +22,68 @@ enum view_flavor {
         FLAVOR_CGROUP_V1 = 1u << 1,
 };
 
+/* The v1 subsystems, in the order of the kernel's /proc/cgroups. */
+enum subsys {
+        SUBSYS_CPUSET,
+        SUBSYS_CPU,
+        SUBSYS_CPUACCT,
+        SUBSYS_BLKIO,
+        SUBSYS_MEMORY,
+        SUBSYS_DEVICES,
+        SUBSYS_FREEZER,
+        SUBSYS_NET_CLS,
+        SUBSYS_PERF_EVENT,
+        SUBSYS_NET_PRIO,
+        SUBSYS_HUGETLB,
+        SUBSYS_PIDS,
+        SUBSYS_RDMA,
+        SUBSYS_MISC,
+        SUBSYS__COUNT,
+        SUBSYS_NONE = -1, /* the core files */
+};
+#define SUBSYS_BIT(s) (1u << (s))
+
 enum file_place {
         IN_EVERY_GROUP,
         IN_ROOT_ONLY,
+        NOT_ON_ROOT, /* the kernel's CFTYPE_NOT_ON_ROOT */
 };
+
+/* How faithfully v2 carries a file: what the migration audit reports. */
+enum mapping {
+        MAP_EXACT,   /* same meaning, same values */
+        MAP_LOSSY,   /* converted; some values or semantics differ (documented per row) */
+        MAP_NONE,    /* no v2 equivalent: writes follow the view's unsupported policy */
+};
+
+/* What a write to a file with no v2 equivalent does. */
+enum unsupported_policy {
+        UNSUPPORTED_STORE,  /* keep the value, read it back, warn in the log: enforced by nothing */
+        UNSUPPORTED_REJECT, /* fail with EOPNOTSUPP */
+};
+
+/* Rows a table can have at most: a file's inode number keeps its row in one byte. */
+#define LEGACY_ROWS_MAX 254
 
 /* What a view contributes to its files: its identity and the settings it was mounted with. */
 struct view_settings {
-        const char *key;            /* names this view's own state, e.g. "container" */
+        const char *key;            /* names this view's own state: "container", "cpu,cpuacct", "name=systemd" */
         enum view_flavor flavor;
+        unsigned subsystems;        /* SUBSYS_BIT()s of a cgroup-v1 view */
         const char *release_agent;  /* default until written through the view */
+        enum unsupported_policy unsupported;
+        /* Rows the v2 tree can back (by row index), NULL for all: see tree_offers(). */
+        const bool *offered;
 };
+
+struct legacy_file;
 
 struct file_ctx {
         const struct compat_tree *tree;
         const struct view_settings *view;
+        const struct legacy_file *file; /* the row being read or written */
         int fd;                        /* the group's v2 directory */
+        bool is_root;                  /* the group is the view's root */
         const struct caller *opener;   /* judged as the kernel judges f_cred */
         const struct caller *caller;   /* who reads or writes now */
 };
@@ -43,10 +91,16 @@ struct file_ctx {
 struct legacy_file {
         const char *name;
         mode_t mode;
+        /* Core rows: the flavours that show it. Subsystem rows show in cgroup-v1 views of their subsystem. */
         unsigned flavors;
         enum file_place place;
         /* v2 file in the leaf whose owner and mode this file shows, NULL for the group's. */
         const char *backing;
+        /* v2 file the tree's root must have for the row to be offered: its controller, its feature. */
+        const char *requires;
+        enum mapping mapping;
+        /* An argument for a conversion shared by several rows (a huge page size, an io.max key...). */
+        const char *arg;
         /* Writers need CAP_SYS_ADMIN in the initial user namespace (CVE-2022-0492). */
         bool admin_only;
         size_t max_write; /* longer writes fail E2BIG; 0 means the kernel's PAGE_SIZE */
@@ -54,13 +108,37 @@ struct legacy_file {
         int (*write)(const struct file_ctx *ctx, const char *buf, size_t len);
 };
 
-extern const struct legacy_file legacy_files[];
-extern const size_t legacy_files_count;
+/* A v1 subsystem: its files and the rules it adds to the core operations. */
+struct subsystem {
+        const char *name; /* as in /proc/cgroups and in mount options */
+        const struct legacy_file *files;
+        size_t n_files;
+        /* Optional: may a task join the group? v1's refusals, e.g. cpuset's ENOSPC. */
+        int (*can_attach)(const struct file_ctx *ctx);
+        /* Optional: set up a new group from its parent, e.g. cpuset's clone_children. */
+        int (*init_group)(const struct file_ctx *parent, const struct file_ctx *child);
+};
+
+extern const struct subsystem subsys_cpuset, subsys_cpu, subsys_cpuacct, subsys_blkio, subsys_memory,
+        subsys_devices, subsys_freezer, subsys_net_cls, subsys_perf_event, subsys_net_prio, subsys_hugetlb,
+        subsys_pids, subsys_rdma, subsys_misc;
+
+/* The subsystem with id @s, or by name (NULL if unknown). */
+const struct subsystem *subsystem_get(enum subsys s);
+int subsystem_by_name(const char *name);
+
+/* All rows, core first, then each subsystem's, as one numbering. */
+size_t legacy_file_count(void);
+const struct legacy_file *legacy_file_at(size_t row);
+size_t legacy_file_index(const struct legacy_file *f);
+enum subsys legacy_file_subsys(const struct legacy_file *f);
 
 /* The row for @name as it appears in a group of the view, or NULL. */
-const struct legacy_file *legacy_file_find(enum view_flavor flavor, bool is_root, const char *name);
-bool legacy_file_visible(const struct legacy_file *f, enum view_flavor flavor, bool is_root);
-size_t legacy_file_index(const struct legacy_file *f);
+const struct legacy_file *legacy_file_find(const struct view_settings *view, bool is_root, const char *name);
+bool legacy_file_visible(const struct legacy_file *f, const struct view_settings *view, bool is_root);
 
-/* Checks shared by every write: size limit, then the row's own parser. */
+/* Checks shared by every write: size limit, privilege, then the row's own parser. */
 int legacy_file_write(const struct legacy_file *f, const struct file_ctx *ctx, const char *buf, size_t len);
+
+/* Every subsystem of the view agrees that a task may join the group of @ctx. */
+int legacy_can_attach(const struct file_ctx *ctx);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "legacy_file.h"
 
+#include <assert.h>
 #include <limits.h>
 #include <string.h>
 
@@ -8,7 +9,7 @@
 
 #define KERNEL_PAGE_SIZE 4096
 
-const struct legacy_file legacy_files[] = {
+static const struct legacy_file core_files[] = {
         {
                 .name = "tasks",
                 .mode = 0644,
@@ -18,11 +19,26 @@ const struct legacy_file legacy_files[] = {
                 .write = tasks_write,
         },
         {
+                .name = "cgroup.procs",
+                .mode = 0644,
+                .flavors = FLAVOR_CGROUP_V1,
+                .backing = "cgroup.procs",
+                .read = procs_read,
+                .write = tasks_write, /* v1 moves the thread group of the pid either way */
+        },
+        {
                 .name = "notify_on_release",
                 .mode = 0644,
                 .flavors = FLAVOR_CONTAINER | FLAVOR_CGROUP_V1,
                 .read = notify_on_release_read,
                 .write = notify_on_release_write,
+        },
+        {
+                .name = "cgroup.clone_children",
+                .mode = 0644,
+                .flavors = FLAVOR_CGROUP_V1,
+                .read = clone_children_read,
+                .write = clone_children_write,
         },
         {
                 .name = "release_agent",
@@ -34,23 +50,104 @@ const struct legacy_file legacy_files[] = {
                 .read = release_agent_read,
                 .write = release_agent_write,
         },
+        {
+                .name = "cgroup.sane_behavior",
+                .mode = 0444,
+                .flavors = FLAVOR_CGROUP_V1,
+                .place = IN_ROOT_ONLY,
+                .read = sane_behavior_read,
+        },
 };
 
-const size_t legacy_files_count = ELEMENTSOF(legacy_files);
+static const struct subsystem core = { .name = "", .files = core_files, .n_files = ELEMENTSOF(core_files) };
 
-bool legacy_file_visible(const struct legacy_file *f, enum view_flavor flavor, bool is_root) {
-        return (f->flavors & flavor) && (f->place != IN_ROOT_ONLY || is_root);
+/* Indexed by enum subsys + 1: the core table is "subsystem" -1. */
+static const struct subsystem *const tables[] = {
+        &core,           &subsys_cpuset,     &subsys_cpu,      &subsys_cpuacct, &subsys_blkio,
+        &subsys_memory,  &subsys_devices,    &subsys_freezer,  &subsys_net_cls, &subsys_perf_event,
+        &subsys_net_prio, &subsys_hugetlb,   &subsys_pids,     &subsys_rdma,    &subsys_misc,
+};
+
+_Static_assert(ELEMENTSOF(tables) == SUBSYS__COUNT + 1, "one table per subsystem");
+
+const struct subsystem *subsystem_get(enum subsys s) {
+        assert(s >= 0 && s < SUBSYS__COUNT);
+        return tables[s + 1];
 }
 
-const struct legacy_file *legacy_file_find(enum view_flavor flavor, bool is_root, const char *name) {
-        for (size_t i = 0; i < legacy_files_count; i++)
-                if (legacy_file_visible(&legacy_files[i], flavor, is_root) && !strcmp(legacy_files[i].name, name))
-                        return &legacy_files[i];
+int subsystem_by_name(const char *name) {
+        for (int s = 0; s < SUBSYS__COUNT; s++)
+                if (!strcmp(tables[s + 1]->name, name))
+                        return s;
+        return -ENOENT;
+}
+
+size_t legacy_file_count(void) {
+        size_t n = 0;
+        for (size_t i = 0; i < ELEMENTSOF(tables); i++)
+                n += tables[i]->n_files;
+        assert(n <= LEGACY_ROWS_MAX);
+        return n;
+}
+
+const struct legacy_file *legacy_file_at(size_t row) {
+        for (size_t i = 0; i < ELEMENTSOF(tables); i++) {
+                if (row < tables[i]->n_files)
+                        return &tables[i]->files[row];
+                row -= tables[i]->n_files;
+        }
         return NULL;
 }
 
+/* The table a row belongs to, and the number of rows before it. */
+static size_t table_of(const struct legacy_file *f, size_t *ret_base) {
+        size_t base = 0;
+        for (size_t i = 0; i < ELEMENTSOF(tables); i++) {
+                const struct subsystem *t = tables[i];
+                if (f >= t->files && f < t->files + t->n_files) {
+                        *ret_base = base;
+                        return i;
+                }
+                base += t->n_files;
+        }
+        assert(!"row of no table");
+        return 0;
+}
+
 size_t legacy_file_index(const struct legacy_file *f) {
-        return (size_t) (f - legacy_files);
+        size_t base, i = table_of(f, &base);
+        return base + (size_t) (f - tables[i]->files);
+}
+
+enum subsys legacy_file_subsys(const struct legacy_file *f) {
+        size_t base;
+        return (enum subsys) table_of(f, &base) - 1;
+}
+
+bool legacy_file_visible(const struct legacy_file *f, const struct view_settings *view, bool is_root) {
+        enum subsys s = legacy_file_subsys(f);
+
+        if (s == SUBSYS_NONE) {
+                if (!(f->flavors & view->flavor))
+                        return false;
+        } else if (view->flavor != FLAVOR_CGROUP_V1 || !(view->subsystems & SUBSYS_BIT(s)))
+                return false;
+        if ((f->place == IN_ROOT_ONLY && !is_root) || (f->place == NOT_ON_ROOT && is_root))
+                return false;
+        return !view->offered || view->offered[legacy_file_index(f)];
+}
+
+const struct legacy_file *legacy_file_find(const struct view_settings *view, bool is_root, const char *name) {
+        for (size_t i = 0; i < ELEMENTSOF(tables); i++) {
+                const struct subsystem *t = tables[i];
+                /* Subsystem files carry their prefix: skip tables that cannot match. */
+                if (t != &core && strncmp(name, t->name, strlen(t->name)) != 0)
+                        continue;
+                for (size_t k = 0; k < t->n_files; k++)
+                        if (!strcmp(t->files[k].name, name))
+                                return legacy_file_visible(&t->files[k], view, is_root) ? &t->files[k] : NULL;
+        }
+        return NULL;
 }
 
 static int check_admin(const struct caller *c) {
@@ -78,5 +175,22 @@ int legacy_file_write(const struct legacy_file *f, const struct file_ctx *ctx, c
                         return r;
         }
         /* The kernel hands the file a C string: the first NUL ends the value. */
-        return f->write(ctx, buf, strnlen(buf, len));
+        len = strnlen(buf, len);
+        r = f->write(ctx, buf, len);
+        const struct compat_hooks *h = ctx->tree ? ctx->tree->hooks : NULL;
+        if (h && h->file_written)
+                h->file_written(ctx->tree->userdata, ctx, buf, len, r);
+        return r;
+}
+
+int legacy_can_attach(const struct file_ctx *ctx) {
+        for (int s = 0; s < SUBSYS__COUNT; s++) {
+                const struct subsystem *sub = tables[s + 1];
+                if (!(ctx->view->subsystems & SUBSYS_BIT(s)) || !sub->can_attach)
+                        continue;
+                int r = sub->can_attach(ctx);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
 }

@@ -82,10 +82,8 @@ int node_fd(struct node_table *t, struct node *group) {
 }
 
 static void node_free(struct node_table *t, struct node *n) {
-        if (n->kind == NODE_GROUP) {
+        if (n->kind == NODE_GROUP)
                 uncache_fd(t, n);
-                free(n->files);
-        }
         free(n);
 }
 
@@ -93,11 +91,12 @@ void node_table_free(struct node_table *t) {
         for (size_t i = 0; i < t->n_buckets; i++)
                 for (struct node *n = t->buckets[i], *next; n; n = next) {
                         next = n->hash_next;
-                        for (size_t row = 0; n->files && row < legacy_files_count; row++)
-                                free(n->files[row]);
+                        for (struct node *f = n->files, *next_file; f; f = next_file) {
+                                next_file = f->next_file;
+                                free(f);
+                        }
                         /* Everything goes: no need to keep the LRU list, whose neighbours may be freed already. */
                         closep(&n->fd);
-                        free(n->files);
                         free(n);
                 }
         free(t->buckets);
@@ -158,32 +157,31 @@ uint64_t node_file_ino(uint64_t group_ino, size_t row) {
         return (group_ino & ~(0xffull << 56)) | ((uint64_t) (row + 1) << 56);
 }
 
+/* A group holds few file nodes at a time, so a list costs less than a slot per row. */
 int node_table_file(struct node_table *t, struct node *group, const struct legacy_file *file, struct node **ret) {
-        size_t row = legacy_file_index(file);
+        struct node *n;
 
         assert(group->kind == NODE_GROUP);
-        assert(row < legacy_files_count);
-        if (!group->files) {
-                group->files = calloc(legacy_files_count, sizeof(struct node *));
-                if (!group->files)
-                        return -ENOMEM;
-        }
-        if (!group->files[row]) {
-                struct node *n = calloc(1, sizeof(*n));
-                if (!n)
-                        return -ENOMEM;
-                *n = (struct node) {
-                        .kind = NODE_FILE,
-                        .ino = node_file_ino(group->ino, row),
-                        .fd = -1,
-                        .group = group,
-                        .file = file,
-                };
-                group->files[row] = n;
-                group->pins++;
-                t->n_files++;
-        }
-        *ret = group->files[row];
+        for (n = group->files; n; n = n->next_file)
+                if (n->file == file) {
+                        *ret = n;
+                        return 0;
+                }
+        n = calloc(1, sizeof(*n));
+        if (!n)
+                return -ENOMEM;
+        *n = (struct node) {
+                .kind = NODE_FILE,
+                .ino = node_file_ino(group->ino, legacy_file_index(file)),
+                .fd = -1,
+                .group = group,
+                .file = file,
+                .next_file = group->files,
+        };
+        group->files = n;
+        group->pins++;
+        t->n_files++;
+        *ret = n;
         return 0;
 }
 
@@ -201,7 +199,11 @@ static void maybe_free(struct node_table *t, struct node *n) {
                 return;
         if (n->kind == NODE_FILE) {
                 struct node *group = n->group;
-                group->files[legacy_file_index(n->file)] = NULL;
+                for (struct node **p = &group->files; *p; p = &(*p)->next_file)
+                        if (*p == n) {
+                                *p = n->next_file;
+                                break;
+                        }
                 t->n_files--;
                 node_free(t, n);
                 node_unpin(t, group);

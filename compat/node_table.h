@@ -27,7 +27,8 @@ struct node {
         const struct legacy_file *file;
         uint64_t nlookup;              /* held by the kernel */
         unsigned pins;                 /* held by open handles and by file nodes */
-        struct node **files;           /* group: file nodes by table row, created lazily */
+        struct node *files;            /* group: its file nodes, created lazily */
+        struct node *next_file;        /* file: the next of its group's */
         struct node *hash_next;
         struct node *lru_prev, *lru_next; /* groups with a cached fd, most recent first */
 };

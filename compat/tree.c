@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "tree.h"
 
+#include <assert.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
 
+#include "legacy_file.h"
 #include "macro.h"
 
 /* The private v2 name of a group whose legacy name v2 cannot take. */
@@ -32,6 +34,44 @@ static int open_dir_stream(int fd, DIR **ret) {
         return 0;
 }
 
+/* Every controller the root may use is handed down the whole tree, as runc and systemd's Delegate= do. */
+static int read_controllers(struct compat_tree *t) {
+        _cleanup_free_ char *text = NULL;
+        size_t len = 0;
+        int r;
+
+        r = t->backend->read_file(t->root_fd, "cgroup.controllers", &text, NULL);
+        if (r < 0)
+                return r;
+        for (char *save = NULL, *c = strtok_r(text, " \n", &save); c; c = strtok_r(NULL, " \n", &save)) {
+                int n = snprintf(t->controllers + len, sizeof(t->controllers) - len, "%s+%s", len ? " " : "", c);
+                if (n < 0 || (size_t) n >= sizeof(t->controllers) - len)
+                        return -ENAMETOOLONG;
+                len += (size_t) n;
+        }
+        return 0;
+}
+
+static int enable_controllers(const struct compat_tree *t, int fd) {
+        if (!t->controllers[0])
+                return 0;
+        return t->backend->write_file(fd, "cgroup.subtree_control", t->controllers, strlen(t->controllers));
+}
+
+static void find_offered_rows(struct compat_tree *t) {
+        size_t n = legacy_file_count();
+        assert(n <= ELEMENTSOF(t->offered));
+        for (size_t row = 0; row < n; row++) {
+                const struct legacy_file *f = legacy_file_at(row);
+                struct stat st;
+                t->offered[row] = !f->requires || t->backend->stat(t->root_fd, f->requires, &st) >= 0;
+        }
+}
+
+bool tree_offers(const struct compat_tree *t, size_t row) {
+        return row < ELEMENTSOF(t->offered) && t->offered[row];
+}
+
 int tree_open(struct compat_tree *t, const struct backend_ops *backend, const char *root, const char *leaf) {
         struct stat st;
         int r;
@@ -45,14 +85,18 @@ int tree_open(struct compat_tree *t, const struct backend_ops *backend, const ch
         strcpy(t->root_path, root);
         strcpy(t->leaf, leaf);
         r = backend->open_root(root, &t->root_fd);
-        if (r < 0)
-                return r;
-        r = backend->stat(t->root_fd, NULL, &st);
+        if (r >= 0)
+                r = backend->stat(t->root_fd, NULL, &st);
+        if (r >= 0)
+                r = read_controllers(t);
+        if (r >= 0)
+                r = enable_controllers(t, t->root_fd);
         if (r < 0) {
                 tree_close(t);
                 return r;
         }
         t->root_ino = st.st_ino;
+        find_offered_rows(t);
         return 0;
 }
 
@@ -64,15 +108,76 @@ void tree_close(struct compat_tree *t) {
 int tree_get_flag(const struct compat_tree *t, int fd, const char *key) {
         char value[2];
         int r = t->backend->get_state(fd, key, value, sizeof(value));
-        if (r == -ENODATA)
-                return 0;
+        if (r == -ENODATA || r == -ERANGE)
+                return r == -ERANGE; /* longer than a flag: a non-empty view set */
         if (r < 0)
                 return r;
-        return r >= 1 && value[0] == '1';
+        return r >= 1 && value[0] != '0';
 }
 
 int tree_set_flag(const struct compat_tree *t, int fd, const char *key, bool on) {
         return t->backend->set_state(fd, key, on ? "1" : "0", 1);
+}
+
+/* A per-view flag is the set of view keys that have it, each on its own line: "\nkey\n". */
+static int view_flag_set(const struct compat_tree *t, int fd, const char *key, char *buf, size_t size) {
+        int r = t->backend->get_state(fd, key, buf, size - 1);
+        if (r == -ENODATA)
+                r = 0;
+        if (r < 0)
+                return r;
+        buf[r] = 0;
+        return r;
+}
+
+static char *view_flag_member(char *set, const char *view_key) {
+        size_t n = strlen(view_key);
+        for (char *p = strchr(set, '\n'); p; p = strchr(p + 1, '\n'))
+                if (!strncmp(p + 1, view_key, n) && p[1 + n] == '\n')
+                        return p;
+        return NULL;
+}
+
+int tree_get_view_flag(const struct compat_tree *t, int fd, const char *key, const char *view_key) {
+        char set[VIEW_FLAG_SET_MAX];
+        int r = view_flag_set(t, fd, key, set, sizeof(set));
+        if (r < 0)
+                return r;
+        return view_flag_member(set, view_key) != NULL;
+}
+
+int tree_set_view_flag(const struct compat_tree *t, int fd, const char *key, const char *view_key, bool on) {
+        char set[VIEW_FLAG_SET_MAX];
+        int r = view_flag_set(t, fd, key, set, sizeof(set));
+        if (r < 0)
+                return r;
+        char *member = view_flag_member(set, view_key);
+        if (on == (member != NULL))
+                return 0;
+        if (on) {
+                size_t len = strlen(set);
+                int n = snprintf(set + len, sizeof(set) - len, "%s%s\n", len ? "" : "\n", view_key);
+                if (n < 0 || (size_t) n >= sizeof(set) - len)
+                        return -ENOSPC;
+        } else {
+                char *next = member + 1 + strlen(view_key);
+                memmove(member, next, strlen(next) + 1);
+                if (!strcmp(set, "\n"))
+                        set[0] = 0;
+        }
+        if (!set[0])
+                return t->backend->remove_state(fd, key);
+        return t->backend->set_state(fd, key, set, strlen(set));
+}
+
+/* A child starts with its parent's flags, as cgroup_create() copies them. */
+static int inherit_state(const struct compat_tree *t, int parent_fd, int fd, const char *key, bool *ret_any) {
+        char value[VIEW_FLAG_SET_MAX];
+        int r = view_flag_set(t, parent_fd, key, value, sizeof(value));
+        *ret_any = r > 0 && strcmp(value, "0");
+        if (r <= 0 || !*ret_any)
+                return r;
+        return t->backend->set_state(fd, key, value, (size_t) r);
 }
 
 int tree_get_string(const struct compat_tree *t, int fd, const char *key, const char *fallback, char *buf, size_t size) {
@@ -190,20 +295,18 @@ static int give_to(const struct compat_tree *t, int fd, bool is_leaf, uid_t uid,
  */
 static int make_leaf(const struct compat_tree *t, int parent_fd, int fd, uid_t uid, gid_t gid) {
         _cleanup_close_ int leaf_fd = -1;
-        int notify, r;
+        bool notify, clone_children;
+        int r;
 
-        notify = tree_get_flag(t, parent_fd, STATE_NOTIFY_ON_RELEASE);
-        if (notify < 0)
-                return notify;
-        if (notify) {
-                r = tree_set_flag(t, fd, STATE_NOTIFY_ON_RELEASE, true);
-                if (r < 0)
-                        return r;
-        }
-        r = tree_open_leaf(t, fd, true, &leaf_fd);
-        if (r < 0)
-                return r;
-        r = give_to(t, leaf_fd, true, uid, gid);
+        r = inherit_state(t, parent_fd, fd, STATE_NOTIFY_ON_RELEASE, &notify);
+        if (r >= 0)
+                r = inherit_state(t, parent_fd, fd, STATE_CLONE_CHILDREN, &clone_children);
+        if (r >= 0)
+                r = enable_controllers(t, fd);
+        if (r >= 0)
+                r = tree_open_leaf(t, fd, true, &leaf_fd);
+        if (r >= 0)
+                r = give_to(t, leaf_fd, true, uid, gid);
         if (r < 0)
                 return r;
         if (notify && t->hooks && t->hooks->notify_changed)

@@ -16,12 +16,17 @@
 #include "backend/backend.h"
 #include "caller.h"
 
+struct file_ctx;
+
 struct compat_hooks {
         /* notify_on_release of the group behind @fd became @on. */
         void (*notify_changed)(void *userdata, int fd, bool on);
         /* A child of @parent_fd was removed: v1 re-checks the parent for release. */
         void (*child_removed)(void *userdata, int parent_fd);
+        /* A legacy file was written through a view, with result @r: for the log and the audit. */
+        void (*file_written)(void *userdata, const struct file_ctx *ctx, const char *value, size_t len, int r);
 };
+
 
 struct compat_tree {
         const struct backend_ops *backend;
@@ -29,6 +34,9 @@ struct compat_tree {
         ino_t root_ino;
         char root_path[PATH_MAX];
         char leaf[NAME_MAX + 1];
+        /* "+cpu +memory ...": the v2 controllers every group hands to its children. */
+        char controllers[256];
+        bool offered[256];  /* by legacy row: see tree_offers() */
         const struct compat_hooks *hooks;
         void *userdata;
 };
@@ -47,7 +55,8 @@ struct tree_child {
 /* Keys of the legacy-only state kept on v2 directories. */
 #define STATE_LEGACY_NAME "name"
 #define STATE_HAS_ALIASES "aliases"
-#define STATE_NOTIFY_ON_RELEASE "notify_on_release"
+#define STATE_NOTIFY_ON_RELEASE "notify_on_release" /* per view: a view flag set */
+#define STATE_CLONE_CHILDREN "clone_children"       /* per view: a view flag set */
 #define STATE_RELEASED "released" /* its agent ran; cleared once the group is in use again */
 
 int tree_open(struct compat_tree *t, const struct backend_ops *backend, const char *root, const char *leaf);
@@ -87,6 +96,17 @@ int tree_open_leaf(const struct compat_tree *t, int fd, bool create, int *ret_fd
 /* A string kept as state, NUL-terminated into @buf; @fallback when there is none. */
 int tree_get_string(const struct compat_tree *t, int fd, const char *key, const char *fallback, char *buf, size_t size);
 
-/* A boolean legacy flag kept as state; a missing flag is false. */
+/* A boolean legacy flag kept as state; a missing flag is false, a view flag set with members true. */
 int tree_get_flag(const struct compat_tree *t, int fd, const char *key);
 int tree_set_flag(const struct compat_tree *t, int fd, const char *key, bool on);
+
+/*
+ * A flag each view keeps for itself, as each v1 hierarchy had its own
+ * (notify_on_release, cgroup.clone_children): the set of view keys that have it.
+ */
+#define VIEW_FLAG_SET_MAX 2048
+int tree_get_view_flag(const struct compat_tree *t, int fd, const char *key, const char *view_key);
+int tree_set_view_flag(const struct compat_tree *t, int fd, const char *key, const char *view_key, bool on);
+
+/* Rows of the legacy tables the v2 tree can back: tree_open() looks once at what the root has. */
+bool tree_offers(const struct compat_tree *t, size_t row);

@@ -7,6 +7,7 @@
  * one pass, in file order, with the mark of the node that caused it.
  */
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -25,6 +26,7 @@
 #define DEFAULT_RELEASE_AGENT "/sbin/container_release_agent"
 #define DEFAULT_VIEW_FLAVOR FLAVOR_CONTAINER
 #define DEFAULT_VIEW_MOUNT "/dev/container"
+#define DEFAULT_LEGACY_ROOT "/run/cgcompat/cgroup"
 
 /* A configuration file is a few hundred bytes; refuse to slurp something that isn't one. */
 #define CONFIG_FILE_MAX (1024 * 1024)
@@ -35,16 +37,75 @@
 
 #define streq(a, b) (strcmp((a), (b)) == 0)
 
+static void view_config_free(struct view_config *v) {
+        free(v->mount);
+        free(v->name);
+        for (size_t i = 0; i < v->n_links; i++)
+                free(v->links[i]);
+        free(v->links);
+        free(v->release_agent);
+        *v = (struct view_config) {};
+}
+
 void config_free(struct config *c) {
         if (!c)
                 return;
         free(c->backend_root);
         free(c->leaf);
         free(c->release_agent);
+        free(c->legacy_root);
         for (size_t i = 0; i < c->n_views; i++)
-                free(c->views[i].mount);
+                view_config_free(&c->views[i]);
         free(c->views);
         *c = (struct config) {};
+}
+
+int view_config_key(const struct view_config *v, char *buf, size_t size) {
+        size_t len = 0;
+        int n;
+
+        assert(size > 0);
+        buf[0] = 0;
+        if (v->flavor == FLAVOR_CONTAINER)
+                n = snprintf(buf, size, "container");
+        else if (v->name)
+                n = snprintf(buf, size, "name=%s", v->name);
+        else {
+                n = 0;
+                for (int s = 0; s < SUBSYS__COUNT && n >= 0 && (size_t) n < size - len; s++) {
+                        if (!(v->subsystems & SUBSYS_BIT(s)))
+                                continue;
+                        n = snprintf(buf + len, size - len, "%s%s", len ? "," : "", subsystem_get(s)->name);
+                        if (n >= 0 && (size_t) n < size - len)
+                                len += (size_t) n;
+                }
+        }
+        return n < 0 || (size_t) n >= size - len ? -ENAMETOOLONG : 0;
+}
+
+/* The distributions' cgroup v1 layout: one view per line, its links beside it. */
+static const struct {
+        const char *mount;
+        unsigned subsystems;
+        const char *name;
+        const char *links[2];
+} default_v1_layout[] = {
+        { "cpu,cpuacct", SUBSYS_BIT(SUBSYS_CPU) | SUBSYS_BIT(SUBSYS_CPUACCT), NULL, { "cpu", "cpuacct" } },
+        { "cpuset", SUBSYS_BIT(SUBSYS_CPUSET), NULL, {} },
+        { "memory", SUBSYS_BIT(SUBSYS_MEMORY), NULL, {} },
+        { "blkio", SUBSYS_BIT(SUBSYS_BLKIO), NULL, {} },
+        { "pids", SUBSYS_BIT(SUBSYS_PIDS), NULL, {} },
+        { "freezer", SUBSYS_BIT(SUBSYS_FREEZER), NULL, {} },
+        { "devices", SUBSYS_BIT(SUBSYS_DEVICES), NULL, {} },
+        { "hugetlb", SUBSYS_BIT(SUBSYS_HUGETLB), NULL, {} },
+        { "net_cls,net_prio", SUBSYS_BIT(SUBSYS_NET_CLS) | SUBSYS_BIT(SUBSYS_NET_PRIO), NULL, { "net_cls", "net_prio" } },
+        { "perf_event", SUBSYS_BIT(SUBSYS_PERF_EVENT), NULL, {} },
+        { "systemd", 0, "systemd", {} },
+};
+
+static char *path_in(const char *dir, const char *name) {
+        char *p;
+        return asprintf(&p, "%s/%s", dir, name) < 0 ? NULL : p;
 }
 
 int config_defaults(struct config *ret) {
@@ -53,14 +114,36 @@ int config_defaults(struct config *ret) {
         c.backend_root = strdup(DEFAULT_BACKEND_ROOT);
         c.leaf = strdup(DEFAULT_LEAF);
         c.release_agent = strdup(DEFAULT_RELEASE_AGENT);
-        c.views = calloc(1, sizeof(struct view_config));
-        if (!c.backend_root || !c.leaf || !c.release_agent || !c.views)
+        c.legacy_root = strdup(DEFAULT_LEGACY_ROOT);
+        c.unsupported = UNSUPPORTED_STORE;
+        c.views = calloc(1 + ELEMENTSOF(default_v1_layout), sizeof(struct view_config));
+        if (!c.backend_root || !c.leaf || !c.release_agent || !c.legacy_root || !c.views)
                 return -ENOMEM;
-        c.n_views = 1;
         c.views[0].flavor = DEFAULT_VIEW_FLAVOR;
         c.views[0].mount = strdup(DEFAULT_VIEW_MOUNT);
+        c.n_views = 1;
         if (!c.views[0].mount)
                 return -ENOMEM;
+        for (size_t i = 0; i < ELEMENTSOF(default_v1_layout); i++) {
+                struct view_config *v = &c.views[c.n_views++];
+
+                v->flavor = FLAVOR_CGROUP_V1;
+                v->subsystems = default_v1_layout[i].subsystems;
+                v->mount = path_in(c.legacy_root, default_v1_layout[i].mount);
+                if (!v->mount)
+                        return -ENOMEM;
+                if (default_v1_layout[i].name && !(v->name = strdup(default_v1_layout[i].name)))
+                        return -ENOMEM;
+                for (size_t k = 0; k < ELEMENTSOF(default_v1_layout[i].links) && default_v1_layout[i].links[k]; k++) {
+                        char **links = reallocarray(v->links, v->n_links + 1, sizeof(char *));
+                        if (!links)
+                                return -ENOMEM;
+                        v->links = links;
+                        if (!(v->links[v->n_links] = path_in(c.legacy_root, default_v1_layout[i].links[k])))
+                                return -ENOMEM;
+                        v->n_links++;
+                }
+        }
 
         *ret = c;
         c = (struct config) {};

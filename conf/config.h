@@ -15,18 +15,36 @@
 struct view_config {
         enum view_flavor flavor;
         char *mount;          /* absolute path */
+        unsigned subsystems;  /* cgroup-v1: SUBSYS_BIT()s; a subsystem is in one view at most */
+        char *name;           /* cgroup-v1: name= of a named hierarchy, NULL if none */
+        char **links;         /* absolute paths made symlinks to the mount (/sys/fs/cgroup/cpu -> cpu,cpuacct) */
+        size_t n_links;
+        char *release_agent;  /* NULL: the flavour's default (container: the top-level release_agent; cgroup-v1: none) */
 };
 
 struct config {
         char *backend_root;   /* "auto" or an absolute v2 cgroup path */
         char *leaf;           /* hidden child holding a group's own tasks */
         char *release_agent;  /* absolute path, or "" for none */
+        /*
+         * A tmpfs the daemon mounts to assemble a legacy /sys/fs/cgroup: the views
+         * below it, their links, and the real cgroup2 mount bound at "unified".
+         * Legacy workloads see it at /sys/fs/cgroup in their own mount namespace
+         * (cgcompatctl exec); "" for none.
+         */
+        char *legacy_root;
+        enum unsupported_policy unsupported; /* writes to files with no v2 equivalent */
         struct view_config *views;
         size_t n_views;
 };
 
+/* A view's key, which names its own state: "container", "name=systemd", or "cpu,cpuacct" (kernel order). */
+int view_config_key(const struct view_config *v, char *buf, size_t size);
+
 /* Built-in defaults: backend.root auto, leaf ".tasks", release_agent /sbin/container_release_agent,
- * one view {container, /dev/container}. *ret is overwritten, not freed. */
+ * unsupported store, legacy_root /run/cgcompat/cgroup, the view {container, /dev/container} and the
+ * distributions' v1 layout below legacy_root (cpu,cpuacct; cpuset; memory; blkio; pids; freezer;
+ * devices; hugetlb; net_cls,net_prio; perf_event; name=systemd). *ret is overwritten, not freed. */
 int config_defaults(struct config *ret);
 
 /* Load a file. On a wrong key, type or value: returns -EINVAL and sets *ret_error to a malloc'd

@@ -14,5 +14,6 @@ int log_full(enum log_level level, int error, const char *object, const char *fm
 
 #define log_error_errno(error, object, ...) log_full(LOG_LEVEL_ERR, (error), (object), __VA_ARGS__)
 #define log_warning_errno(error, object, ...) log_full(LOG_LEVEL_WARNING, (error), (object), __VA_ARGS__)
+#define log_warning(object, ...) log_full(LOG_LEVEL_WARNING, 0, (object), __VA_ARGS__)
 #define log_info(object, ...) log_full(LOG_LEVEL_INFO, 0, (object), __VA_ARGS__)
 #define log_debug(object, ...) log_full(LOG_LEVEL_DEBUG, 0, (object), __VA_ARGS__)

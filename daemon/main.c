@@ -12,6 +12,7 @@
 #include "backend/backend.h"
 #include "compat/tree.h"
 #include "conf/config.h"
+#include "legacy_root.h"
 #include "log.h"
 #include "release.h"
 #include "view.h"
@@ -31,6 +32,7 @@ struct daemon {
         struct view *views;
         size_t n_views, n_mounted;
         int signal_fd, epoll_fd;
+        bool legacy_root_mounted;
 };
 
 static void help(void) {
@@ -101,6 +103,65 @@ static void raise_fd_limit(void) {
         }
 }
 
+static int view_settings_of(struct daemon *d, const struct view_config *vc, char *key, size_t size,
+                            struct view_settings *ret) {
+        int r = view_config_key(vc, key, size);
+        if (r < 0)
+                return r;
+        *ret = (struct view_settings) {
+                .key = key,
+                .flavor = vc->flavor,
+                .subsystems = vc->subsystems,
+                .unsupported = d->config.unsupported,
+                .release_agent = vc->release_agent           ? vc->release_agent
+                                 : vc->flavor == FLAVOR_CONTAINER ? d->config.release_agent
+                                                                  : "", /* the kernel's v1 default: none */
+        };
+        return 0;
+}
+
+/* A subsystem whose v2 controller is not delegated to the tree shows its core files only: say so once. */
+static void log_view_subsystems(struct daemon *d, const struct view_config *vc, const char *key) {
+        for (int s = 0; s < SUBSYS__COUNT; s++) {
+                const struct subsystem *sub = subsystem_get(s);
+                size_t offered = 0;
+
+                if (!(vc->subsystems & SUBSYS_BIT(s)))
+                        continue;
+                for (size_t k = 0; k < sub->n_files; k++)
+                        offered += tree_offers(&d->tree, legacy_file_index(&sub->files[k]));
+                if (offered < sub->n_files)
+                        log_warning(key, "%s: %zu of its %zu files have no v2 backing here (controller or feature "
+                                    "missing from the tree root)", sub->name, sub->n_files - offered, sub->n_files);
+        }
+}
+
+/* The legacy root is mounted only when a view or link lives below it. */
+static int prepare_legacy_root(struct daemon *d) {
+        const char *root = d->config.legacy_root;
+        char cgroup2[PATH_MAX];
+        bool used = false;
+        int r;
+
+        if (!root || !root[0])
+                return 0;
+        for (size_t i = 0; i < d->config.n_views; i++) {
+                used |= path_is_below(d->config.views[i].mount, root);
+                for (size_t k = 0; k < d->config.views[i].n_links; k++)
+                        used |= path_is_below(d->config.views[i].links[k], root);
+        }
+        if (!used)
+                return 0;
+        r = cgroup2_mount_point(cgroup2, sizeof(cgroup2));
+        if (r < 0)
+                return log_error_errno(r, root, "no cgroup2 mount to bind at unified");
+        r = legacy_root_prepare(root, cgroup2);
+        if (r < 0)
+                return r;
+        d->legacy_root_mounted = true;
+        return 0;
+}
+
 static int start(struct daemon *d) {
         char root[PATH_MAX];
         int r;
@@ -131,10 +192,18 @@ static int start(struct daemon *d) {
         if (r < 0)
                 return log_error_errno(r, "cgcompatd", "cannot set up the event loop");
 
+        r = prepare_legacy_root(d);
+        if (r < 0)
+                return r;
         for (size_t i = 0; i < d->config.n_views; i++) {
                 const struct view_config *vc = &d->config.views[i];
+                struct view_settings settings;
+                char key[256];
 
-                r = view_start(&d->views[i], &d->tree, vc->flavor, vc->mount, d->config.release_agent);
+                r = view_settings_of(d, vc, key, sizeof(key), &settings);
+                if (r < 0)
+                        return log_error_errno(r, vc->mount, "cannot name the view");
+                r = view_start(&d->views[i], &d->tree, &settings, vc->mount);
                 d->n_views = i + 1;
                 if (r < 0)
                         return log_error_errno(r, vc->mount, "cannot serve the view");
@@ -142,7 +211,13 @@ static int start(struct daemon *d) {
                 if (r < 0)
                         return r;
                 d->n_mounted++;
-                log_info(vc->mount, "serving over %s", root);
+                for (size_t k = 0; k < vc->n_links; k++) {
+                        r = legacy_link(vc->links[k], vc->mount);
+                        if (r < 0)
+                                return r;
+                }
+                log_view_subsystems(d, vc, key);
+                log_info(vc->mount, "serving %s over %s", key, root);
         }
         d->release.views = d->views;
         d->release.n_views = d->n_views;
@@ -202,6 +277,8 @@ static void stop(struct daemon *d) {
         for (size_t i = 0; i < d->n_views; i++)
                 view_stop(&d->views[i]);
         free(d->views);
+        if (d->legacy_root_mounted)
+                legacy_root_release(d->config.legacy_root);
         release_free(&d->release);
         tree_close(&d->tree);
         closep(&d->signal_fd);

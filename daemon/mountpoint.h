@@ -7,3 +7,6 @@
  * there means another daemon serves it: -EBUSY.
  */
 int mountpoint_prepare(const char *path);
+
+/* mkdir -p */
+int mkdir_p(const char *path);

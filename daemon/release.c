@@ -72,7 +72,9 @@ static void release_group(struct release *r, int fd) {
         for (size_t i = 0; i < r->n_views; i++) {
                 char agent[PATH_MAX];
 
-                if (release_agent_get(r->tree, &r->views[i].settings, agent, sizeof(agent)) < 0 || !agent[0])
+                const struct view_settings *view = &r->views[i].settings;
+                if (tree_get_view_flag(r->tree, fd, STATE_NOTIFY_ON_RELEASE, view->key) <= 0 ||
+                    release_agent_get(r->tree, view, agent, sizeof(agent)) < 0 || !agent[0])
                         continue;
                 run_agent(r, agent, path);
         }

@@ -137,7 +137,7 @@ static void reply_entry(fuse_req_t req, struct view *v, struct node *n) {
 }
 
 static const struct legacy_file *file_named(struct view *v, struct node *parent, const char *name) {
-        return legacy_file_find(v->settings.flavor, parent == v->root, name);
+        return legacy_file_find(&v->settings, parent == v->root, name);
 }
 
 /* Adopt a v2 directory fd as a group node of this view. */
@@ -277,6 +277,28 @@ static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
         fuse_reply_attr(req, &st, CACHE_SECONDS);
 }
 
+/* Each subsystem sets up the new group from its parent, as its css_alloc did in v1. */
+static int init_group(struct view *v, struct node *parent, int fd, const struct caller *c) {
+        int parent_fd = node_fd(&v->nodes, parent);
+        if (parent_fd < 0)
+                return parent_fd;
+        struct file_ctx parent_ctx = {
+                .tree = v->tree, .view = &v->settings, .fd = parent_fd, .is_root = parent == v->root,
+                .opener = c, .caller = c,
+        };
+        struct file_ctx child_ctx = { .tree = v->tree, .view = &v->settings, .fd = fd, .opener = c, .caller = c };
+
+        for (int s = 0; s < SUBSYS__COUNT; s++) {
+                const struct subsystem *sub = subsystem_get(s);
+                if (!sub->init_group)
+                        continue;
+                int r = sub->init_group(&parent_ctx, &child_ctx);
+                if (r < 0)
+                        return log_warning_errno(r, sub->name, "cannot set up a new group");
+        }
+        return 0;
+}
+
 static void op_mkdir(fuse_req_t req, fuse_ino_t parent_ino, const char *name, mode_t mode) {
         struct view *v = view_of(req);
         struct node *parent = node_of(v, parent_ino), *n;
@@ -291,6 +313,15 @@ static void op_mkdir(fuse_req_t req, fuse_ino_t parent_ino, const char *name, mo
         r = node_fd(&v->nodes, parent);
         if (r >= 0)
                 r = tree_mkdir(v->tree, r, name, &c, &fd);
+        if (r >= 0) {
+                r = init_group(v, parent, fd, &c);
+                if (r < 0) {
+                        close(fd);
+                        int parent_fd = node_fd(&v->nodes, parent);
+                        if (parent_fd >= 0)
+                                (void) tree_rmdir(v->tree, parent_fd, name);
+                }
+        }
         if (r >= 0)
                 r = group_node(v, fd, &n);
         if (r < 0) {
@@ -402,7 +433,9 @@ static int file_ctx_of(struct view *v, struct open_file *h, const struct caller 
         *ret = (struct file_ctx) {
                 .tree = v->tree,
                 .view = &v->settings,
+                .file = h->node->file,
                 .fd = fd,
+                .is_root = h->node->group == v->root,
                 .opener = &h->opener,
                 .caller = c,
         };
@@ -500,9 +533,11 @@ static int dir_fill(struct view *v, struct node *n, struct dir_handle *d) {
         r = dir_add(d, ".", n->ino, S_IFDIR);
         if (r >= 0)
                 r = dir_add(d, "..", FUSE_ROOT_ID, S_IFDIR);
-        for (size_t i = 0; r >= 0 && i < legacy_files_count; i++)
-                if (legacy_file_visible(&legacy_files[i], v->settings.flavor, is_root))
-                        r = dir_add(d, legacy_files[i].name, node_file_ino(n->ino, i), S_IFREG);
+        for (size_t i = 0, count = legacy_file_count(); r >= 0 && i < count; i++) {
+                const struct legacy_file *f = legacy_file_at(i);
+                if (legacy_file_visible(f, &v->settings, is_root))
+                        r = dir_add(d, f->name, node_file_ino(n->ino, i), S_IFREG);
+        }
         if (r >= 0)
                 r = node_fd(&v->nodes, n);
         if (r >= 0)
@@ -613,17 +648,18 @@ static const char *flavor_fsname(enum view_flavor flavor) {
         return flavor == FLAVOR_CONTAINER ? "container" : "cgroup";
 }
 
-int view_start(struct view *v, struct compat_tree *tree, enum view_flavor flavor, const char *mount,
-               const char *release_agent) {
+int view_start(struct view *v, struct compat_tree *tree, const struct view_settings *settings, const char *mount) {
         char options[256];
         int fd, r;
 
         *v = (struct view) { .tree = tree };
-        if (strlen(mount) >= sizeof(v->mount))
+        if (strlen(mount) >= sizeof(v->mount) || strlen(settings->key) >= sizeof(v->key))
                 return -ENAMETOOLONG;
         strcpy(v->mount, mount);
-        snprintf(v->key, sizeof(v->key), "%s", flavor_fsname(flavor));
-        v->settings = (struct view_settings) { .key = v->key, .flavor = flavor, .release_agent = release_agent };
+        strcpy(v->key, settings->key);
+        v->settings = *settings;
+        v->settings.key = v->key;
+        v->settings.offered = tree->offered;
 
         r = node_table_init(&v->nodes, max_cached_fds(), reopen_group, v);
         if (r < 0)
@@ -641,7 +677,7 @@ int view_start(struct view *v, struct compat_tree *tree, enum view_flavor flavor
                 return r;
 
         snprintf(options, sizeof(options), "allow_other,default_permissions,fsname=%s,subtype=cgcompat",
-                 flavor_fsname(flavor));
+                 flavor_fsname(settings->flavor));
         char *argv[] = { "cgcompatd", "-o", options, NULL };
         struct fuse_args args = FUSE_ARGS_INIT(3, argv);
         v->session = fuse_session_new(&args, &view_ops, sizeof(view_ops), v);

@@ -15,7 +15,7 @@
 
 struct view {
         struct view_settings settings;
-        char key[64];
+        char key[256];
         char mount[PATH_MAX];
         struct compat_tree *tree;
         struct node_table nodes;
@@ -24,8 +24,7 @@ struct view {
         struct fuse_buf buf;
 };
 
-int view_start(struct view *v, struct compat_tree *tree, enum view_flavor flavor, const char *mount,
-               const char *release_agent);
+int view_start(struct view *v, struct compat_tree *tree, const struct view_settings *settings, const char *mount);
 int view_fd(const struct view *v);
 /* Serve one request; -ENODEV once the mount is gone. */
 int view_process(struct view *v);

@@ -211,9 +211,9 @@ Test(legacy_file_write, admin_only) {
 }
 
 static const struct legacy_file *row(const char *name) {
-        for (size_t i = 0; i < legacy_files_count; i++)
-                if (!strcmp(legacy_files[i].name, name))
-                        return &legacy_files[i];
+        for (size_t i = 0; i < legacy_file_count(); i++)
+                if (!strcmp(legacy_file_at(i)->name, name))
+                        return legacy_file_at(i);
         cr_assert_fail("no row %s", name);
         return NULL;
 }
@@ -268,85 +268,109 @@ Test(legacy_files, rows) {
         cr_assert_not_null(agent->read);
         cr_assert_not_null(agent->write);
 
-        for (size_t i = 0; i < legacy_files_count; i++) {
-                cr_assert_eq(legacy_file_index(&legacy_files[i]), i);
+        for (size_t i = 0; i < legacy_file_count(); i++) {
+                const struct legacy_file *f = legacy_file_at(i);
+                cr_assert_eq(legacy_file_index(f), i);
                 for (size_t j = 0; j < i; j++)
-                        cr_assert_str_neq(legacy_files[i].name, legacy_files[j].name);
+                        cr_assert_str_neq(f->name, legacy_file_at(j)->name);
         }
+        cr_assert_lt(legacy_file_count(), LEGACY_ROWS_MAX + 1);
+        cr_assert_null(legacy_file_at(legacy_file_count()));
 }
+
+/* A subsystem's files carry its name as their prefix, which legacy_file_find() relies on. */
+Test(legacy_files, subsystem_prefixes) {
+        for (int s = 0; s < SUBSYS__COUNT; s++) {
+                const struct subsystem *sub = subsystem_get(s);
+                cr_assert_eq(subsystem_by_name(sub->name), s);
+                for (size_t k = 0; k < sub->n_files; k++) {
+                        const struct legacy_file *f = &sub->files[k];
+                        cr_assert(!strncmp(f->name, sub->name, strlen(sub->name)) && f->name[strlen(sub->name)] == '.',
+                                  "%s is not a %s file", f->name, sub->name);
+                        cr_assert_eq(legacy_file_subsys(f), s);
+                        cr_assert(f->read || f->write, "%s neither reads nor writes", f->name);
+                        cr_assert(!f->write || (f->mode & 0200), "%s writes but has mode %o", f->name, f->mode);
+                        cr_assert(f->write || !(f->mode & 0222), "%s has mode %o and no write", f->name, f->mode);
+                }
+        }
+        cr_assert_eq(subsystem_by_name("cpu,cpuacct"), -ENOENT);
+        cr_assert_eq(subsystem_by_name(""), -ENOENT);
+}
+
+static const struct view_settings v1_view = { .key = "cpu", .flavor = FLAVOR_CGROUP_V1 };
+static const struct view_settings container_view = { .key = "container", .flavor = FLAVOR_CONTAINER };
+static const struct view_settings no_view = { .key = "none" };
 
 Test(legacy_file_find, cgroup_v1) {
         const struct legacy_file *f;
 
-        f = legacy_file_find(FLAVOR_CGROUP_V1, true, "tasks");
+        f = legacy_file_find(&v1_view, true, "tasks");
         cr_assert_not_null(f);
         cr_assert_str_eq(f->name, "tasks");
         cr_assert_eq(f, row("tasks"));
-        cr_assert_eq(legacy_file_find(FLAVOR_CGROUP_V1, false, "tasks"), row("tasks"));
-        cr_assert_eq(legacy_file_find(FLAVOR_CGROUP_V1, true, "notify_on_release"), row("notify_on_release"));
-        cr_assert_eq(legacy_file_find(FLAVOR_CGROUP_V1, false, "notify_on_release"), row("notify_on_release"));
+        cr_assert_eq(legacy_file_find(&v1_view, false, "tasks"), row("tasks"));
+        cr_assert_eq(legacy_file_find(&v1_view, true, "notify_on_release"), row("notify_on_release"));
+        cr_assert_eq(legacy_file_find(&v1_view, false, "notify_on_release"), row("notify_on_release"));
+        cr_assert_eq(legacy_file_find(&v1_view, false, "cgroup.procs"), row("cgroup.procs"));
+        cr_assert_eq(legacy_file_find(&v1_view, true, "cgroup.clone_children"), row("cgroup.clone_children"));
         /* CFTYPE_ONLY_ON_ROOT */
-        cr_assert_eq(legacy_file_find(FLAVOR_CGROUP_V1, true, "release_agent"), row("release_agent"));
-        cr_assert_null(legacy_file_find(FLAVOR_CGROUP_V1, false, "release_agent"));
+        cr_assert_eq(legacy_file_find(&v1_view, true, "release_agent"), row("release_agent"));
+        cr_assert_null(legacy_file_find(&v1_view, false, "release_agent"));
+        cr_assert_eq(legacy_file_find(&v1_view, true, "cgroup.sane_behavior"), row("cgroup.sane_behavior"));
+        cr_assert_null(legacy_file_find(&v1_view, false, "cgroup.sane_behavior"));
 }
 
 Test(legacy_file_find, container) {
-        cr_assert_eq(legacy_file_find(FLAVOR_CONTAINER, true, "tasks"), row("tasks"));
-        cr_assert_eq(legacy_file_find(FLAVOR_CONTAINER, false, "tasks"), row("tasks"));
-        cr_assert_eq(legacy_file_find(FLAVOR_CONTAINER, true, "notify_on_release"), row("notify_on_release"));
-        cr_assert_eq(legacy_file_find(FLAVOR_CONTAINER, false, "notify_on_release"), row("notify_on_release"));
-        cr_assert_null(legacy_file_find(FLAVOR_CONTAINER, false, "release_agent"));
+        cr_assert_eq(legacy_file_find(&container_view, true, "tasks"), row("tasks"));
+        cr_assert_eq(legacy_file_find(&container_view, false, "tasks"), row("tasks"));
+        cr_assert_eq(legacy_file_find(&container_view, true, "notify_on_release"), row("notify_on_release"));
+        cr_assert_eq(legacy_file_find(&container_view, false, "notify_on_release"), row("notify_on_release"));
+        cr_assert_null(legacy_file_find(&container_view, false, "release_agent"));
+        /* The 2006 API had none of v1's additions. */
+        cr_assert_null(legacy_file_find(&container_view, false, "cgroup.procs"));
+        cr_assert_null(legacy_file_find(&container_view, true, "cgroup.clone_children"));
+        cr_assert_null(legacy_file_find(&container_view, true, "cgroup.sane_behavior"));
 }
 
 Test(legacy_file_find, unknown_names) {
         const char *names[] = {
                 "", "task", "tasks ", " tasks", "tasks\n", "Tasks", "TASKS", "tasks/", "tasksx",
-                "notify_on_releas", "notify_on_release2", "cgroup.procs", ".", "..", "release_agent ",
-                ".tasks", "cgroup.clone_children",
+                "notify_on_releas", "notify_on_release2", "cgroup.proc", ".", "..", "release_agent ",
+                ".tasks", "cgroup.clone_child", "cpu.", "cpu", "memory", "cgroup.controllers",
         };
 
         for (size_t i = 0; i < ELEMENTSOF(names); i++)
                 for (int root = 0; root < 2; root++) {
-                        cr_assert_null(legacy_file_find(FLAVOR_CGROUP_V1, root, names[i]), "found \"%s\"", names[i]);
-                        cr_assert_null(legacy_file_find(FLAVOR_CONTAINER, root, names[i]), "found \"%s\"", names[i]);
+                        cr_assert_null(legacy_file_find(&v1_view, root, names[i]), "found \"%s\"", names[i]);
+                        cr_assert_null(legacy_file_find(&container_view, root, names[i]), "found \"%s\"", names[i]);
                 }
         /* A view of no flavour shows nothing. */
-        cr_assert_null(legacy_file_find(0, true, "tasks"));
-        cr_assert_null(legacy_file_find(0, false, "notify_on_release"));
+        cr_assert_null(legacy_file_find(&no_view, true, "tasks"));
+        cr_assert_null(legacy_file_find(&no_view, false, "notify_on_release"));
 }
 
-/* find and visible agree for every row, flavour and place. */
+/* find and visible agree for every row, view and place; subsystem rows show only in their views. */
 Test(legacy_file_find, agrees_with_visible) {
-        const enum view_flavor flavors[] = { FLAVOR_CONTAINER, FLAVOR_CGROUP_V1 };
+        static bool none_offered[LEGACY_ROWS_MAX];
+        struct view_settings views[SUBSYS__COUNT + 3] = {
+                container_view,
+                { .key = "all", .flavor = FLAVOR_CGROUP_V1, .subsystems = ~0u },
+                { .key = "none offered", .flavor = FLAVOR_CGROUP_V1, .subsystems = ~0u, .offered = none_offered },
+        };
+        for (int s = 0; s < SUBSYS__COUNT; s++)
+                views[s + 3] = (struct view_settings) { .key = "one", .flavor = FLAVOR_CGROUP_V1, .subsystems = SUBSYS_BIT(s) };
 
-        for (size_t i = 0; i < legacy_files_count; i++)
-                for (size_t k = 0; k < ELEMENTSOF(flavors); k++)
+        for (size_t i = 0; i < legacy_file_count(); i++)
+                for (size_t k = 0; k < ELEMENTSOF(views); k++)
                         for (int root = 0; root < 2; root++) {
-                                const struct legacy_file *f = &legacy_files[i];
-                                bool visible = legacy_file_visible(f, flavors[k], root);
-                                cr_assert_eq(legacy_file_find(flavors[k], root, f->name), visible ? f : NULL);
-                                cr_assert_eq(visible, (f->flavors & flavors[k]) != 0 &&
-                                                              (f->place == IN_EVERY_GROUP || root));
+                                const struct legacy_file *f = legacy_file_at(i);
+                                enum subsys s = legacy_file_subsys(f);
+                                bool visible = legacy_file_visible(f, &views[k], root);
+                                bool in_view = s == SUBSYS_NONE ? (f->flavors & views[k].flavor) != 0
+                                                                : views[k].flavor == FLAVOR_CGROUP_V1 &&
+                                                                          (views[k].subsystems & SUBSYS_BIT(s));
+                                bool placed = f->place == IN_EVERY_GROUP || (f->place == IN_ROOT_ONLY) == root;
+                                cr_assert_eq(legacy_file_find(&views[k], root, f->name), visible ? f : NULL);
+                                cr_assert_eq(visible, in_view && placed && !views[k].offered, "%s", f->name);
                         }
-}
-
-Test(legacy_file_visible, fake_rows) {
-        static const struct legacy_file both = {
-                .name = "both", .flavors = FLAVOR_CONTAINER | FLAVOR_CGROUP_V1
-        };
-        static const struct legacy_file v1_root = {
-                .name = "v1_root", .flavors = FLAVOR_CGROUP_V1, .place = IN_ROOT_ONLY
-        };
-        static const struct legacy_file container_only = { .name = "c", .flavors = FLAVOR_CONTAINER };
-
-        cr_assert(legacy_file_visible(&both, FLAVOR_CONTAINER, false));
-        cr_assert(legacy_file_visible(&both, FLAVOR_CGROUP_V1, true));
-        cr_assert(legacy_file_visible(&v1_root, FLAVOR_CGROUP_V1, true));
-        cr_assert_not(legacy_file_visible(&v1_root, FLAVOR_CGROUP_V1, false));
-        cr_assert_not(legacy_file_visible(&v1_root, FLAVOR_CONTAINER, true));
-        cr_assert(legacy_file_visible(&container_only, FLAVOR_CONTAINER, true));
-        cr_assert(legacy_file_visible(&container_only, FLAVOR_CONTAINER, false));
-        cr_assert_not(legacy_file_visible(&container_only, FLAVOR_CGROUP_V1, true));
-        cr_assert_not(legacy_file_visible(&container_only, FLAVOR_CGROUP_V1, false));
-        cr_assert_not(legacy_file_visible(&both, 0, true));
 }

@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "group_io.h"
+
+#include <assert.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kstrto.h"
+
+static int read_v2(const struct compat_tree *t, int fd, const char *file, char **ret) {
+        char *text;
+        size_t len;
+        int r = t->backend->read_file(fd, file, &text, &len);
+        if (r < 0)
+                return r;
+        if (len > 0 && text[len - 1] == '\n')
+                text[len - 1] = 0;
+        *ret = text;
+        return 0;
+}
+
+int group_read_v2(const struct file_ctx *ctx, const char *file, char **ret) {
+        return read_v2(ctx->tree, ctx->fd, file, ret);
+}
+
+int group_write_v2(const struct file_ctx *ctx, const char *file, const char *value) {
+        return ctx->tree->backend->write_file(ctx->fd, file, value, strlen(value));
+}
+
+int group_printf_v2(const struct file_ctx *ctx, const char *file, const char *fmt, ...) {
+        char value[512];
+        va_list ap;
+
+        va_start(ap, fmt);
+        int n = vsnprintf(value, sizeof(value), fmt, ap);
+        va_end(ap);
+        if (n < 0 || (size_t) n >= sizeof(value))
+                return -ENAMETOOLONG;
+        return group_write_v2(ctx, file, value);
+}
+
+int leaf_read_v2(const struct file_ctx *ctx, const char *file, char **ret) {
+        _cleanup_close_ int leaf_fd = -1;
+        int r = tree_open_leaf(ctx->tree, ctx->fd, true, &leaf_fd);
+        if (r < 0)
+                return r;
+        return read_v2(ctx->tree, leaf_fd, file, ret);
+}
+
+int leaf_write_v2(const struct file_ctx *ctx, const char *file, const char *value) {
+        _cleanup_close_ int leaf_fd = -1;
+        int r = tree_open_leaf(ctx->tree, ctx->fd, true, &leaf_fd);
+        if (r < 0)
+                return r;
+        return ctx->tree->backend->write_file(leaf_fd, file, value, strlen(value));
+}
+
+int keyed_u64(const char *text, const char *key, uint64_t *ret) {
+        size_t n = strlen(key);
+
+        for (const char *line = text; *line;) {
+                const char *end = strchrnul(line, '\n');
+                if ((size_t) (end - line) > n && !strncmp(line, key, n) && line[n] == ' ') {
+                        unsigned long long v;
+                        int r = kstrtoull(line + n + 1, (size_t) (end - line) - n - 1, 10, &v);
+                        if (r < 0)
+                                return -EBADMSG;
+                        *ret = v;
+                        return 0;
+                }
+                line = *end ? end + 1 : end;
+        }
+        return -ENODATA;
+}
+
+int group_read_keyed(const struct file_ctx *ctx, const char *file, const char *key, uint64_t *ret) {
+        _cleanup_free_ char *text = NULL;
+        int r = group_read_v2(ctx, file, &text);
+        if (r < 0)
+                return r;
+        return keyed_u64(text, key, ret);
+}
+
+static int state_key(const char *name, char *buf, size_t size) {
+        int n = snprintf(buf, size, "v1.%s", name);
+        return n < 0 || (size_t) n >= size ? -ENAMETOOLONG : 0;
+}
+
+int legacy_state_get(const struct file_ctx *ctx, const char *name, char *buf, size_t size) {
+        char key[128];
+        int r = state_key(name, key, sizeof(key));
+        if (r < 0)
+                return r;
+        assert(size > 0);
+        r = ctx->tree->backend->get_state(ctx->fd, key, buf, size - 1);
+        if (r < 0)
+                return r;
+        buf[r] = 0;
+        return r;
+}
+
+int legacy_state_set(const struct file_ctx *ctx, const char *name, const char *value, size_t len) {
+        char key[128];
+        int r = state_key(name, key, sizeof(key));
+        if (r < 0)
+                return r;
+        return ctx->tree->backend->set_state(ctx->fd, key, value, len);
+}
+
+int legacy_state_remove(const struct file_ctx *ctx, const char *name) {
+        char key[128];
+        int r = state_key(name, key, sizeof(key));
+        if (r < 0)
+                return r;
+        return ctx->tree->backend->remove_state(ctx->fd, key);
+}
+
+/* Kept as "<v2 value>\n<v1 text>". */
+int sticky_remember(const struct file_ctx *ctx, const char *v2_value, const char *v1_text, size_t v1_len) {
+        char pair[8192];
+        int n = snprintf(pair, sizeof(pair), "%s\n%.*s", v2_value, (int) v1_len, v1_text);
+        if (n < 0 || (size_t) n >= sizeof(pair))
+                return -E2BIG;
+        return legacy_state_set(ctx, ctx->file->name, pair, (size_t) n);
+}
+
+int sticky_recall(const struct file_ctx *ctx, const char *v2_value, char *buf, size_t size) {
+        char pair[8192];
+        int r = legacy_state_get(ctx, ctx->file->name, pair, sizeof(pair));
+        if (r == -ENODATA)
+                return 0;
+        if (r < 0)
+                return r;
+        char *sep = strchr(pair, '\n');
+        if (!sep)
+                return 0;
+        *sep = 0;
+        if (strcmp(pair, v2_value) != 0)
+                return 0; /* changed since, directly in v2: convert what is there */
+        if (strlen(sep + 1) >= size)
+                return -ENAMETOOLONG;
+        strcpy(buf, sep + 1);
+        return 1;
+}
+
+int unsupported_store(const struct file_ctx *ctx, const char *value, size_t len) {
+        if (ctx->view->unsupported == UNSUPPORTED_REJECT)
+                return -EOPNOTSUPP;
+        kstrstrip(&value, &len);
+        return legacy_state_set(ctx, ctx->file->name, value, len);
+}
+
+int unsupported_read(const struct file_ctx *ctx, const char *fallback, struct text *out) {
+        char value[4096];
+        int r = legacy_state_get(ctx, ctx->file->name, value, sizeof(value));
+        if (r == -ENODATA)
+                return text_printf(out, "%s\n", fallback);
+        if (r < 0)
+                return r;
+        return text_printf(out, "%s\n", value);
+}
+
+uint64_t page_size(void) {
+        static uint64_t size;
+        if (!size)
+                size = (uint64_t) sysconf(_SC_PAGESIZE);
+        return size;
+}
+
+uint64_t v1_unlimited(void) {
+        return (uint64_t) LONG_MAX / page_size() * page_size();
+}

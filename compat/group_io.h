@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * What a subsystem row works with: the v2 files of its group (and of the hidden
+ * leaf), flat keyed files, and the legacy-only state kept on the group's v2
+ * directory (DESIGN.md invariant 1), including the text last written for
+ * read-back fidelity. All return 0 (or a length) or a negative errno.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "legacy_file.h"
+#include "macro.h"
+
+/* The group's v2 file, malloc'd and NUL-terminated, one trailing newline removed. */
+int group_read_v2(const struct file_ctx *ctx, const char *file, char **ret);
+/* Writes one value; the kernel's errno comes back unchanged. */
+int group_write_v2(const struct file_ctx *ctx, const char *file, const char *value);
+int group_printf_v2(const struct file_ctx *ctx, const char *file, const char *fmt, ...) _printf_(3, 4);
+
+/* The same on the hidden leaf that holds the group's own tasks (made if missing). */
+int leaf_read_v2(const struct file_ctx *ctx, const char *file, char **ret);
+int leaf_write_v2(const struct file_ctx *ctx, const char *file, const char *value);
+
+/* The value of @key in a flat keyed text ("key value" lines: cpu.stat, memory.stat...); -ENODATA if absent. */
+int keyed_u64(const char *text, const char *key, uint64_t *ret);
+int group_read_keyed(const struct file_ctx *ctx, const char *file, const char *key, uint64_t *ret);
+
+/* Legacy-only state named @name ("v1.<name>" on the group): its length, or -ENODATA; NUL-terminated. */
+int legacy_state_get(const struct file_ctx *ctx, const char *name, char *buf, size_t size);
+int legacy_state_set(const struct file_ctx *ctx, const char *name, const char *value, size_t len);
+int legacy_state_remove(const struct file_ctx *ctx, const char *name);
+
+/*
+ * Read-back fidelity: a lossy conversion remembers the v1 text that produced
+ * a v2 value; while v2 still holds that value, the v1 text is what reads back
+ * (cpu.shares 1000 reads 1000, not the 1004 of weight 98). Keyed by the row.
+ */
+int sticky_remember(const struct file_ctx *ctx, const char *v2_value, const char *v1_text, size_t v1_len);
+/* 1 and the v1 text in @buf if v2 still holds what was written, else 0. */
+int sticky_recall(const struct file_ctx *ctx, const char *v2_value, char *buf, size_t size);
+
+/* A value with no v2 home, under the view's policy: stored (and announced) or EOPNOTSUPP. */
+int unsupported_store(const struct file_ctx *ctx, const char *value, size_t len);
+/* The stored value of the row, else @fallback; a newline follows. */
+int unsupported_read(const struct file_ctx *ctx, const char *fallback, struct text *out);
+
+/* The kernel's page size, and v1's "unlimited" for page counters: (LONG_MAX / PAGE) * PAGE. */
+uint64_t page_size(void);
+uint64_t v1_unlimited(void);
