@@ -103,6 +103,37 @@ static void raise_fd_limit(void) {
         }
 }
 
+static void hook_notify_changed(void *userdata, int fd, bool on) {
+        struct daemon *d = userdata;
+        release_notify_changed(&d->release, fd, on);
+}
+
+static void hook_child_removed(void *userdata, int parent_fd) {
+        struct daemon *d = userdata;
+        release_child_removed(&d->release, parent_fd);
+}
+
+/* A value kept for a file v2 cannot enforce is announced: the kernel would have acted on it. */
+static void hook_file_written(void *userdata, const struct file_ctx *ctx, const char *value, size_t len, int r) {
+        char path[PATH_MAX];
+
+        (void) userdata;
+        if (r < 0 || ctx->file->mapping != MAP_NONE || ctx->view->unsupported != UNSUPPORTED_STORE)
+                return;
+        if (tree_legacy_path(ctx->tree, ctx->fd, path, sizeof(path)) < 0)
+                strcpy(path, "?");
+        while (len > 0 && (value[len - 1] == '\n' || value[len - 1] == ' '))
+                len--;
+        log_warning(ctx->file->name, "%s: \"%.*s\" stored, not enforced: cgroup v2 has no equivalent", path,
+                    (int) (len > 200 ? 200 : len), value);
+}
+
+static const struct compat_hooks daemon_hooks = {
+        .notify_changed = hook_notify_changed,
+        .child_removed = hook_child_removed,
+        .file_written = hook_file_written,
+};
+
 static int view_settings_of(struct daemon *d, const struct view_config *vc, char *key, size_t size,
                             struct view_settings *ret) {
         int r = view_config_key(vc, key, size);
@@ -175,8 +206,8 @@ static int start(struct daemon *d) {
         r = release_init(&d->release, &d->tree, NULL, 0);
         if (r < 0)
                 return r;
-        d->tree.hooks = &release_hooks;
-        d->tree.userdata = &d->release;
+        d->tree.hooks = &daemon_hooks;
+        d->tree.userdata = d;
 
         d->views = calloc(d->config.n_views, sizeof(struct view));
         if (!d->views)

@@ -205,23 +205,16 @@ static void watch_remove(struct release *r, int fd) {
         watch_drop(r, wd);
 }
 
-static void hook_notify_changed(void *userdata, int fd, bool on) {
-        struct release *r = userdata;
-
+void release_notify_changed(struct release *r, int fd, bool on) {
         if (on)
                 (void) watch_add(r, fd);
         else
                 watch_remove(r, fd);
 }
 
-static void hook_child_removed(void *userdata, int parent_fd) {
-        check_group(userdata, parent_fd);
+void release_child_removed(struct release *r, int parent_fd) {
+        check_group(r, parent_fd);
 }
-
-const struct compat_hooks release_hooks = {
-        .notify_changed = hook_notify_changed,
-        .child_removed = hook_child_removed,
-};
 
 int release_init(struct release *r, struct compat_tree *tree, struct view *views, size_t n_views) {
         *r = (struct release) { .tree = tree, .views = views, .n_views = n_views };

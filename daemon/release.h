@@ -8,6 +8,7 @@
  * without waiting, as the kernel's call_usermodehelper(UMH_WAIT_EXEC) did.
  */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,8 +29,6 @@ struct release {
         uint64_t agents_started;
 };
 
-extern const struct compat_hooks release_hooks;
-
 int release_init(struct release *r, struct compat_tree *tree, struct view *views, size_t n_views);
 void release_free(struct release *r);
 
@@ -42,6 +41,10 @@ int release_scan(struct release *r);
 int release_process(struct release *r);
 /* Start the agents of up to @max queued groups; returns how many are still queued. */
 size_t release_run_pending(struct release *r, size_t max);
+
+/* The tree's news: a group's flag changed; a child of a group was removed. */
+void release_notify_changed(struct release *r, int fd, bool on);
+void release_child_removed(struct release *r, int parent_fd);
 
 /* Collect agents that finished (on SIGCHLD). */
 void release_reap(struct release *r);

@@ -8,6 +8,11 @@ WORK=/tmp/$UNIQUE
 VIEW=$WORK/container
 AGENT_LOG=$WORK/agent.log
 CONFIG=$WORK/compat.conf.yaml
+# The legacy /sys/fs/cgroup the daemon assembles: a named v1 hierarchy and a freezer,cpuacct
+# view, the two kinds whose files cgroup2 can back on this hybrid machine (no controllers).
+LEGACY=$WORK/legacy
+V1VIEW=$LEGACY/cgcompat
+FREEZER=$LEGACY/freezer,cpuacct
 DAEMON_LOG=$WORK/daemon.log
 
 write_config() {
@@ -23,14 +28,30 @@ backend:
   root: $V2ROOT
   leaf: .tasks
 release_agent: $WORK/agent
+legacy_root: $LEGACY
 views:
   - flavor: container
     mount: $VIEW
+  - flavor: cgroup-v1
+    name: cgcompat
+    mount: $V1VIEW
+  - flavor: cgroup-v1
+    subsystems: [freezer, cpuacct]
+    mount: $FREEZER
+    links: [$LEGACY/freezer, $LEGACY/cpuacct]
 CONF
 }
 
 mounted() {
-        awk -v m="$VIEW" '$2 == m { found = 1 } END { exit !found }' /proc/mounts
+        awk -v m="${1:-$VIEW}" '$2 == m { found = 1 } END { exit !found }' /proc/mounts
+}
+
+# Everything a daemon may have mounted: the views, the legacy root and what is in it.
+unmount_all() {
+        umount -l "$VIEW" 2>/dev/null
+        awk -v l="$LEGACY" 'index($2, l) == 1 { print $2 }' /proc/mounts | sort -r | while read -r m; do
+                umount -l "$m" 2>/dev/null
+        done
 }
 
 # The daemon runs under a watcher that records its exit status, so that any test (even in a

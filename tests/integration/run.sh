@@ -25,7 +25,7 @@ cleanup() {
                 cat "$DAEMON_LOG" >&2
         fi
         [ -n "$(daemon_pid)" ] && kill9_daemon
-        umount -l "$VIEW" 2>/dev/null
+        unmount_all
         reference_cleanup 2>/dev/null
         remove_v2_tree "$V2ROOT" || echo "warning: $V2ROOT left behind" >&2
         rm -rf "$WORK"
@@ -40,6 +40,7 @@ reset_tree() {
         done
         for p in $(cat "$V2ROOT/.tasks/cgroup.procs" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
         setfattr -x trusted.cgcompat.notify_on_release "$V2ROOT" 2>/dev/null
+        setfattr -x trusted.cgcompat.clone_children "$V2ROOT" 2>/dev/null
         setfattr -x trusted.cgcompat.aliases "$V2ROOT" 2>/dev/null
         : > "$AGENT_LOG"
 }
@@ -70,13 +71,17 @@ for t in $(declare -F | awk '{ print $3 }' | grep '^test_' | grep -- "$PATTERN" 
                 failed=$((failed + 1))
                 failures="$failures daemon-died-in-$t"
                 kill9_daemon
-                umount -l "$VIEW" 2>/dev/null
+                unmount_all
         fi
 done
 
 stop_daemon || { echo "daemon exited with an error on SIGTERM"; failed=$((failed + 1)); }
 if mounted; then
         echo "the view is still mounted after SIGTERM"
+        failed=$((failed + 1))
+fi
+if mounted "$LEGACY"; then
+        echo "the legacy root is still mounted after SIGTERM"
         failed=$((failed + 1))
 fi
 [ -n "$failures" ] && echo "failed:$failures"

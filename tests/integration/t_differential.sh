@@ -26,15 +26,16 @@ run_case() {
         (cd "$root" && "$fn" "$root") 2>&1 | sed -e "s|$root|ROOT|g" -e "s|$WORK|WORK|g" -e 's/0x[0-9a-f]*/0xHEX/g' -e 's/[0-9]\{3,\}/PID/g'
 }
 
+# differential CASE [VIEW]: VIEW defaults to the container view.
 differential() {
-        local fn=$1 expected actual
+        local fn=$1 view=${2:-$VIEW} expected actual
         reference_mount
         expected=$(run_case "$fn" "$REF")
         reference_cleanup
-        actual=$(run_case "$fn" "$VIEW")
+        actual=$(run_case "$fn" "$view")
         if [ "$expected" != "$actual" ]; then
                 diff <(echo "$expected") <(echo "$actual") | sed 's/^/    /' >&2
-                fail "$fn differs from the kernel's v1 (< kernel, > cgcompat)"
+                fail "$fn differs from the kernel's v1 (< kernel, > cgcompat at $view)"
         fi
 }
 
@@ -117,3 +118,62 @@ test_differential_directories() { differential case_directories; }
 test_differential_tasks() { differential case_tasks; }
 test_differential_notify_on_release() { differential case_notify_on_release; }
 test_differential_release_agent() { differential case_release_agent; }
+
+# The core files a v1 hierarchy adds to the 2006 set, against a named cgroup-v1 view.
+case_v1_core_files() {
+        ls
+        stat -c '%n %A' cgroup.procs cgroup.clone_children cgroup.sane_behavior release_agent tasks notify_on_release
+        cat cgroup.sane_behavior
+        echo 1 > cgroup.sane_behavior; echo "write sane_behavior: $?"
+        mkdir c
+        ls c
+        stat -c '%n %A' c/cgroup.procs c/cgroup.clone_children
+        ls c/cgroup.sane_behavior c/release_agent 2>&1 | sed 's/.*cannot access/cannot access/'
+        rmdir c
+}
+
+case_v1_clone_children() {
+        cat cgroup.clone_children
+        mkdir p
+        local form
+        for form in 1 0 2 "1\\n" " 1" +1 -1 0x10 abc "" 99999999999999999999; do
+                echo 0 > p/cgroup.clone_children
+                echo "[$form] $(write_once p/cgroup.clone_children "$form") $(cat p/cgroup.clone_children)"
+        done
+        echo 1 > p/cgroup.clone_children
+        mkdir p/c
+        cat p/c/cgroup.clone_children
+        echo 0 > p/cgroup.clone_children
+        mkdir p/d
+        cat p/d/cgroup.clone_children
+        rmdir p/c p/d p
+}
+
+# cgroup.procs: one line per process, sorted, whatever its threads; a thread id moves its process.
+case_v1_procs() {
+        mkdir g h
+        python3 -c 'import threading, time
+for _ in range(3): threading.Thread(target=time.sleep, args=(30,), daemon=True).start()
+time.sleep(30)' &
+        local pid=$! tid
+        sleep 0.3
+        echo "$pid" > g/cgroup.procs; echo "attach: $?"
+        echo "tasks: $(wc -l < g/tasks) procs: $(wc -l < g/cgroup.procs)"
+        [ "$(cat g/cgroup.procs)" = "$pid" ] && echo "procs lists the process"
+        tid=$(ls "/proc/$pid/task" | grep -vx "$pid" | head -n 1)
+        echo "$tid" > h/cgroup.procs; echo "attach a thread id: $?"
+        echo "g: $(wc -l < g/tasks) h: $(wc -l < h/tasks) h procs: $(cat h/cgroup.procs | sed "s/^$pid\$/the process/")"
+        for form in abc -1 "" 99999999; do
+                echo "[$form] $(write_once h/cgroup.procs "$form")"
+        done
+        kill "$pid"; wait "$pid" 2>/dev/null
+        rmdir g h; echo "rmdir: $?"
+}
+
+test_differential_v1_core_files() { differential case_v1_core_files "$V1VIEW"; }
+test_differential_v1_clone_children() { differential case_v1_clone_children "$V1VIEW"; }
+test_differential_v1_procs() { differential case_v1_procs "$V1VIEW"; }
+test_differential_v1_directories() { differential case_directories "$V1VIEW"; }
+test_differential_v1_tasks() { differential case_tasks "$V1VIEW"; }
+test_differential_v1_notify_on_release() { differential case_notify_on_release "$V1VIEW"; }
+test_differential_v1_release_agent() { differential case_release_agent "$V1VIEW"; }
