@@ -47,6 +47,12 @@ static void view_config_free(struct view_config *v) {
         *v = (struct view_config) {};
 }
 
+static void view_configs_free(struct view_config *views, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                view_config_free(&views[i]);
+        free(views);
+}
+
 void config_free(struct config *c) {
         if (!c)
                 return;
@@ -54,9 +60,7 @@ void config_free(struct config *c) {
         free(c->leaf);
         free(c->release_agent);
         free(c->legacy_root);
-        for (size_t i = 0; i < c->n_views; i++)
-                view_config_free(&c->views[i]);
-        free(c->views);
+        view_configs_free(c->views, c->n_views);
         *c = (struct config) {};
 }
 
@@ -108,42 +112,73 @@ static char *path_in(const char *dir, const char *name) {
         return asprintf(&p, "%s/%s", dir, name) < 0 ? NULL : p;
 }
 
+/* Appends @path, which it takes (NULL: the allocation that made it failed), to the view's links. */
+static int view_config_add_link(struct view_config *v, char *path) {
+        char **links;
+
+        if (!path)
+                return -ENOMEM;
+        links = reallocarray(v->links, v->n_links + 1, sizeof(char *));
+        if (!links) {
+                free(path);
+                return -ENOMEM;
+        }
+        v->links = links;
+        v->links[v->n_links++] = path;
+        return 0;
+}
+
+/* The container view, then the v1 layout below @legacy_root; with no legacy root ("") the layout
+ * has no home, and the container view is all. */
+static int default_views(const char *legacy_root, struct view_config **ret, size_t *ret_n) {
+        size_t n = legacy_root[0] ? 1 + ELEMENTSOF(default_v1_layout) : 1;
+        struct view_config *views;
+
+        views = calloc(n, sizeof(struct view_config));
+        if (!views)
+                return -ENOMEM;
+        views[0].flavor = DEFAULT_VIEW_FLAVOR;
+        views[0].mount = strdup(DEFAULT_VIEW_MOUNT);
+        if (!views[0].mount)
+                goto fail;
+        for (size_t i = 0; i + 1 < n; i++) {
+                struct view_config *v = &views[i + 1];
+
+                v->flavor = FLAVOR_CGROUP_V1;
+                v->subsystems = default_v1_layout[i].subsystems;
+                v->mount = path_in(legacy_root, default_v1_layout[i].mount);
+                if (!v->mount)
+                        goto fail;
+                if (default_v1_layout[i].name && !(v->name = strdup(default_v1_layout[i].name)))
+                        goto fail;
+                for (size_t k = 0; k < ELEMENTSOF(default_v1_layout[i].links) && default_v1_layout[i].links[k]; k++) {
+                        if (view_config_add_link(v, path_in(legacy_root, default_v1_layout[i].links[k])) < 0)
+                                goto fail;
+                }
+        }
+
+        *ret = views;
+        *ret_n = n;
+        return 0;
+fail:
+        view_configs_free(views, n); /* calloc'd: the entries not reached are empty */
+        return -ENOMEM;
+}
+
 int config_defaults(struct config *ret) {
         _cleanup_(config_free) struct config c = {};
+        int r;
 
         c.backend_root = strdup(DEFAULT_BACKEND_ROOT);
         c.leaf = strdup(DEFAULT_LEAF);
         c.release_agent = strdup(DEFAULT_RELEASE_AGENT);
         c.legacy_root = strdup(DEFAULT_LEGACY_ROOT);
         c.unsupported = UNSUPPORTED_STORE;
-        c.views = calloc(1 + ELEMENTSOF(default_v1_layout), sizeof(struct view_config));
-        if (!c.backend_root || !c.leaf || !c.release_agent || !c.legacy_root || !c.views)
+        if (!c.backend_root || !c.leaf || !c.release_agent || !c.legacy_root)
                 return -ENOMEM;
-        c.views[0].flavor = DEFAULT_VIEW_FLAVOR;
-        c.views[0].mount = strdup(DEFAULT_VIEW_MOUNT);
-        c.n_views = 1;
-        if (!c.views[0].mount)
-                return -ENOMEM;
-        for (size_t i = 0; i < ELEMENTSOF(default_v1_layout); i++) {
-                struct view_config *v = &c.views[c.n_views++];
-
-                v->flavor = FLAVOR_CGROUP_V1;
-                v->subsystems = default_v1_layout[i].subsystems;
-                v->mount = path_in(c.legacy_root, default_v1_layout[i].mount);
-                if (!v->mount)
-                        return -ENOMEM;
-                if (default_v1_layout[i].name && !(v->name = strdup(default_v1_layout[i].name)))
-                        return -ENOMEM;
-                for (size_t k = 0; k < ELEMENTSOF(default_v1_layout[i].links) && default_v1_layout[i].links[k]; k++) {
-                        char **links = reallocarray(v->links, v->n_links + 1, sizeof(char *));
-                        if (!links)
-                                return -ENOMEM;
-                        v->links = links;
-                        if (!(v->links[v->n_links] = path_in(c.legacy_root, default_v1_layout[i].links[k])))
-                                return -ENOMEM;
-                        v->n_links++;
-                }
-        }
+        r = default_views(c.legacy_root, &c.views, &c.n_views);
+        if (r < 0)
+                return r;
 
         *ret = c;
         c = (struct config) {};
@@ -355,6 +390,16 @@ static int expect_collection(struct parser *p, yaml_event_t *ev, yaml_event_type
         return 0;
 }
 
+/* @ev, just read, must be a string: what every path, name and keyword is. */
+static int check_string(struct parser *p, const yaml_event_t *ev, const char *what) {
+        if (!event_is_string(ev))
+                return fail(p, ev->start_mark, "expected a string for %s, got %s", what, describe_event(ev));
+        /* A "\0" escape is valid YAML but can't be a path or a name. */
+        if (memchr(ev->data.scalar.value, 0, ev->data.scalar.length))
+                return fail(p, ev->start_mark, "%s must not contain a NUL byte", what);
+        return 0;
+}
+
 /* The next node as a string; @ev keeps the node for its mark and value. */
 static int expect_string(struct parser *p, yaml_event_t *ev, const char *what) {
         int r;
@@ -362,12 +407,23 @@ static int expect_string(struct parser *p, yaml_event_t *ev, const char *what) {
         r = next_event(p, ev);
         if (r < 0)
                 return r;
-        if (!event_is_string(ev))
-                return fail(p, ev->start_mark, "expected a string for %s, got %s", what, describe_event(ev));
-        /* A "\0" escape is valid YAML but can't be a path or a name. */
-        if (memchr(ev->data.scalar.value, 0, ev->data.scalar.length))
-                return fail(p, ev->start_mark, "%s must not contain a NUL byte", what);
-        return 0;
+        return check_string(p, ev, what);
+}
+
+/* The next item of a sequence of strings whose start was just read: returns 1 with the item in @ev
+ * and its name ("what[index]") in @item_what, or 0 at the end of the sequence. */
+static int next_string_item(struct parser *p, yaml_event_t *ev, const char *what, size_t index, char *item_what,
+                            size_t size) {
+        int r;
+
+        r = next_event(p, ev);
+        if (r < 0)
+                return r;
+        if (ev->type == YAML_SEQUENCE_END_EVENT)
+                return 0;
+        snprintf(item_what, size, "%s[%zu]", what, index);
+        r = check_string(p, ev, item_what);
+        return r < 0 ? r : 1;
 }
 
 static int take_string(const yaml_event_t *ev, char **dest) {
@@ -422,6 +478,40 @@ static bool path_equal(const char *a, const char *b) {
                 a += la;
                 b += lb;
         }
+}
+
+static bool path_is_root(const char *path) {
+        return path[strspn(path, "/")] == '\0';
+}
+
+/* "//run//x/" becomes "/run/x": one spelling per directory, so that the daemon's prefix tests
+ * (is a view below legacy_root?) and its links (a sibling gets a relative target) see one string. */
+static void path_simplify(char *path) {
+        char *out = path;
+
+        for (const char *in = path; *in; in++)
+                if (*in != '/' || out == path || out[-1] != '/')
+                        *out++ = *in;
+        if (out > path + 1 && out[-1] == '/')
+                out--;
+        *out = '\0';
+}
+
+/* A path the daemon mounts on, links at or assembles a tree in: absolute, one spelling, not "/". */
+static int check_mount_path(struct parser *p, const yaml_event_t *ev, const char *what, const char *expected) {
+        int r;
+
+        r = check_absolute_path(p, ev, what, expected);
+        if (r < 0)
+                return r;
+        if (path_has_dot_component(scalar(ev)))
+                return fail(p, ev->start_mark, "%s must not contain \".\" or \"..\" components, got %s", what,
+                            quote(p, ev->data.scalar.value, ev->data.scalar.length));
+        /* A view or a tmpfs there would hide the whole file system. */
+        if (path_is_root(scalar(ev)))
+                return fail(p, ev->start_mark, "%s must not be the root directory, got %s", what,
+                            quote(p, ev->data.scalar.value, ev->data.scalar.length));
+        return 0;
 }
 
 /* A mapping's keys, each with the parser of its value. */
@@ -479,8 +569,15 @@ static int parse_mapping_body(struct parser *p, const char *section, const struc
         }
 }
 
+/* What the top-level keys are read into, and what the checks across keys need once all are read. */
+struct loader {
+        struct config *config;
+        struct view_marks *view_marks; /* of config->views when the file lists them, else NULL */
+        size_t n_view_marks;
+};
+
 static int parse_backend_root(struct parser *p, const char *what, void *userdata) {
-        struct config *c = userdata;
+        struct loader *l = userdata;
         _cleanup_event_ yaml_event_t ev = {};
         int r;
 
@@ -492,11 +589,11 @@ static int parse_backend_root(struct parser *p, const char *what, void *userdata
                 if (r < 0)
                         return r;
         }
-        return take_string(&ev, &c->backend_root);
+        return take_string(&ev, &l->config->backend_root);
 }
 
 static int parse_backend_leaf(struct parser *p, const char *what, void *userdata) {
-        struct config *c = userdata;
+        struct loader *l = userdata;
         _cleanup_event_ yaml_event_t ev = {};
         const char *s;
         size_t len;
@@ -520,7 +617,7 @@ static int parse_backend_leaf(struct parser *p, const char *what, void *userdata
         if (strchr(s, '\n'))
                 return fail(p, ev.start_mark, "%s must not contain a newline", what);
 
-        return take_string(&ev, &c->leaf);
+        return take_string(&ev, &l->config->leaf);
 }
 
 static const struct key_parser backend_keys[] = {
@@ -539,8 +636,8 @@ static int parse_backend(struct parser *p, const char *what, void *userdata) {
         return parse_mapping_body(p, what, backend_keys, ELEMENTSOF(backend_keys), seen, userdata);
 }
 
-static int parse_release_agent(struct parser *p, const char *what, void *userdata) {
-        struct config *c = userdata;
+/* A release agent: an absolute path, or "" for none. */
+static int parse_agent(struct parser *p, const char *what, char **dest) {
         _cleanup_event_ yaml_event_t ev = {};
         int r;
 
@@ -552,14 +649,108 @@ static int parse_release_agent(struct parser *p, const char *what, void *userdat
                 if (r < 0)
                         return r;
         }
-        return take_string(&ev, &c->release_agent);
+        return take_string(&ev, dest);
+}
+
+static int parse_release_agent(struct parser *p, const char *what, void *userdata) {
+        struct loader *l = userdata;
+        return parse_agent(p, what, &l->config->release_agent);
+}
+
+static int parse_legacy_root(struct parser *p, const char *what, void *userdata) {
+        struct loader *l = userdata;
+        _cleanup_event_ yaml_event_t ev = {};
+        int r;
+
+        r = expect_string(p, &ev, what);
+        if (r < 0)
+                return r;
+        if (ev.data.scalar.length > 0) {
+                r = check_mount_path(p, &ev, what, "an absolute path or \"\"");
+                if (r < 0)
+                        return r;
+        }
+        return take_string(&ev, &l->config->legacy_root);
+}
+
+static int parse_unsupported(struct parser *p, const char *what, void *userdata) {
+        struct loader *l = userdata;
+        _cleanup_event_ yaml_event_t ev = {};
+        int r;
+
+        r = expect_string(p, &ev, what);
+        if (r < 0)
+                return r;
+        if (streq(scalar(&ev), "store"))
+                l->config->unsupported = UNSUPPORTED_STORE;
+        else if (streq(scalar(&ev), "reject"))
+                l->config->unsupported = UNSUPPORTED_REJECT;
+        else
+                return fail(p, ev.start_mark, "%s must be \"store\" or \"reject\", got %s", what,
+                            quote(p, ev.data.scalar.value, ev.data.scalar.length));
+        return 0;
+}
+
+/* Where a view's values were written: a later view that collides with one of them names its line. */
+struct view_marks {
+        yaml_mark_t start, flavor, mount, subsystems, name;
+        yaml_mark_t subsystem[SUBSYS__COUNT];
+        yaml_mark_t *links; /* one per link */
+};
+
+/* The list being built, freed on error; the config's list is replaced only once it is complete. */
+struct view_list {
+        struct view_config *views;
+        struct view_marks *marks;
+        size_t n;
+};
+
+static void view_marks_free(struct view_marks *marks, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                free(marks[i].links);
+        free(marks);
+}
+
+static void view_list_free(struct view_list *l) {
+        view_configs_free(l->views, l->n);
+        view_marks_free(l->marks, l->n);
+        *l = (struct view_list) {};
 }
 
 /* One entry of `views` while it is being read. */
 struct view_entry {
         struct view_config view;
-        yaml_mark_t mount_mark;
+        struct view_marks marks;
+        const struct view_list *list; /* the views before it */
+        char section[32];             /* "views[N]" */
 };
+
+static void view_entry_done(struct view_entry *e) {
+        view_config_free(&e->view);
+        free(e->marks.links);
+        e->marks.links = NULL;
+}
+
+static int view_list_append(struct view_list *l, struct view_entry *e) {
+        struct view_config *views;
+        struct view_marks *marks;
+
+        views = reallocarray(l->views, l->n + 1, sizeof(*views));
+        if (!views)
+                return -ENOMEM;
+        l->views = views;
+        marks = reallocarray(l->marks, l->n + 1, sizeof(*marks));
+        if (!marks)
+                return -ENOMEM;
+        l->marks = marks;
+
+        l->views[l->n] = e->view;
+        l->marks[l->n] = e->marks;
+        l->n++;
+        e->view = (struct view_config) {};
+        e->marks.links = NULL;
+        return 0;
+}
 
 static int parse_view_flavor(struct parser *p, const char *what, void *userdata) {
         struct view_entry *e = userdata;
@@ -576,6 +767,7 @@ static int parse_view_flavor(struct parser *p, const char *what, void *userdata)
         else
                 return fail(p, ev.start_mark, "%s must be \"container\" or \"cgroup-v1\", got %s", what,
                             quote(p, ev.data.scalar.value, ev.data.scalar.length));
+        e->marks.flavor = ev.start_mark;
         return 0;
 }
 
@@ -587,95 +779,240 @@ static int parse_view_mount(struct parser *p, const char *what, void *userdata) 
         r = expect_string(p, &ev, what);
         if (r < 0)
                 return r;
-        r = check_absolute_path(p, &ev, what, "an absolute path");
+        r = check_mount_path(p, &ev, what, "an absolute path");
         if (r < 0)
                 return r;
-        if (path_has_dot_component(scalar(&ev)))
-                return fail(p, ev.start_mark, "%s must not contain \".\" or \"..\" components, got %s", what,
-                            quote(p, ev.data.scalar.value, ev.data.scalar.length));
-        e->mount_mark = ev.start_mark;
+        e->marks.mount = ev.start_mark;
         return take_string(&ev, &e->view.mount);
+}
+
+static int parse_view_subsystems(struct parser *p, const char *what, void *userdata) {
+        struct view_entry *e = userdata;
+        _cleanup_event_ yaml_event_t start = {}, item = {};
+        char item_what[160];
+        int r;
+
+        r = expect_collection(p, &start, YAML_SEQUENCE_START_EVENT, what);
+        if (r < 0)
+                return r;
+        e->marks.subsystems = start.start_mark;
+
+        for (size_t i = 0;; i++) {
+                const char *name;
+                int s;
+
+                r = next_string_item(p, &item, what, i, item_what, sizeof(item_what));
+                if (r <= 0)
+                        return r;
+                s = subsystem_by_name(scalar(&item));
+                if (s < 0)
+                        return fail(p, item.start_mark, "%s: unknown subsystem %s", item_what,
+                                    quote(p, item.data.scalar.value, item.data.scalar.length));
+                name = subsystem_get(s)->name;
+                if (e->view.subsystems & SUBSYS_BIT(s))
+                        return fail(p, item.start_mark, "%s: duplicate subsystem \"%s\"", item_what, name);
+                /* The kernel binds a subsystem to one hierarchy (EBUSY); a view is one. */
+                for (size_t v = 0; v < e->list->n; v++)
+                        if (e->list->views[v].subsystems & SUBSYS_BIT(s))
+                                return fail(p, item.start_mark,
+                                            "%s: subsystem \"%s\" is already in views[%zu] (line %zu): "
+                                            "a subsystem can be in one view only",
+                                            item_what, name, v, e->list->marks[v].subsystem[s].line + 1);
+                e->view.subsystems |= SUBSYS_BIT(s);
+                e->marks.subsystem[s] = item.start_mark;
+        }
+}
+
+/* The kernel's rules for name= (cgroup1_parse_param): "[\w.-]+", shorter than MAX_CGROUP_ROOT_NAMELEN (64). */
+#define HIERARCHY_NAME_MAX (64 - 1)
+#define HIERARCHY_NAME_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-"
+
+static int parse_view_name(struct parser *p, const char *what, void *userdata) {
+        struct view_entry *e = userdata;
+        _cleanup_event_ yaml_event_t ev = {};
+        const char *s;
+        size_t len;
+        int r;
+
+        r = expect_string(p, &ev, what);
+        if (r < 0)
+                return r;
+        s = scalar(&ev);
+        len = ev.data.scalar.length;
+        if (len == 0)
+                return fail(p, ev.start_mark, "%s must not be empty", what);
+        if (len > HIERARCHY_NAME_MAX)
+                return fail(p, ev.start_mark, "%s is too long (%zu bytes, at most %d)", what, len, HIERARCHY_NAME_MAX);
+        if (strspn(s, HIERARCHY_NAME_CHARS) != len)
+                return fail(p, ev.start_mark, "%s may hold only ASCII letters, digits, \"_\", \".\" and \"-\", got %s",
+                            what, quote(p, s, len));
+        e->marks.name = ev.start_mark;
+        return take_string(&ev, &e->view.name);
+}
+
+static int view_entry_add_link(struct view_entry *e, const yaml_event_t *ev) {
+        yaml_mark_t *marks;
+
+        /* The marks first: there is always one per link. */
+        marks = reallocarray(e->marks.links, e->view.n_links + 1, sizeof(*marks));
+        if (!marks)
+                return -ENOMEM;
+        e->marks.links = marks;
+        marks[e->view.n_links] = ev->start_mark;
+        return view_config_add_link(&e->view, strndup(scalar(ev), ev->data.scalar.length));
+}
+
+static int parse_view_links(struct parser *p, const char *what, void *userdata) {
+        struct view_entry *e = userdata;
+        _cleanup_event_ yaml_event_t start = {}, item = {};
+        char item_what[160];
+        int r;
+
+        r = expect_collection(p, &start, YAML_SEQUENCE_START_EVENT, what);
+        if (r < 0)
+                return r;
+
+        for (size_t i = 0;; i++) {
+                r = next_string_item(p, &item, what, i, item_what, sizeof(item_what));
+                if (r <= 0)
+                        return r;
+                r = check_mount_path(p, &item, item_what, "an absolute path");
+                if (r < 0)
+                        return r;
+                r = view_entry_add_link(e, &item);
+                if (r < 0)
+                        return r;
+        }
+}
+
+static int parse_view_release_agent(struct parser *p, const char *what, void *userdata) {
+        struct view_entry *e = userdata;
+        return parse_agent(p, what, &e->view.release_agent);
 }
 
 enum {
         VIEW_KEY_FLAVOR,
         VIEW_KEY_MOUNT,
+        VIEW_KEY_SUBSYSTEMS,
+        VIEW_KEY_NAME,
+        VIEW_KEY_LINKS,
+        VIEW_KEY_RELEASE_AGENT,
 };
 
 static const struct key_parser view_keys[] = {
         [VIEW_KEY_FLAVOR] = { "flavor", parse_view_flavor },
         [VIEW_KEY_MOUNT] = { "mount", parse_view_mount },
+        [VIEW_KEY_SUBSYSTEMS] = { "subsystems", parse_view_subsystems },
+        [VIEW_KEY_NAME] = { "name", parse_view_name },
+        [VIEW_KEY_LINKS] = { "links", parse_view_links },
+        [VIEW_KEY_RELEASE_AGENT] = { "release_agent", parse_view_release_agent },
 };
 
-/* The list being built, freed on error; the config's list is replaced only once it is complete. */
-struct view_list {
-        struct view_config *views;
-        yaml_mark_t *mount_marks;
-        size_t n;
-};
-
-static void view_list_free(struct view_list *l) {
-        for (size_t i = 0; i < l->n; i++)
-                free(l->views[i].mount);
-        free(l->views);
-        free(l->mount_marks);
-        *l = (struct view_list) {};
+/* Whether @path is already the mount or one of the first @n_links links of views[@index]; if so, says
+ * which in @desc and where it was written in *ret_mark. */
+static bool path_taken(const struct view_config *v, const struct view_marks *m, size_t index, size_t n_links,
+                       const char *path, char *desc, size_t size, yaml_mark_t *ret_mark) {
+        if (path_equal(v->mount, path)) {
+                snprintf(desc, size, "the mount of views[%zu]", index);
+                *ret_mark = m->mount;
+                return true;
+        }
+        for (size_t k = 0; k < n_links; k++)
+                if (path_equal(v->links[k], path)) {
+                        snprintf(desc, size, "views[%zu].links[%zu]", index, k);
+                        *ret_mark = m->links[k];
+                        return true;
+                }
+        return false;
 }
 
-static int view_list_append(struct view_list *l, struct view_entry *e) {
-        struct view_config *views;
-        yaml_mark_t *marks;
+/* @path (the entry's mount, or its links[@link]) against the views before the entry, and a link also
+ * against the entry's mount and earlier links: two views on one directory would hide one another,
+ * and a link in the way of a mount or of another link could not be made. */
+static int check_path_free(struct parser *p, const struct view_entry *e, const char *what, const char *path,
+                           yaml_mark_t mark, bool is_link, size_t link) {
+        char desc[64];
+        yaml_mark_t where;
+        bool taken = false;
 
-        views = reallocarray(l->views, l->n + 1, sizeof(*views));
-        if (!views)
-                return -ENOMEM;
-        l->views = views;
-        marks = reallocarray(l->mount_marks, l->n + 1, sizeof(*marks));
-        if (!marks)
-                return -ENOMEM;
-        l->mount_marks = marks;
+        for (size_t i = 0; i < e->list->n && !taken; i++)
+                taken = path_taken(&e->list->views[i], &e->list->marks[i], i, e->list->views[i].n_links, path, desc,
+                                   sizeof(desc), &where);
+        if (!taken && is_link)
+                taken = path_taken(&e->view, &e->marks, e->list->n, link, path, desc, sizeof(desc), &where);
+        if (taken)
+                return fail(p, mark, "%s %s is already %s (line %zu)", what, quote(p, path, strlen(path)), desc,
+                            where.line + 1);
+        return 0;
+}
 
-        l->views[l->n] = e->view;
-        l->mount_marks[l->n] = e->mount_mark;
-        l->n++;
-        e->view.mount = NULL;
+/* The rules that need the whole entry, or the views before it. */
+static int check_view(struct parser *p, const struct view_entry *e, const bool *seen) {
+        static const int required[] = { VIEW_KEY_FLAVOR, VIEW_KEY_MOUNT };
+        const struct view_config *v = &e->view;
+        char key[256], other[256], what[64];
+        int r;
+
+        for (size_t i = 0; i < ELEMENTSOF(required); i++)
+                if (!seen[required[i]])
+                        return fail(p, e->marks.start, "%s is missing required key \"%s\"", e->section,
+                                    view_keys[required[i]].key);
+
+        if (v->flavor == FLAVOR_CONTAINER) {
+                if (seen[VIEW_KEY_SUBSYSTEMS])
+                        return fail(p, e->marks.subsystems, "%s.subsystems: only a cgroup-v1 view has subsystems",
+                                    e->section);
+                if (seen[VIEW_KEY_NAME])
+                        return fail(p, e->marks.name, "%s.name: only a cgroup-v1 view has a name", e->section);
+        } else if (!v->subsystems && !v->name)
+                /* As the kernel's "none" without name=: nothing would tell the hierarchy apart. */
+                return fail(p, e->marks.start, "%s: a cgroup-v1 view needs subsystems or a name", e->section);
+
+        /* The key names the view's own state (release_agent, ...): one view per key. */
+        r = view_config_key(v, key, sizeof(key));
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < e->list->n; i++) {
+                r = view_config_key(&e->list->views[i], other, sizeof(other));
+                if (r < 0)
+                        return r;
+                if (streq(key, other))
+                        return fail(p, v->name ? e->marks.name : e->marks.flavor,
+                                    "%s is the same hierarchy \"%s\" as views[%zu] (line %zu)", e->section, key, i,
+                                    e->list->marks[i].start.line + 1);
+        }
+
+        snprintf(what, sizeof(what), "%s.mount", e->section);
+        r = check_path_free(p, e, what, v->mount, e->marks.mount, false, 0);
+        if (r < 0)
+                return r;
+        for (size_t k = 0; k < v->n_links; k++) {
+                snprintf(what, sizeof(what), "%s.links[%zu]", e->section, k);
+                r = check_path_free(p, e, what, v->links[k], e->marks.links[k], true, k);
+                if (r < 0)
+                        return r;
+        }
         return 0;
 }
 
 static int parse_view(struct parser *p, struct view_list *list, const yaml_event_t *start) {
-        struct view_entry e = {};
+        _cleanup_(view_entry_done) struct view_entry e = { .list = list, .marks.start = start->start_mark };
         bool seen[ELEMENTSOF(view_keys)] = {};
-        char section[64];
         int r;
 
-        snprintf(section, sizeof(section), "views[%zu]", list->n);
-        r = parse_mapping_body(p, section, view_keys, ELEMENTSOF(view_keys), seen, &e);
+        snprintf(e.section, sizeof(e.section), "views[%zu]", list->n);
+        r = parse_mapping_body(p, e.section, view_keys, ELEMENTSOF(view_keys), seen, &e);
         if (r < 0)
-                goto out;
-
-        for (size_t i = 0; i < ELEMENTSOF(view_keys); i++)
-                if (!seen[i]) {
-                        r = fail(p, start->start_mark, "%s is missing required key \"%s\"", section, view_keys[i].key);
-                        goto out;
-                }
-
-        /* Two views on one mount point would hide one another. */
-        for (size_t i = 0; i < list->n; i++)
-                if (path_equal(list->views[i].mount, e.view.mount)) {
-                        r = fail(p, e.mount_mark, "%s.mount %s is already the mount of views[%zu] (line %zu)",
-                                 section, quote(p, e.view.mount, strlen(e.view.mount)), i,
-                                 list->mount_marks[i].line + 1);
-                        goto out;
-                }
-
-        r = view_list_append(list, &e);
-out:
-        free(e.view.mount);
-        return r;
+                return r;
+        r = check_view(p, &e, seen);
+        if (r < 0)
+                return r;
+        return view_list_append(list, &e);
 }
 
 static int parse_views(struct parser *p, const char *what, void *userdata) {
-        struct config *c = userdata;
+        struct loader *l = userdata;
+        struct config *c = l->config;
         _cleanup_event_ yaml_event_t start = {}, item = {};
         _cleanup_(view_list_free) struct view_list list = {};
         int r;
@@ -702,22 +1039,76 @@ static int parse_views(struct parser *p, const char *what, void *userdata) {
         if (list.n == 0)
                 return fail(p, start.start_mark, "%s must list at least one view", what);
 
-        for (size_t i = 0; i < c->n_views; i++)
-                free(c->views[i].mount);
-        free(c->views);
+        view_configs_free(c->views, c->n_views);
         c->views = TAKE_PTR(list.views);
         c->n_views = list.n;
+        assert(!l->view_marks); /* a second `views` is a duplicate key */
+        l->view_marks = TAKE_PTR(list.marks);
+        l->n_view_marks = list.n;
         list.n = 0;
         return 0;
 }
 
-static const struct key_parser top_keys[] = {
-        { "backend", parse_backend },
-        { "release_agent", parse_release_agent },
-        { "views", parse_views },
+enum {
+        TOP_KEY_BACKEND,
+        TOP_KEY_RELEASE_AGENT,
+        TOP_KEY_LEGACY_ROOT,
+        TOP_KEY_UNSUPPORTED,
+        TOP_KEY_VIEWS,
 };
 
-static int parse_stream(struct parser *p, struct config *c) {
+static const struct key_parser top_keys[] = {
+        [TOP_KEY_BACKEND] = { "backend", parse_backend },
+        [TOP_KEY_RELEASE_AGENT] = { "release_agent", parse_release_agent },
+        [TOP_KEY_LEGACY_ROOT] = { "legacy_root", parse_legacy_root },
+        [TOP_KEY_UNSUPPORTED] = { "unsupported", parse_unsupported },
+        [TOP_KEY_VIEWS] = { "views", parse_views },
+};
+
+/* The rules across keys, once the whole document is read. */
+static int finish_config(struct parser *p, struct loader *l, const bool *seen) {
+        struct config *c = l->config;
+        int r;
+
+        if (seen[TOP_KEY_LEGACY_ROOT] && !seen[TOP_KEY_VIEWS]) {
+                /* The built-in layout lives below legacy_root, so it moves with it. */
+                struct view_config *views;
+                size_t n;
+
+                r = default_views(c->legacy_root, &views, &n);
+                if (r < 0)
+                        return r;
+                view_configs_free(c->views, c->n_views);
+                c->views = views;
+                c->n_views = n;
+        }
+
+        /* The daemon mounts a tmpfs on legacy_root to hold views and links: none can be that directory. */
+        if (l->view_marks && c->legacy_root[0])
+                for (size_t i = 0; i < c->n_views; i++) {
+                        const struct view_config *v = &c->views[i];
+
+                        if (path_equal(v->mount, c->legacy_root))
+                                return fail(p, l->view_marks[i].mount,
+                                            "views[%zu].mount %s is legacy_root itself: mount views below it", i,
+                                            quote(p, v->mount, strlen(v->mount)));
+                        for (size_t k = 0; k < v->n_links; k++)
+                                if (path_equal(v->links[k], c->legacy_root))
+                                        return fail(p, l->view_marks[i].links[k],
+                                                    "views[%zu].links[%zu] %s is legacy_root itself: make links below it",
+                                                    i, k, quote(p, v->links[k], strlen(v->links[k])));
+                }
+
+        path_simplify(c->legacy_root);
+        for (size_t i = 0; i < c->n_views; i++) {
+                path_simplify(c->views[i].mount);
+                for (size_t k = 0; k < c->views[i].n_links; k++)
+                        path_simplify(c->views[i].links[k]);
+        }
+        return 0;
+}
+
+static int parse_stream(struct parser *p, struct loader *l) {
         _cleanup_event_ yaml_event_t ev = {};
         bool seen[ELEMENTSOF(top_keys)] = {};
         int r;
@@ -740,7 +1131,7 @@ static int parse_stream(struct parser *p, struct config *c) {
         if (r < 0)
                 return r;
         if (ev.type == YAML_MAPPING_START_EVENT) {
-                r = parse_mapping_body(p, "", top_keys, ELEMENTSOF(top_keys), seen, c);
+                r = parse_mapping_body(p, "", top_keys, ELEMENTSOF(top_keys), seen, l);
                 if (r < 0)
                         return r;
         } else if (!event_is_null(&ev)) /* "---" alone is an empty document */
@@ -759,11 +1150,13 @@ static int parse_stream(struct parser *p, struct config *c) {
                 return fail(p, ev.start_mark, "multiple YAML documents are not supported");
         if (ev.type != YAML_STREAM_END_EVENT)
                 return fail(p, ev.start_mark, "expected the end of the YAML stream");
-        return 0;
+
+        return finish_config(p, l, seen);
 }
 
 int config_load_string(const char *name, const char *text, size_t len, struct config *ret, char **ret_error) {
         _cleanup_(config_free) struct config c = {};
+        struct loader l = { .config = &c };
         struct parser p = {
                 .name = name,
                 .text = (const unsigned char *) text,
@@ -781,8 +1174,9 @@ int config_load_string(const char *name, const char *text, size_t len, struct co
         if (!yaml_parser_initialize(&p.yaml))
                 return -ENOMEM;
         yaml_parser_set_input_string(&p.yaml, p.text, len);
-        r = parse_stream(&p, &c);
+        r = parse_stream(&p, &l);
         yaml_parser_delete(&p.yaml);
+        view_marks_free(l.view_marks, l.n_view_marks);
         if (r < 0) {
                 if (ret_error)
                         *ret_error = TAKE_PTR(p.error);

@@ -10,13 +10,102 @@
 #include "compat/macro.h"
 #include "conf/config.h"
 
+/* The distributions' layout, as config_defaults() builds it: key, mount, links. */
+static const struct {
+        const char *key;
+        const char *mount;
+        const char *links[2];
+} default_layout[] = {
+        { "container", "/dev/container", {} },
+        { "cpu,cpuacct", "/run/cgcompat/cgroup/cpu,cpuacct", { "/run/cgcompat/cgroup/cpu", "/run/cgcompat/cgroup/cpuacct" } },
+        { "cpuset", "/run/cgcompat/cgroup/cpuset", {} },
+        { "memory", "/run/cgcompat/cgroup/memory", {} },
+        { "blkio", "/run/cgcompat/cgroup/blkio", {} },
+        { "pids", "/run/cgcompat/cgroup/pids", {} },
+        { "freezer", "/run/cgcompat/cgroup/freezer", {} },
+        { "devices", "/run/cgcompat/cgroup/devices", {} },
+        { "hugetlb", "/run/cgcompat/cgroup/hugetlb", {} },
+        { "net_cls,net_prio", "/run/cgcompat/cgroup/net_cls,net_prio",
+          { "/run/cgcompat/cgroup/net_cls", "/run/cgcompat/cgroup/net_prio" } },
+        { "perf_event", "/run/cgcompat/cgroup/perf_event", {} },
+        { "name=systemd", "/run/cgcompat/cgroup/systemd", {} },
+};
+
+static void assert_key(const struct view_config *v, const char *expected) {
+        char key[256];
+
+        cr_assert_eq(view_config_key(v, key, sizeof(key)), 0);
+        cr_assert_str_eq(key, expected);
+}
+
+/* The default views, below @legacy_root ("/run/cgcompat/cgroup" by default), or only the first with none. */
+static void assert_default_views_below(const struct config *c, const char *legacy_root) {
+        size_t n = legacy_root[0] ? ELEMENTSOF(default_layout) : 1;
+
+        cr_assert_eq(c->n_views, n);
+        for (size_t i = 0; i < n; i++) {
+                const struct view_config *v = &c->views[i];
+                size_t n_links = 0;
+                char mount[256];
+
+                snprintf(mount, sizeof(mount), "%s%s", legacy_root,
+                         default_layout[i].mount + (i ? strlen("/run/cgcompat/cgroup") : 0));
+                cr_assert_eq(v->flavor, i == 0 ? FLAVOR_CONTAINER : FLAVOR_CGROUP_V1, "views[%zu]", i);
+                assert_key(v, default_layout[i].key);
+                cr_assert_str_eq(v->mount, i ? mount : "/dev/container");
+                cr_assert_null(v->release_agent, "views[%zu]", i);
+                while (n_links < ELEMENTSOF(default_layout[i].links) && default_layout[i].links[n_links]) {
+                        char link[256];
+
+                        snprintf(link, sizeof(link), "%s%s", legacy_root,
+                                 default_layout[i].links[n_links] + strlen("/run/cgcompat/cgroup"));
+                        cr_assert_lt(n_links, v->n_links, "views[%zu] has too few links", i);
+                        cr_assert_str_eq(v->links[n_links], link);
+                        n_links++;
+                }
+                cr_assert_eq(v->n_links, n_links, "views[%zu]", i);
+        }
+        /* The subsystem sets behind the keys: the one named hierarchy has none. */
+        if (n > 1) {
+                cr_assert_eq(c->views[1].subsystems, SUBSYS_BIT(SUBSYS_CPU) | SUBSYS_BIT(SUBSYS_CPUACCT));
+                cr_assert_str_eq(c->views[11].name, "systemd");
+                cr_assert_eq(c->views[11].subsystems, 0);
+        }
+}
+
 static void assert_defaults(const struct config *c) {
         cr_assert_str_eq(c->backend_root, "auto");
         cr_assert_str_eq(c->leaf, ".tasks");
         cr_assert_str_eq(c->release_agent, "/sbin/container_release_agent");
-        cr_assert_eq(c->n_views, 1);
-        cr_assert_eq(c->views[0].flavor, FLAVOR_CONTAINER);
-        cr_assert_str_eq(c->views[0].mount, "/dev/container");
+        cr_assert_str_eq(c->legacy_root, "/run/cgcompat/cgroup");
+        cr_assert_eq(c->unsupported, UNSUPPORTED_STORE);
+        assert_default_views_below(c, "/run/cgcompat/cgroup");
+}
+
+static bool str_equal(const char *a, const char *b) {
+        return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Member by member, every view and link included. */
+static void assert_config_equal(const struct config *a, const struct config *b) {
+        cr_assert_str_eq(a->backend_root, b->backend_root);
+        cr_assert_str_eq(a->leaf, b->leaf);
+        cr_assert_str_eq(a->release_agent, b->release_agent);
+        cr_assert_str_eq(a->legacy_root, b->legacy_root);
+        cr_assert_eq(a->unsupported, b->unsupported);
+        cr_assert_eq(a->n_views, b->n_views);
+        for (size_t i = 0; i < a->n_views; i++) {
+                const struct view_config *u = &a->views[i], *v = &b->views[i];
+
+                cr_assert_eq(u->flavor, v->flavor, "views[%zu]", i);
+                cr_assert_str_eq(u->mount, v->mount, "views[%zu]", i);
+                cr_assert_eq(u->subsystems, v->subsystems, "views[%zu]", i);
+                cr_assert(str_equal(u->name, v->name), "views[%zu].name", i);
+                cr_assert(str_equal(u->release_agent, v->release_agent), "views[%zu].release_agent", i);
+                cr_assert_eq(u->n_links, v->n_links, "views[%zu]", i);
+                for (size_t k = 0; k < u->n_links; k++)
+                        cr_assert_str_eq(u->links[k], v->links[k], "views[%zu].links[%zu]", i, k);
+        }
 }
 
 static int load(const char *text, struct config *c, char **error) {
@@ -63,14 +152,18 @@ Test(config, defaults) {
         config_free(&c); /* twice is harmless */
 }
 
+/* compat.conf.yaml spells out every default: loading it changes nothing. */
 Test(config, shipped_file_is_the_defaults) {
-        struct config c;
+        struct config c, defaults;
         _cleanup_free_ char *error = NULL;
 
         cr_assert_eq(config_load("compat.conf.yaml", &c, &error), 0, "%s", error ?: "");
         cr_assert_null(error);
+        cr_assert_eq(config_defaults(&defaults), 0);
+        assert_config_equal(&c, &defaults);
         assert_defaults(&c);
         config_free(&c);
+        config_free(&defaults);
 }
 
 Test(config, empty_inputs_are_the_defaults) {
@@ -93,6 +186,7 @@ Test(config, two_views) {
                     "release_agent: /usr/libexec/agent\n"
                     "views:\n"
                     "  - flavor: cgroup-v1\n"
+                    "    subsystems: [cpu]\n"
                     "    mount: /sys/fs/cgroup/cpu\n"
                     "  - mount: /dev/container\n"
                     "    flavor: container\n",
@@ -103,6 +197,7 @@ Test(config, two_views) {
         cr_assert_eq(c.n_views, 2);
         cr_assert_eq(c.views[0].flavor, FLAVOR_CGROUP_V1);
         cr_assert_str_eq(c.views[0].mount, "/sys/fs/cgroup/cpu");
+        cr_assert_eq(c.views[0].subsystems, SUBSYS_BIT(SUBSYS_CPU));
         cr_assert_eq(c.views[1].flavor, FLAVOR_CONTAINER);
         cr_assert_str_eq(c.views[1].mount, "/dev/container");
         config_free(&c);
@@ -111,7 +206,7 @@ Test(config, two_views) {
 Test(config, flow_style_and_quoting) {
         struct config c;
 
-        assert_good("{backend: {leaf: \"x y\"}, views: [{flavor: 'cgroup-v1', mount: \"/a\"}]}", &c);
+        assert_good("{backend: {leaf: \"x y\"}, views: [{flavor: 'cgroup-v1', mount: \"/a\", subsystems: [\"pids\"]}]}", &c);
         cr_assert_str_eq(c.backend_root, "auto");
         cr_assert_str_eq(c.leaf, "x y");
         cr_assert_eq(c.n_views, 1);
@@ -127,9 +222,9 @@ Test(config, absent_keys_keep_defaults) {
         cr_assert_str_eq(c.backend_root, "auto");
         cr_assert_str_eq(c.leaf, "own");
         cr_assert_str_eq(c.release_agent, "/sbin/container_release_agent");
-        cr_assert_eq(c.n_views, 1);
-        cr_assert_eq(c.views[0].flavor, FLAVOR_CONTAINER);
-        cr_assert_str_eq(c.views[0].mount, "/dev/container");
+        cr_assert_str_eq(c.legacy_root, "/run/cgcompat/cgroup");
+        cr_assert_eq(c.unsupported, UNSUPPORTED_STORE);
+        assert_default_views_below(&c, "/run/cgcompat/cgroup");
         config_free(&c);
 
         assert_good("backend: {}\n", &c);
@@ -140,10 +235,16 @@ Test(config, absent_keys_keep_defaults) {
 Test(config, views_replace_the_default) {
         struct config c;
 
-        assert_good("views:\n  - {flavor: cgroup-v1, mount: /mnt/v1}\n", &c);
+        assert_good("views:\n  - {flavor: cgroup-v1, mount: /mnt/v1, name: x}\n", &c);
         cr_assert_eq(c.n_views, 1);
         cr_assert_eq(c.views[0].flavor, FLAVOR_CGROUP_V1);
         cr_assert_str_eq(c.views[0].mount, "/mnt/v1");
+        cr_assert_str_eq(c.views[0].name, "x");
+        cr_assert_eq(c.views[0].subsystems, 0);
+        cr_assert_eq(c.views[0].n_links, 0);
+        cr_assert_null(c.views[0].release_agent);
+        /* The defaults' legacy root stays, with nothing below it. */
+        cr_assert_str_eq(c.legacy_root, "/run/cgcompat/cgroup");
         config_free(&c);
 }
 
@@ -291,13 +392,14 @@ Test(config, duplicate_mount) {
                    "  - flavor: container\n"
                    "    mount: /dev/container\n"
                    "  - flavor: cgroup-v1\n"
+                   "    name: x\n"
                    "    mount: /dev/container\n",
-                   "test.yaml:5:12: views[1].mount \"/dev/container\" is already the mount of views[0] (line 3)");
+                   "test.yaml:6:12: views[1].mount \"/dev/container\" is already the mount of views[0] (line 3)");
         /* The same directory spelt differently is still the same mount point. */
         assert_bad("views:\n"
                    "  - {flavor: container, mount: /a}\n"
-                   "  - {flavor: cgroup-v1, mount: /b}\n"
-                   "  - {flavor: cgroup-v1, mount: //b/}\n",
+                   "  - {flavor: cgroup-v1, mount: /b, name: b}\n"
+                   "  - {flavor: cgroup-v1, mount: //b/, name: c}\n",
                    "test.yaml:4:32: views[2].mount \"//b/\" is already the mount of views[1] (line 3)");
 }
 
@@ -360,4 +462,363 @@ Test(config, file_too_large) {
         cr_assert_geq(asprintf(&expected, "%s: File too large", path), 0);
         cr_assert_str_eq(error, expected);
         unlink(path);
+}
+
+Test(config, legacy_root) {
+        struct config c;
+
+        /* Without views, the built-in layout moves below the new root. */
+        assert_good("legacy_root: /srv/legacy\n", &c);
+        cr_assert_str_eq(c.legacy_root, "/srv/legacy");
+        assert_default_views_below(&c, "/srv/legacy");
+        config_free(&c);
+
+        /* One spelling per directory: the daemon compares prefixes and makes sibling links. */
+        assert_good("legacy_root: //srv//legacy/\n", &c);
+        cr_assert_str_eq(c.legacy_root, "/srv/legacy");
+        assert_default_views_below(&c, "/srv/legacy");
+        config_free(&c);
+
+        /* No legacy root: the layout has no home, the container view stays. */
+        assert_good("legacy_root: \"\"\n", &c);
+        cr_assert_str_eq(c.legacy_root, "");
+        assert_default_views_below(&c, "");
+        config_free(&c);
+
+        /* Listed views are taken as they are, wherever legacy_root is. */
+        assert_good("views: [{flavor: cgroup-v1, subsystems: [memory], mount: /sys/fs/cgroup/memory}]\n"
+                    "legacy_root: ''\n",
+                    &c);
+        cr_assert_str_eq(c.legacy_root, "");
+        cr_assert_eq(c.n_views, 1);
+        cr_assert_str_eq(c.views[0].mount, "/sys/fs/cgroup/memory");
+        config_free(&c);
+
+        /* Views and links below it, but not on it. */
+        assert_good("legacy_root: /l\n"
+                    "views: [{flavor: cgroup-v1, name: n, mount: /l/n, links: [/l/m]}]\n",
+                    &c);
+        cr_assert_str_eq(c.views[0].mount, "/l/n");
+        config_free(&c);
+}
+
+Test(config, bad_legacy_root) {
+        assert_bad("legacy_root: run/cgcompat\n",
+                   "test.yaml:1:14: legacy_root must be an absolute path or \"\", got \"run/cgcompat\"");
+        assert_bad("legacy_root: /run/../cgcompat\n",
+                   "test.yaml:1:14: legacy_root must not contain \".\" or \"..\" components, got \"/run/../cgcompat\"");
+        assert_bad("legacy_root: /run/./cgcompat/\n",
+                   "test.yaml:1:14: legacy_root must not contain \".\" or \"..\" components, got \"/run/./cgcompat/\"");
+        assert_bad("legacy_root: //\n", "test.yaml:1:14: legacy_root must not be the root directory, got \"//\"");
+        assert_bad("legacy_root:\n", "test.yaml:1:13: expected a string for legacy_root, got null");
+        assert_bad("legacy_root: [/a]\n", "test.yaml:1:14: expected a string for legacy_root, got a sequence");
+        assert_bad("legacy_root: /a\nlegacy_root: /b\n", "test.yaml:2:1: duplicate top-level key \"legacy_root\"");
+
+        /* The daemon's tmpfs goes on legacy_root: a view or a link there would hide it. */
+        assert_bad("views:\n"
+                   "  - {flavor: container, mount: /dev/container}\n"
+                   "  - {flavor: cgroup-v1, name: x, mount: /l/}\n"
+                   "legacy_root: //l\n",
+                   "test.yaml:3:41: views[1].mount \"/l/\" is legacy_root itself: mount views below it");
+        assert_bad("legacy_root: /l\n"
+                   "views:\n"
+                   "  - flavor: cgroup-v1\n"
+                   "    name: x\n"
+                   "    mount: /l/x\n"
+                   "    links: [/l/y, /l]\n",
+                   "test.yaml:6:19: views[0].links[1] \"/l\" is legacy_root itself: make links below it");
+        /* The default legacy root counts too. */
+        assert_bad("views: [{flavor: container, mount: /run/cgcompat/cgroup}]\n",
+                   "test.yaml:1:36: views[0].mount \"/run/cgcompat/cgroup\" is legacy_root itself: mount views below it");
+}
+
+Test(config, unsupported_policy) {
+        struct config c;
+
+        assert_good("unsupported: reject\n", &c);
+        cr_assert_eq(c.unsupported, UNSUPPORTED_REJECT);
+        assert_default_views_below(&c, "/run/cgcompat/cgroup");
+        config_free(&c);
+
+        assert_good("unsupported: \"store\"\n", &c);
+        cr_assert_eq(c.unsupported, UNSUPPORTED_STORE);
+        config_free(&c);
+
+        assert_bad("unsupported: Reject\n", "test.yaml:1:14: unsupported must be \"store\" or \"reject\", got \"Reject\"");
+        assert_bad("unsupported: \"\"\n", "test.yaml:1:14: unsupported must be \"store\" or \"reject\", got \"\"");
+        assert_bad("unsupported: ~\n", "test.yaml:1:14: expected a string for unsupported, got null");
+        assert_bad("unsupported: {store: 1}\n", "test.yaml:1:14: expected a string for unsupported, got a mapping");
+}
+
+Test(config, subsystems) {
+        struct config c;
+
+        /* Every subsystem the kernel's /proc/cgroups lists, in any order; the key is in the kernel's. */
+        assert_good("views:\n"
+                    "  - flavor: cgroup-v1\n"
+                    "    mount: /v1\n"
+                    "    subsystems:\n"
+                    "      - misc\n"
+                    "      - rdma\n"
+                    "      - pids\n"
+                    "      - hugetlb\n"
+                    "      - net_prio\n"
+                    "      - perf_event\n"
+                    "      - net_cls\n"
+                    "      - freezer\n"
+                    "      - devices\n"
+                    "      - memory\n"
+                    "      - blkio\n"
+                    "      - cpuacct\n"
+                    "      - cpu\n"
+                    "      - \"cpuset\"\n",
+                    &c);
+        cr_assert_eq(c.n_views, 1);
+        cr_assert_eq(c.views[0].subsystems, (1u << SUBSYS__COUNT) - 1);
+        cr_assert_null(c.views[0].name);
+        assert_key(&c.views[0], "cpuset,cpu,cpuacct,blkio,memory,devices,freezer,net_cls,perf_event,net_prio,hugetlb,"
+                                "pids,rdma,misc");
+        config_free(&c);
+
+        /* Split over views, each a hierarchy of its own, as the kernel allows. */
+        assert_good("views:\n"
+                    "  - {flavor: cgroup-v1, mount: /a, subsystems: [cpuacct, cpu]}\n"
+                    "  - {flavor: cgroup-v1, mount: /b, subsystems: [perf_event]}\n"
+                    "  - {flavor: container, mount: /c}\n",
+                    &c);
+        cr_assert_eq(c.n_views, 3);
+        assert_key(&c.views[0], "cpu,cpuacct");
+        assert_key(&c.views[1], "perf_event");
+        assert_key(&c.views[2], "container");
+        cr_assert_eq(c.views[2].subsystems, 0);
+        config_free(&c);
+
+        /* A named hierarchy may carry subsystems too; its key is its name. */
+        assert_good("views: [{flavor: cgroup-v1, mount: /a, name: mine, subsystems: [memory]}]\n", &c);
+        assert_key(&c.views[0], "name=mine");
+        cr_assert_eq(c.views[0].subsystems, SUBSYS_BIT(SUBSYS_MEMORY));
+        config_free(&c);
+
+        /* No subsystems but a name: the kernel's "none,name=...". */
+        assert_good("views: [{flavor: cgroup-v1, mount: /a, name: n, subsystems: []}]\n", &c);
+        cr_assert_eq(c.views[0].subsystems, 0);
+        config_free(&c);
+}
+
+Test(config, bad_subsystems) {
+        assert_bad("views:\n"
+                   "  - {flavor: cgroup-v1, mount: /a, subsystems: [cpu]}\n"
+                   "  - {flavor: cgroup-v1, mount: /b, subsystems: [memory]}\n"
+                   "  - {flavor: cgroup-v1, mount: /c, subsystems: [pids, cpux]}\n",
+                   "test.yaml:4:55: views[2].subsystems[1]: unknown subsystem \"cpux\"");
+        /* Names as the kernel's mount options: one each, not a list in one string, not another case. */
+        assert_bad("views: [{flavor: cgroup-v1, mount: /a, subsystems: [\"cpu,cpuacct\"]}]\n",
+                   "test.yaml:1:53: views[0].subsystems[0]: unknown subsystem \"cpu,cpuacct\"");
+        assert_bad("views: [{flavor: cgroup-v1, mount: /a, subsystems: [Memory]}]\n",
+                   "test.yaml:1:53: views[0].subsystems[0]: unknown subsystem \"Memory\"");
+        assert_bad("views: [{flavor: cgroup-v1, mount: /a, subsystems: [\"\"]}]\n",
+                   "test.yaml:1:53: views[0].subsystems[0]: unknown subsystem \"\"");
+        assert_bad("views:\n"
+                   "  - flavor: cgroup-v1\n"
+                   "    mount: /a\n"
+                   "    subsystems:\n"
+                   "      - cpu\n"
+                   "      - memory\n"
+                   "      - cpu\n",
+                   "test.yaml:7:9: views[0].subsystems[2]: duplicate subsystem \"cpu\"");
+        /* The kernel refuses a controller in two hierarchies (EBUSY). */
+        assert_bad("views:\n"
+                   "  - flavor: cgroup-v1\n"
+                   "    mount: /a\n"
+                   "    subsystems: [cpu, cpuacct]\n"
+                   "  - flavor: cgroup-v1\n"
+                   "    mount: /b\n"
+                   "    subsystems: [memory, cpuacct]\n",
+                   "test.yaml:7:26: views[1].subsystems[1]: subsystem \"cpuacct\" is already in views[0] (line 4): "
+                   "a subsystem can be in one view only");
+        assert_bad("views: [{flavor: cgroup-v1, mount: /a, subsystems: cpu}]\n",
+                   "test.yaml:1:52: expected a sequence for views[0].subsystems, got a string");
+        assert_bad("views: [{flavor: cgroup-v1, mount: /a, subsystems: [[cpu]]}]\n",
+                   "test.yaml:1:53: expected a string for views[0].subsystems[0], got a sequence");
+        assert_bad("views: [{flavor: cgroup-v1, mount: /a, subsystems: [cpu, ~]}]\n",
+                   "test.yaml:1:58: expected a string for views[0].subsystems[1], got null");
+        assert_bad("views: [{flavor: cgroup-v1, mount: /a, subsystems: [\"cpu\\0\"]}]\n",
+                   "test.yaml:1:53: views[0].subsystems[0] must not contain a NUL byte");
+        assert_bad("views: [{flavor: cgroup-v1, mount: /a, subsystems: [cpu], subsystems: [memory]}]\n",
+                   "test.yaml:1:59: duplicate key \"subsystems\" in views[0]");
+}
+
+Test(config, flavor_rules) {
+        /* The container API has neither subsystems nor names, wherever the keys come in the mapping. */
+        assert_bad("views:\n  - subsystems: [cpu]\n    flavor: container\n    mount: /a\n",
+                   "test.yaml:2:17: views[0].subsystems: only a cgroup-v1 view has subsystems");
+        assert_bad("views:\n  - subsystems: []\n    flavor: container\n    mount: /a\n",
+                   "test.yaml:2:17: views[0].subsystems: only a cgroup-v1 view has subsystems");
+        assert_bad("views:\n  - flavor: container\n    mount: /a\n    name: x\n",
+                   "test.yaml:4:11: views[0].name: only a cgroup-v1 view has a name");
+        /* As the kernel's "none" without name=. */
+        assert_bad("views:\n  - {flavor: container, mount: /a}\n  - flavor: cgroup-v1\n    mount: /b\n",
+                   "test.yaml:3:5: views[1]: a cgroup-v1 view needs subsystems or a name");
+        assert_bad("views: [{flavor: cgroup-v1, mount: /b, subsystems: []}]\n",
+                   "test.yaml:1:9: views[0]: a cgroup-v1 view needs subsystems or a name");
+}
+
+Test(config, names) {
+        struct config c;
+        char text[512], name[80];
+
+        assert_good("views: [{flavor: cgroup-v1, mount: /a, name: Az09_.-}]\n", &c);
+        cr_assert_str_eq(c.views[0].name, "Az09_.-");
+        assert_key(&c.views[0], "name=Az09_.-");
+        config_free(&c);
+
+        /* The kernel takes MAX_CGROUP_ROOT_NAMELEN - 1 bytes. */
+        memset(name, 'n', 63);
+        name[63] = '\0';
+        snprintf(text, sizeof(text), "views: [{flavor: cgroup-v1, mount: /a, name: %s}]\n", name);
+        assert_good(text, &c);
+        cr_assert_eq(strlen(c.views[0].name), 63);
+        config_free(&c);
+        snprintf(text, sizeof(text), "views: [{flavor: cgroup-v1, mount: /a, name: %sn}]\n", name);
+        assert_bad(text, "test.yaml:1:46: views[0].name is too long (64 bytes, at most 63)");
+
+        assert_bad("views: [{flavor: cgroup-v1, mount: /a, name: \"\"}]\n",
+                   "test.yaml:1:46: views[0].name must not be empty");
+        assert_bad("views: [{flavor: cgroup-v1, mount: /a, name: \"a b\"}]\n",
+                   "test.yaml:1:46: views[0].name may hold only ASCII letters, digits, \"_\", \".\" and \"-\", got \"a b\"");
+        assert_bad("views: [{flavor: cgroup-v1, mount: /a, name: a/b}]\n",
+                   "test.yaml:1:46: views[0].name may hold only ASCII letters, digits, \"_\", \".\" and \"-\", got \"a/b\"");
+        assert_bad("views: [{flavor: cgroup-v1, mount: /a, name: \"name=x\"}]\n",
+                   "test.yaml:1:46: views[0].name may hold only ASCII letters, digits, \"_\", \".\" and \"-\", got \"name=x\"");
+        assert_bad("views: [{flavor: cgroup-v1, mount: /a, name: \"caf\xc3\xa9\"}]\n",
+                   "test.yaml:1:46: views[0].name may hold only ASCII letters, digits, \"_\", \".\" and \"-\", got \"caf\xc3\xa9\"");
+        assert_bad("views: [{flavor: cgroup-v1, mount: /a, name: [x]}]\n",
+                   "test.yaml:1:46: expected a string for views[0].name, got a sequence");
+}
+
+Test(config, same_hierarchy_twice) {
+        /* The key names the view's own state: two views with one key would share it. */
+        assert_bad("views:\n"
+                   "  - {flavor: cgroup-v1, mount: /a, name: x, subsystems: [cpu]}\n"
+                   "  - {flavor: cgroup-v1, mount: /b, name: x}\n",
+                   "test.yaml:3:42: views[1] is the same hierarchy \"name=x\" as views[0] (line 2)");
+        assert_bad("views:\n"
+                   "  - flavor: container\n"
+                   "    mount: /a\n"
+                   "  - flavor: container\n"
+                   "    mount: /b\n",
+                   "test.yaml:4:13: views[1] is the same hierarchy \"container\" as views[0] (line 2)");
+}
+
+Test(config, links) {
+        struct config c;
+
+        assert_good("views:\n"
+                    "  - flavor: cgroup-v1\n"
+                    "    mount: /l/cpu,cpuacct\n"
+                    "    subsystems: [cpu, cpuacct]\n"
+                    "    links:\n"
+                    "      - /l/cpu\n"
+                    "      - //l//cpuacct/\n"
+                    "  - flavor: container\n"
+                    "    mount: //dev//container//\n"
+                    "    links: []\n",
+                    &c);
+        cr_assert_eq(c.n_views, 2);
+        cr_assert_eq(c.views[0].n_links, 2);
+        cr_assert_str_eq(c.views[0].links[0], "/l/cpu");
+        cr_assert_str_eq(c.views[0].links[1], "/l/cpuacct"); /* one spelling, as mounts */
+        cr_assert_str_eq(c.views[1].mount, "/dev/container");
+        cr_assert_eq(c.views[1].n_links, 0);
+        cr_assert_null(c.views[1].links);
+        config_free(&c);
+}
+
+Test(config, bad_links) {
+        assert_bad("views: [{flavor: cgroup-v1, name: x, mount: /a, links: [/b, c]}]\n",
+                   "test.yaml:1:61: views[0].links[1] must be an absolute path, got \"c\"");
+        assert_bad("views: [{flavor: cgroup-v1, name: x, mount: /a, links: [/b/../c]}]\n",
+                   "test.yaml:1:57: views[0].links[0] must not contain \".\" or \"..\" components, got \"/b/../c\"");
+        assert_bad("views: [{flavor: cgroup-v1, name: x, mount: /a, links: [/]}]\n",
+                   "test.yaml:1:57: views[0].links[0] must not be the root directory, got \"/\"");
+        assert_bad("views: [{flavor: cgroup-v1, name: x, mount: /a, links: /b}]\n",
+                   "test.yaml:1:56: expected a sequence for views[0].links, got a string");
+        assert_bad("views: [{flavor: cgroup-v1, name: x, mount: /a, links: [{to: /b}]}]\n",
+                   "test.yaml:1:57: expected a string for views[0].links[0], got a mapping");
+        /* A link must not stand where a mount is, nor where another link is, in any order. */
+        assert_bad("views: [{flavor: cgroup-v1, name: x, links: [/b, /a/], mount: /a}]\n",
+                   "test.yaml:1:50: views[0].links[1] \"/a/\" is already the mount of views[0] (line 1)");
+        assert_bad("views:\n"
+                   "  - {flavor: cgroup-v1, name: x, mount: /a, links: [/b, /c, //b]}\n",
+                   "test.yaml:2:61: views[0].links[2] \"//b\" is already views[0].links[0] (line 2)");
+        assert_bad("views:\n"
+                   "  - {flavor: cgroup-v1, name: x, mount: /a, links: [/b]}\n"
+                   "  - {flavor: cgroup-v1, name: y, mount: /c, links: [/b]}\n",
+                   "test.yaml:3:53: views[1].links[0] \"/b\" is already views[0].links[0] (line 2)");
+        assert_bad("views:\n"
+                   "  - {flavor: cgroup-v1, name: x, mount: /a}\n"
+                   "  - {flavor: cgroup-v1, name: y, mount: /c, links: [/a]}\n",
+                   "test.yaml:3:53: views[1].links[0] \"/a\" is already the mount of views[0] (line 2)");
+        assert_bad("views:\n"
+                   "  - {flavor: cgroup-v1, name: x, mount: /a, links: [/c]}\n"
+                   "  - {flavor: cgroup-v1, name: y, mount: /c}\n",
+                   "test.yaml:3:41: views[1].mount \"/c\" is already views[0].links[0] (line 2)");
+}
+
+Test(config, view_release_agent) {
+        struct config c;
+
+        assert_good("views:\n"
+                    "  - {flavor: container, mount: /a}\n"
+                    "  - {flavor: cgroup-v1, mount: /b, name: b, release_agent: /usr/bin/agent}\n"
+                    "  - {flavor: cgroup-v1, mount: /c, name: c, release_agent: \"\"}\n",
+                    &c);
+        cr_assert_null(c.views[0].release_agent); /* the flavour's default */
+        cr_assert_str_eq(c.views[1].release_agent, "/usr/bin/agent");
+        cr_assert_str_eq(c.views[2].release_agent, "");
+        config_free(&c);
+
+        assert_bad("views: [{flavor: cgroup-v1, mount: /b, name: b, release_agent: agent}]\n",
+                   "test.yaml:1:64: views[0].release_agent must be an absolute path or \"\", got \"agent\"");
+        assert_bad("views: [{flavor: cgroup-v1, mount: /b, name: b, release_agent: ~}]\n",
+                   "test.yaml:1:64: expected a string for views[0].release_agent, got null");
+}
+
+Test(config, bad_view_mount) {
+        assert_bad("views: [{flavor: container, mount: ///}]\n",
+                   "test.yaml:1:36: views[0].mount must not be the root directory, got \"///\"");
+}
+
+/* The integration tests' configuration: every key at once. */
+Test(config, all_keys) {
+        struct config c;
+
+        assert_good("backend:\n"
+                    "  root: /sys/fs/cgroup/test\n"
+                    "  leaf: .tasks\n"
+                    "release_agent: /work/agent\n"
+                    "legacy_root: /tmp/legacy\n"
+                    "unsupported: reject\n"
+                    "views:\n"
+                    "  - flavor: container\n"
+                    "    mount: /tmp/view\n"
+                    "  - flavor: cgroup-v1\n"
+                    "    name: cgcompat\n"
+                    "    mount: /tmp/legacy/cgcompat\n"
+                    "  - flavor: cgroup-v1\n"
+                    "    subsystems: [freezer, cpuacct]\n"
+                    "    mount: /tmp/legacy/freezer,cpuacct\n"
+                    "    links: [/tmp/legacy/freezer, /tmp/legacy/cpuacct]\n"
+                    "    release_agent: /work/v1agent\n",
+                    &c);
+        cr_assert_str_eq(c.legacy_root, "/tmp/legacy");
+        cr_assert_eq(c.unsupported, UNSUPPORTED_REJECT);
+        cr_assert_eq(c.n_views, 3);
+        assert_key(&c.views[0], "container");
+        assert_key(&c.views[1], "name=cgcompat");
+        assert_key(&c.views[2], "cpuacct,freezer"); /* the kernel's order */
+        cr_assert_eq(c.views[2].n_links, 2);
+        cr_assert_str_eq(c.views[2].links[1], "/tmp/legacy/cpuacct");
+        cr_assert_str_eq(c.views[2].release_agent, "/work/v1agent");
+        config_free(&c);
 }
