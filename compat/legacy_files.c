@@ -162,7 +162,7 @@ int legacy_file_write(const struct legacy_file *f, const struct file_ctx *ctx, c
         int r;
 
         if (!f->write)
-                return -EACCES;
+                return -EINVAL; /* cgroup_file_write() of a file with no write handler */
         if (len == 0)
                 return 0;
         if (len > max)

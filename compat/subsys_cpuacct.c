@@ -1,8 +1,230 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The cpuacct subsystem: its v1 files over their v2 forms (MAPPING.md). */
+/*
+ * The cpuacct subsystem: its v1 files over their v2 forms (MAPPING.md §3).
+ * v2 has no cpuacct controller; cpu.stat's usage_usec, user_usec and
+ * system_usec exist in every group, with the cpu controller or without it.
+ */
+#include <assert.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "convert_cpu.h"
+#include "group_io.h"
+#include "kstrto.h"
 #include "legacy_file.h"
 
-static const struct legacy_file files[] = {};
+#define NSEC_PER_USEC UINT64_C(1000)
+
+/* Where the counters stood when cpuacct.usage was last reset: v2 counters only grow. */
+#define BASELINE_STATE "cpuacct.baseline"
+
+static int usage_counters(const struct file_ctx *ctx, struct cpu_usage *ret) {
+        _cleanup_free_ char *text = NULL;
+        int r = group_read_v2(ctx, "cpu.stat", &text);
+        if (r < 0)
+                return r;
+        return cpu_usage_parse(text, ret);
+}
+
+/* The counters since the last reset, as v1 counts them. */
+static int usage_since_reset(const struct file_ctx *ctx, struct cpu_usage *ret) {
+        struct cpu_usage now, baseline;
+        char text[128];
+        int r;
+
+        r = usage_counters(ctx, &now);
+        if (r < 0)
+                return r;
+        r = legacy_state_get(ctx, BASELINE_STATE, text, sizeof(text));
+        if (r == -ENODATA) {
+                *ret = now;
+                return 0;
+        }
+        if (r < 0)
+                return r;
+        r = cpu_usage_parse_baseline(text, &baseline);
+        if (r < 0)
+                return r;
+        *ret = cpu_usage_since(&now, &baseline);
+        return 0;
+}
+
+/* The row's counter (its arg is the v2 key) since the last reset, in ns. */
+static int row_counter_ns(const struct file_ctx *ctx, uint64_t *ret) {
+        struct cpu_usage u;
+        int kind = cpu_usage_kind_from_key(ctx->file->arg);
+        int r;
+
+        assert(kind >= 0);
+        r = usage_since_reset(ctx, &u);
+        if (r < 0)
+                return r;
+        *ret = u.usec[kind] * NSEC_PER_USEC;
+        return 0;
+}
+
+static int usage_read(const struct file_ctx *ctx, struct text *out) {
+        uint64_t ns;
+        int r = row_counter_ns(ctx, &ns);
+        if (r < 0)
+                return r;
+        return text_printf(out, "%" PRIu64 "\n", ns);
+}
+
+static int usage_write(const struct file_ctx *ctx, const char *buf, size_t len) {
+        struct cpu_usage now;
+        unsigned long long value;
+        char text[128];
+        int r;
+
+        r = kstrtoull(buf, len, 0, &value);
+        if (r < 0)
+                return r;
+        if (value != 0)
+                return -EINVAL; /* cpuusage_write(): only a reset */
+        if (ctx->is_root)
+                return 0; /* "Don't allow to reset global kernel_cpustat": v1 accepts and keeps counting */
+
+        /* One reset covers every file of the group, as v1 zeroes usage and cpustat together. */
+        r = usage_counters(ctx, &now);
+        if (r < 0)
+                return r;
+        r = cpu_usage_format(&now, text, sizeof(text));
+        if (r < 0)
+                return r;
+        return legacy_state_set(ctx, BASELINE_STATE, text, strlen(text));
+}
+
+static int stat_read(const struct file_ctx *ctx, struct text *out) {
+        struct cpu_usage u;
+        int r = usage_since_reset(ctx, &u);
+        if (r < 0)
+                return r;
+        return cpuacct_stat_format(&u, (unsigned long) sysconf(_SC_CLK_TCK), out);
+}
+
+/* The CPUs v1 lists per-CPU counters for: every possible one. */
+static int possible_cpus(char *buf, size_t size) {
+        FILE *f = fopen("/sys/devices/system/cpu/possible", "re");
+        if (!f)
+                return negative_errno();
+        char *line = fgets(buf, (int) size, f);
+        fclose(f);
+        return line ? 0 : -EIO;
+}
+
+/*
+ * The CPU that shows the whole of the group's usage in the per-CPU files: the
+ * first the group may run on, else CPU 0. v2 keeps no per-CPU usage; totals
+ * and sums over CPUs stay true, the distribution does not (MAPPING.md §3 (b)).
+ */
+static unsigned home_cpu(const struct file_ctx *ctx) {
+        _cleanup_free_ char *cpus = NULL;
+        unsigned cpu;
+
+        if (group_read_v2(ctx, "cpuset.cpus.effective", &cpus) < 0 || cpu_list_first(cpus, &cpu) < 0)
+                return 0;
+        return cpu;
+}
+
+static int percpu_read(const struct file_ctx *ctx, struct text *out) {
+        char possible[4096];
+        uint64_t ns;
+        int r;
+
+        r = row_counter_ns(ctx, &ns);
+        if (r >= 0)
+                r = possible_cpus(possible, sizeof(possible));
+        if (r < 0)
+                return r;
+        return cpuacct_percpu_format(possible, home_cpu(ctx), ns, out);
+}
+
+static int all_read(const struct file_ctx *ctx, struct text *out) {
+        char possible[4096];
+        struct cpu_usage u;
+        int r;
+
+        r = usage_since_reset(ctx, &u);
+        if (r >= 0)
+                r = possible_cpus(possible, sizeof(possible));
+        if (r < 0)
+                return r;
+        return cpuacct_all_format(possible, home_cpu(ctx), u.usec[CPU_USAGE_USER] * NSEC_PER_USEC,
+                                  u.usec[CPU_USAGE_SYSTEM] * NSEC_PER_USEC, out);
+}
+
+/*
+ * In the order of the kernel's cpuacct files[]. All are lossy: v2 counts in µs
+ * (v1 in ns), and splits user and system time from scaled cputime.
+ */
+static const struct legacy_file files[] = {
+        {
+                .name = "cpuacct.usage",
+                .mode = 0644,
+                .requires = "cpu.stat",
+                .mapping = MAP_LOSSY,
+                .arg = "usage_usec",
+                .read = usage_read,
+                .write = usage_write,
+        },
+        {
+                .name = "cpuacct.usage_user",
+                .mode = 0444,
+                .requires = "cpu.stat",
+                .mapping = MAP_LOSSY,
+                .arg = "user_usec",
+                .read = usage_read,
+        },
+        {
+                .name = "cpuacct.usage_sys",
+                .mode = 0444,
+                .requires = "cpu.stat",
+                .mapping = MAP_LOSSY,
+                .arg = "system_usec",
+                .read = usage_read,
+        },
+        {
+                .name = "cpuacct.usage_percpu",
+                .mode = 0444,
+                .requires = "cpu.stat",
+                .mapping = MAP_LOSSY, /* no per-CPU data in v2: all on one CPU */
+                .arg = "usage_usec",
+                .read = percpu_read,
+        },
+        {
+                .name = "cpuacct.usage_percpu_user",
+                .mode = 0444,
+                .requires = "cpu.stat",
+                .mapping = MAP_LOSSY,
+                .arg = "user_usec",
+                .read = percpu_read,
+        },
+        {
+                .name = "cpuacct.usage_percpu_sys",
+                .mode = 0444,
+                .requires = "cpu.stat",
+                .mapping = MAP_LOSSY,
+                .arg = "system_usec",
+                .read = percpu_read,
+        },
+        {
+                .name = "cpuacct.usage_all",
+                .mode = 0444,
+                .requires = "cpu.stat",
+                .mapping = MAP_LOSSY,
+                .read = all_read,
+        },
+        {
+                .name = "cpuacct.stat",
+                .mode = 0444,
+                .requires = "cpu.stat",
+                .mapping = MAP_LOSSY, /* USER_HZ ticks from µs, not from the tick's own cpustat */
+                .read = stat_read,
+        },
+};
 
 const struct subsystem subsys_cpuacct = {
         .name = "cpuacct",
