@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "backend/backend.h"
+#include "compat/group_io.h"
 #include "compat/tree.h"
 #include "conf/config.h"
 #include "legacy_root.h"
@@ -120,6 +121,9 @@ static void hook_file_written(void *userdata, const struct file_ctx *ctx, const 
         (void) userdata;
         if (r < 0 || ctx->file->mapping != MAP_NONE || ctx->view->unsupported != UNSUPPORTED_STORE)
                 return;
+        char stored[2];
+        if (legacy_state_get(ctx, ctx->file->name, stored, sizeof(stored)) == -ENODATA)
+                return; /* a default restored: nothing is kept */
         if (tree_legacy_path(ctx->tree, ctx->fd, path, sizeof(path)) < 0)
                 strcpy(path, "?");
         while (len > 0 && (value[len - 1] == '\n' || value[len - 1] == ' '))
