@@ -13,6 +13,7 @@
 #include "compat/group_io.h"
 #include "compat/tree.h"
 #include "conf/config.h"
+#include "invalidator.h"
 #include "legacy_root.h"
 #include "log.h"
 #include "release.h"
@@ -34,6 +35,7 @@ struct daemon {
         size_t n_views, n_mounted;
         int signal_fd, epoll_fd;
         bool legacy_root_mounted;
+        struct invalidator invalidator;
 };
 
 static void help(void) {
@@ -138,6 +140,17 @@ static const struct compat_hooks daemon_hooks = {
         .file_written = hook_file_written,
 };
 
+static void hook_entry_changed(void *userdata, const struct view *changed, uint64_t parent_ino, const char *name) {
+        struct daemon *d = userdata;
+
+        for (size_t i = 0; i < d->n_views; i++) {
+                struct view *w = &d->views[i];
+                fuse_ino_t parent = w == changed ? 0 : view_group_nodeid(w, parent_ino);
+                if (parent)
+                        invalidator_entry(&d->invalidator, w->session, parent, name);
+        }
+}
+
 static int view_settings_of(struct daemon *d, const struct view_config *vc, char *key, size_t size,
                             struct view_settings *ret) {
         int r = view_config_key(vc, key, size);
@@ -228,6 +241,8 @@ static int start(struct daemon *d) {
                 return log_error_errno(r, "cgcompatd", "cannot set up the event loop");
 
         r = prepare_legacy_root(d);
+        if (r >= 0 && d->config.n_views > 1)
+                r = invalidator_start(&d->invalidator);
         if (r < 0)
                 return r;
         for (size_t i = 0; i < d->config.n_views; i++) {
@@ -240,6 +255,8 @@ static int start(struct daemon *d) {
                         return log_error_errno(r, vc->mount, "cannot name the view");
                 r = view_start(&d->views[i], &d->tree, &settings, vc->mount);
                 d->n_views = i + 1;
+                d->views[i].entry_changed = hook_entry_changed;
+                d->views[i].userdata = d;
                 if (r < 0)
                         return log_error_errno(r, vc->mount, "cannot serve the view");
                 r = watch_fd(d, view_fd(&d->views[i]), (int64_t) i);
@@ -309,6 +326,9 @@ static int serve(struct daemon *d) {
 }
 
 static void stop(struct daemon *d) {
+        for (size_t i = 0; i < d->n_views; i++)
+                view_unmount(&d->views[i]);
+        invalidator_stop(&d->invalidator);
         for (size_t i = 0; i < d->n_views; i++)
                 view_stop(&d->views[i]);
         free(d->views);

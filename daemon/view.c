@@ -331,6 +331,11 @@ static void op_mkdir(fuse_req_t req, fuse_ino_t parent_ino, const char *name, mo
         reply_entry(req, v, n);
 }
 
+static void entry_changed(struct view *v, struct node *parent, const char *name) {
+        if (v->entry_changed)
+                v->entry_changed(v->userdata, v, parent->ino, name);
+}
+
 static void op_rmdir(fuse_req_t req, fuse_ino_t parent_ino, const char *name) {
         struct view *v = view_of(req);
         struct node *parent = node_of(v, parent_ino);
@@ -340,7 +345,10 @@ static void op_rmdir(fuse_req_t req, fuse_ino_t parent_ino, const char *name) {
         if (file_named(v, parent, name))
                 return reply_error(req, -ENOTDIR);
         int fd = node_fd(&v->nodes, parent);
-        reply_error(req, fd < 0 ? fd : tree_rmdir(v->tree, fd, name));
+        int r = fd < 0 ? fd : tree_rmdir(v->tree, fd, name);
+        if (r >= 0)
+                entry_changed(v, parent, name);
+        reply_error(req, r);
 }
 
 static void op_rename(fuse_req_t req, fuse_ino_t parent_ino, const char *name, fuse_ino_t new_parent_ino,
@@ -359,7 +367,12 @@ static void op_rename(fuse_req_t req, fuse_ino_t parent_ino, const char *name, f
         if (file_named(v, new_parent, new_name))
                 return reply_error(req, -ENOTDIR);
         int fd = node_fd(&v->nodes, parent);
-        reply_error(req, fd < 0 ? fd : tree_rename(v->tree, fd, name, fd, new_name));
+        int r = fd < 0 ? fd : tree_rename(v->tree, fd, name, fd, new_name);
+        if (r >= 0) {
+                entry_changed(v, parent, name);
+                entry_changed(v, parent, new_name);
+        }
+        reply_error(req, r);
 }
 
 static void op_refuse_eperm(fuse_req_t req) {
@@ -707,6 +720,16 @@ int view_process(struct view *v) {
                 return r < 0 ? r : -ENODEV;
         fuse_session_process_buf(v->session, &v->buf);
         return 0;
+}
+
+fuse_ino_t view_group_nodeid(struct view *v, uint64_t ino) {
+        struct node *n = node_table_find_group(&v->nodes, ino);
+        return n ? nodeid_of(v, n) : 0;
+}
+
+void view_unmount(struct view *v) {
+        if (v->session)
+                fuse_session_unmount(v->session);
 }
 
 void view_stop(struct view *v) {

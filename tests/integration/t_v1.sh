@@ -68,7 +68,7 @@ cgroup2fs" "$out"
         out=$("$CGCOMPATCTL" exec -c "$CONFIG" -g freezer:/g -- \
                 sh -c 'while read -r p; do echo "$p"; done < /sys/fs/cgroup/freezer/g/tasks; echo $$')
         [ "$(echo "$out" | sed -n 1p)" = "$(echo "$out" | sed -n 2p)" ] || fail "exec -g freezer:/g: tasks [$out]"
-        out=$("$CGCOMPATCTL" exec -c "$CONFIG" -g name=cgcompat:g -- cat /proc/self/cgroup)
+        out=$("$CGCOMPATCTL" exec -c "$CONFIG" -g name=cgcompat:g -- grep ^0:: /proc/self/cgroup)
         expect_eq "exec -g name=cgcompat:g" "0::${V2ROOT#$CG2}/g/.tasks" "$out"
         expect_errno "No such file or directory" "$CGCOMPATCTL" exec -c "$CONFIG" -g freezer:/nothere -- true
         expect_errno "no view serves memory" "$CGCOMPATCTL" exec -c "$CONFIG" -g memory:/g -- true

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * All views are one tree: a directory removed or renamed through one view must
+ * vanish from the kernel's dentry cache of the others at once, not after their
+ * entry timeout. The kernel takes the parent's inode lock to apply such a
+ * notification, and a request of that view may hold it while it waits for our
+ * single-threaded loop: so notifications are written by a thread of their own,
+ * and the loop never waits for them.
+ */
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define FUSE_USE_VERSION 35
+#include <fuse_lowlevel.h>
+
+struct invalidation;
+
+struct invalidator {
+        pthread_t thread;
+        pthread_mutex_t lock;
+        pthread_cond_t wake;
+        struct invalidation *head, **tail;
+        bool stopping, started;
+        size_t dropped; /* lost to memory pressure: those entries expire by their timeout */
+};
+
+int invalidator_start(struct invalidator *inv);
+/* Queue: forget @name in @parent of @session. Never blocks on the kernel. */
+void invalidator_entry(struct invalidator *inv, struct fuse_session *session, fuse_ino_t parent, const char *name);
+/* Ends the thread; unmount the views first, so that a notification stuck on one returns. */
+void invalidator_stop(struct invalidator *inv);
