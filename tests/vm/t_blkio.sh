@@ -1,0 +1,133 @@
+#!/bin/sh
+# The v1 blkio files over the io controller (MAPPING.md §6.1), in the pure v2 VM.
+#
+# The device checks need a block device, and the VM has no disk: load the ram
+# disk module too, else they are skipped (the weight checks run either way):
+#
+#   VM_MODULES="fuse brd" tests/vm/run-vm.sh tests/vm/t_blkio.sh
+# shellcheck source=tests/vm/lib.sh
+. /opt/test/lib.sh
+
+V2=/sys/fs/cgroup/cgcompat
+VIEW=/run/cgcompat/cgroup/blkio
+
+cgcompatd >/tmp/d.log 2>&1 &
+daemon=$!
+wait_for test -e /run/cgcompat/cgroup/memory/tasks
+wait_for test -e $VIEW/tasks
+check "the blkio view is served" test -e $VIEW/blkio.weight
+
+# write_err VALUE FILE: "ok", or the shell's message for the errno of the write.
+write_err() { _e=$( (echo "$1" >"$2") 2>&1) && echo ok || echo "${_e##*: }"; }
+EINVAL="Invalid argument"
+ERANGE="Numerical result out of range"
+ENODEV="No such device"
+is() { [ "$1" = "$2" ] || { echo "# got '$1', want '$2'"; return 1; }; }
+# not_limited KEY IO_MAX: no device of IO_MAX has a number for KEY.
+not_limited() { ! grep -q " $1=[0-9]" "$2"; }
+io_default() { sed -n 's/^default //p' "$1/io.weight"; }
+
+# blkio.weight: systemd's scaling (500 is io.weight's 100), what was written reads back.
+mkdir $VIEW/g
+check "a new group's weight reads 500 (io.weight default 100)" is "$(cat $VIEW/g/blkio.weight)" 500
+check "weight 1000" is "$(write_err 1000 $VIEW/g/blkio.weight)" ok
+check "v2 io.weight is default 200" is "$(io_default $V2/g)" 200
+check "and reads 1000" is "$(cat $VIEW/g/blkio.weight)" 1000
+check "weight 500" is "$(write_err 500 $VIEW/g/blkio.weight)" ok
+check "v2 io.weight is default 100" is "$(io_default $V2/g)" 100
+check "and reads 500" is "$(cat $VIEW/g/blkio.weight)" 500
+check "weight 503 (no exact io.weight)" is "$(write_err 503 $VIEW/g/blkio.weight)" ok
+check "reads back 503" is "$(cat $VIEW/g/blkio.weight)" 503
+echo "default 50" >$V2/g/io.weight
+check "after a change in v2 it reads the v2 value scaled (250)" is "$(cat $VIEW/g/blkio.weight)" 250
+check "weight 9 is ERANGE" is "$(write_err 9 $VIEW/g/blkio.weight)" "$ERANGE"
+check "weight 1001 is ERANGE" is "$(write_err 1001 $VIEW/g/blkio.weight)" "$ERANGE"
+check "weight abc is EINVAL" is "$(write_err abc $VIEW/g/blkio.weight)" "$EINVAL"
+check "v2 kept default 50" is "$(io_default $V2/g)" 50
+
+# leaf_weight is the hidden leaf's io.weight; at the root, weight is the leaf weight too (CFQ).
+check "leaf_weight 250" is "$(write_err 250 $VIEW/g/blkio.leaf_weight)" ok
+check "the leaf's io.weight is default 50" is "$(io_default $V2/g/.tasks)" 50
+check "the group's io.weight is untouched" is "$(io_default $V2/g)" 50
+root_before=$(io_default $V2)
+check "root weight 1000" is "$(write_err 1000 $VIEW/blkio.weight)" ok
+check "goes to the root's leaf" is "$(io_default $V2/.tasks)" 200
+check "not to the tree's root" is "$(io_default $V2)" "$root_before"
+check "root leaf_weight reads the same" is "$(cat $VIEW/blkio.leaf_weight)" 1000
+
+# The files with no v2 source read zeros in v1's layout.
+check "io_merged ends with Total 0" is "$(tail -n 1 $VIEW/g/blkio.io_merged)" "Total 0"
+
+dev=$(cat /sys/block/ram0/dev 2>/dev/null)
+if [ -z "$dev" ]; then
+        echo "# no block device (VM_MODULES=\"fuse brd\" gives /dev/ram0): device checks skipped"
+else
+        echo "# ram disk /dev/ram0 is $dev"
+        # read_in GROUP MIB: a direct read by a task of GROUP; prints the time it took in 1/100 s.
+        read_in() {
+                sh -c "echo \$\$ >$VIEW/$1/tasks && read a _ </proc/uptime && \
+                        dd if=/dev/ram0 of=/dev/null bs=1M count=$2 iflag=direct 2>/dev/null && \
+                        read b _ </proc/uptime && echo \$a \$b" | awk '{ printf "%d\n", ($2 - $1) * 100 }'
+        }
+        mkdir $VIEW/free
+        t=$(read_in free 3)
+        echo "# 3 MiB unthrottled in ${t}0 ms"
+        check "unthrottled, 3 MiB take less than a second" test "$t" -lt 100
+
+        check "read_bps_device $dev 1048576" is "$(write_err "$dev 1048576" $VIEW/g/blkio.throttle.read_bps_device)" ok
+        check "v2 io.max has rbps=1048576" grep -qx "$dev rbps=1048576 wbps=max riops=max wiops=max" $V2/g/io.max
+        check "it reads back" is "$(cat $VIEW/g/blkio.throttle.read_bps_device)" "$dev 1048576"
+        check "write_bps_device lists nothing" is "$(cat $VIEW/g/blkio.throttle.write_bps_device)" ""
+        t=$(read_in g 3)
+        echo "# 3 MiB at 1 MiB/s in ${t}0 ms"
+        check "a direct read of 3 MiB takes 2 s or more" test "$t" -ge 190
+
+        # Statistics: the group's own (its leaf) and with its children (v2's io.stat).
+        stats=$(cat $VIEW/g/blkio.io_service_bytes)
+        check "io_service_bytes shows the 3 MiB read" has_line "$stats" "$dev Read 3145728"
+        check "and no write" has_line "$stats" "$dev Write 0"
+        check "and ends with the total" is "$(printf '%s\n' "$stats" | tail -n 1)" "Total 3145728"
+        check "throttle.io_service_bytes too" has_line "$(cat $VIEW/g/blkio.throttle.io_service_bytes)" "$dev Read 3145728"
+        check "sectors is 6144" has_line "$(cat $VIEW/g/blkio.sectors)" "$dev 6144"
+        check "io_serviced counts the reads" has_line "$(cat $VIEW/g/blkio.io_serviced)" \
+                "$dev Read $(sed -n "s/^$dev .*rios=\([0-9]*\).*/\1/p" $V2/g/io.stat)"
+        mkdir $VIEW/g/child
+        read_in g/child 1 >/dev/null
+        check "the child's read is not g's own" has_line "$(cat $VIEW/g/blkio.io_service_bytes)" "$dev Read 3145728"
+        check "but in g's recursive count" has_line "$(cat $VIEW/g/blkio.io_service_bytes_recursive)" \
+                "$dev Read 4194304"
+
+        check "reset_stats" is "$(write_err 1 $VIEW/g/blkio.reset_stats)" ok
+        check "g's own count restarts at 0" has_line "$(cat $VIEW/g/blkio.io_service_bytes)" "$dev Read 0"
+        check "its recursive count keeps the child's" has_line "$(cat $VIEW/g/blkio.io_service_bytes_recursive)" \
+                "$dev Read 1048576"
+        check "v2's io.stat goes on" grep -q "^$dev rbytes=4194304 " $V2/g/io.stat
+
+        check "read_bps_device $dev 0 removes the limit" \
+                is "$(write_err "$dev 0" $VIEW/g/blkio.throttle.read_bps_device)" ok
+        check "v2 io.max limits no rbps" not_limited rbps $V2/g/io.max
+        check "read_bps_device lists nothing" is "$(cat $VIEW/g/blkio.throttle.read_bps_device)" ""
+        check "write_iops_device $dev 10" is "$(write_err "$dev 10" $VIEW/g/blkio.throttle.write_iops_device)" ok
+        check "v2 wiops is 10" grep -q "^$dev .*wiops=10$" $V2/g/io.max
+        check "an unknown device is ENODEV" is "$(write_err "259:99 5" $VIEW/g/blkio.throttle.read_bps_device)" "$ENODEV"
+        check "no number is EINVAL" is "$(write_err "$dev max" $VIEW/g/blkio.throttle.read_bps_device)" "$EINVAL"
+        # Per-device weights need a weight policy on the device: iocost, enabled at the root.
+        check "weight_device without iocost: EOPNOTSUPP, as io.weight" \
+                is "$(write_err "$dev 500" $VIEW/g/blkio.weight_device)" "$(write_err "$dev 100" $V2/free/io.weight)"
+        echo "$dev enable=1" >/sys/fs/cgroup/io.cost.qos
+        check "weight_device $dev 1000" is "$(write_err "$dev 1000" $VIEW/g/blkio.weight_device)" ok
+        check "v2 io.weight has $dev 200" grep -qx "$dev 200" $V2/g/io.weight
+        check "it reads back" is "$(cat $VIEW/g/blkio.weight_device)" "$dev 1000"
+        check "weight_device $dev 5 is ERANGE" is "$(write_err "$dev 5" $VIEW/g/blkio.weight_device)" "$ERANGE"
+        check "leaf_weight_device $dev 100" is "$(write_err "$dev 100" $VIEW/g/blkio.leaf_weight_device)" ok
+        check "goes to the leaf's io.weight" grep -qx "$dev 20" $V2/g/.tasks/io.weight
+        check "weight_device $dev 0 removes it" is "$(write_err "$dev 0" $VIEW/g/blkio.weight_device)" ok
+        check "from v2 too" test -z "$(grep "^$dev " $V2/g/io.weight)"
+        check "and it lists nothing" is "$(cat $VIEW/g/blkio.weight_device)" ""
+        rmdir $VIEW/g/child $VIEW/free
+fi
+
+rmdir $VIEW/g
+kill -TERM $daemon && wait $daemon
+[ "$fail" -eq 0 ] || sed 's/^/# daemon: /' /tmp/d.log
+summary
