@@ -1,8 +1,69 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The misc subsystem: its v1 files over their v2 forms (MAPPING.md). */
-#include "legacy_file.h"
+/*
+ * The misc subsystem (MAPPING.md §6.8): v1 and v2 share kernel/cgroup/misc.c's
+ * files, so each v1 file is its v2 file, bytes for bytes both ways. The one
+ * exception is where a file lives: misc.capacity is only in the root of the
+ * machine's cgroup2, above the tree.
+ */
+#include <fcntl.h>
+#include <limits.h>
 
-static const struct legacy_file files[] = {};
+#include "convert_simple.h"
+#include "group_io.h"
+
+/*
+ * The machine's capacity, from the cgroup2 root: the only place it is. Read, never
+ * written, and only by the view root's file. In a cgroup namespace the mount's
+ * root is not the machine's and has no capacity: the read fails as v2 would.
+ */
+static int capacity_read(const struct file_ctx *ctx, struct text *out) {
+        _cleanup_close_ int fd = -1;
+        _cleanup_free_ char *text = NULL;
+        char root[PATH_MAX];
+        size_t len;
+        int r;
+
+        r = cgroup2_mount_point(root, sizeof(root));
+        if (r < 0)
+                return r;
+        fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return negative_errno();
+        r = ctx->tree->backend->read_file(fd, "misc.capacity", &text, &len);
+        if (r < 0)
+                return r;
+        return text_append(out, text, len);
+}
+
+#define MISC_ROW(file, file_mode, file_place, file_requires)                                                   \
+        {                                                                                                  \
+                .name = file, .mode = file_mode, .place = file_place, .requires = file_requires,           \
+                .mapping = MAP_EXACT, .read = passthrough_read,                                            \
+        }
+
+static const struct legacy_file files[] = {
+        {
+                .name = "misc.max",
+                .mode = 0644,
+                .place = NOT_ON_ROOT,
+                .requires = "misc.current",
+                .mapping = MAP_EXACT,
+                .read = passthrough_read,
+                .write = passthrough_write,
+        },
+        MISC_ROW("misc.current", 0444, IN_EVERY_GROUP, "misc.current"),
+        MISC_ROW("misc.peak", 0444, IN_EVERY_GROUP, "misc.peak"),
+        MISC_ROW("misc.events", 0444, NOT_ON_ROOT, "misc.events"),
+        MISC_ROW("misc.events.local", 0444, NOT_ON_ROOT, "misc.events.local"),
+        {
+                .name = "misc.capacity",
+                .mode = 0444,
+                .place = IN_ROOT_ONLY,
+                .requires = "misc.current",
+                .mapping = MAP_EXACT,
+                .read = capacity_read,
+        },
+};
 
 const struct subsystem subsys_misc = {
         .name = "misc",

@@ -1,8 +1,117 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The pids subsystem: its v1 files over their v2 forms (MAPPING.md). */
-#include "legacy_file.h"
+/*
+ * The pids subsystem (MAPPING.md §6.2): v1 and v2 share kernel/cgroup/pids.c, so
+ * the files are the same, and v2 counts a group's own tasks (in its leaf) and
+ * its children's together, as v1's hierarchical counters do.
+ */
+#include <inttypes.h>
 
-static const struct legacy_file files[] = {};
+#include "convert_simple.h"
+#include "group_io.h"
+
+/* The v2 file of a row that has one of the same format: its .arg, else its own name. */
+static const char *same_v2_file(const struct file_ctx *ctx) {
+        return ctx->file->arg ? ctx->file->arg : ctx->file->name;
+}
+
+int passthrough_read(const struct file_ctx *ctx, struct text *out) {
+        _cleanup_free_ char *text = NULL;
+        int r = group_read_v2(ctx, same_v2_file(ctx), &text);
+        if (r < 0)
+                return r;
+        /* An empty file (no rdma device, no misc resource) stays empty. */
+        return text[0] ? text_printf(out, "%s\n", text) : 0;
+}
+
+/* The same bytes reach the same kernel parser: its errno is v1's. */
+int passthrough_write(const struct file_ctx *ctx, const char *buf, size_t len) {
+        return ctx->tree->backend->write_file(ctx->fd, same_v2_file(ctx), buf, len);
+}
+
+int legacy_state_inherit(const struct file_ctx *parent, const struct file_ctx *child, const char *name) {
+        char value[8192];
+        int r = legacy_state_get(parent, name, value, sizeof(value));
+        if (r == -ENODATA)
+                return 0;
+        if (r < 0)
+                return r;
+        return legacy_state_set(child, name, value, (size_t) r);
+}
+
+static int pids_max_write(const struct file_ctx *ctx, const char *buf, size_t len) {
+        char value[32];
+        int r = pids_max_to_v2(buf, len, value, sizeof(value));
+        if (r < 0)
+                return r;
+        return group_write_v2(ctx, "pids.max", value);
+}
+
+/* "max N" of a pids.events, 0 where there is no such file (a group without its leaf yet). */
+static int events_max(const struct file_ctx *ctx, bool leaf, uint64_t *ret) {
+        _cleanup_free_ char *text = NULL;
+        int r = leaf ? leaf_read_v2(ctx, "pids.events", &text) : group_read_v2(ctx, "pids.events", &text);
+        *ret = 0;
+        if (r == -ENOENT)
+                return 0;
+        if (r < 0)
+                return r;
+        return keyed_u64(text, "max", ret);
+}
+
+/*
+ * v1 counts the forks its own tasks had refused (pids_event() on the forking
+ * cgroup). The group's own tasks live in its leaf. Kernels before pids.events.local
+ * (6.1 among them), and later ones mounted with pids_localevents, count the same
+ * way in v2: the leaf's count is v1's, and the group's own is 0 unless tasks were
+ * put in it directly. Later kernels count instead, in each cgroup, the refusals its
+ * limit caused in its subtree: then the leaf's is 0 and the group's is the nearest
+ * v2 has. The sum is right in every case where it can be.
+ */
+static int pids_events_read(const struct file_ctx *ctx, struct text *out) {
+        uint64_t own, group;
+        int r = events_max(ctx, true, &own);
+        if (r >= 0)
+                r = events_max(ctx, false, &group);
+        if (r < 0)
+                return r;
+        return text_printf(out, "max %" PRIu64 "\n", own + group);
+}
+
+static const struct legacy_file files[] = {
+        {
+                .name = "pids.max",
+                .mode = 0644,
+                .place = NOT_ON_ROOT,
+                .requires = "pids.max",
+                .mapping = MAP_EXACT,
+                .read = passthrough_read,
+                .write = pids_max_write,
+        },
+        {
+                .name = "pids.current",
+                .mode = 0444,
+                .place = NOT_ON_ROOT,
+                .requires = "pids.max",
+                .mapping = MAP_EXACT,
+                .read = passthrough_read,
+        },
+        {
+                .name = "pids.peak", /* kernels that have it in v2 have it in v1 */
+                .mode = 0444,
+                .place = NOT_ON_ROOT,
+                .requires = "pids.peak",
+                .mapping = MAP_EXACT,
+                .read = passthrough_read,
+        },
+        {
+                .name = "pids.events",
+                .mode = 0444,
+                .place = NOT_ON_ROOT,
+                .requires = "pids.max",
+                .mapping = MAP_LOSSY, /* exact where v2 counts locally: see pids_events_read() */
+                .read = pids_events_read,
+        },
+};
 
 const struct subsystem subsys_pids = {
         .name = "pids",
