@@ -27,6 +27,7 @@
 #define DEFAULT_VIEW_FLAVOR FLAVOR_CONTAINER
 #define DEFAULT_VIEW_MOUNT "/dev/container"
 #define DEFAULT_LEGACY_ROOT "/run/cgcompat/cgroup"
+#define DEFAULT_RUNTIME_DIR "/run/cgcompat"
 
 /* A configuration file is a few hundred bytes; refuse to slurp something that isn't one. */
 #define CONFIG_FILE_MAX (1024 * 1024)
@@ -60,6 +61,7 @@ void config_free(struct config *c) {
         free(c->leaf);
         free(c->release_agent);
         free(c->legacy_root);
+        free(c->runtime_dir);
         view_configs_free(c->views, c->n_views);
         *c = (struct config) {};
 }
@@ -173,8 +175,9 @@ int config_defaults(struct config *ret) {
         c.leaf = strdup(DEFAULT_LEAF);
         c.release_agent = strdup(DEFAULT_RELEASE_AGENT);
         c.legacy_root = strdup(DEFAULT_LEGACY_ROOT);
+        c.runtime_dir = strdup(DEFAULT_RUNTIME_DIR);
         c.unsupported = UNSUPPORTED_STORE;
-        if (!c.backend_root || !c.leaf || !c.release_agent || !c.legacy_root)
+        if (!c.backend_root || !c.leaf || !c.release_agent || !c.legacy_root || !c.runtime_dir)
                 return -ENOMEM;
         r = default_views(c.legacy_root, &c.views, &c.n_views);
         if (r < 0)
@@ -673,6 +676,20 @@ static int parse_legacy_root(struct parser *p, const char *what, void *userdata)
         return take_string(&ev, &l->config->legacy_root);
 }
 
+static int parse_runtime_dir(struct parser *p, const char *what, void *userdata) {
+        struct loader *l = userdata;
+        _cleanup_event_ yaml_event_t ev = {};
+        int r;
+
+        r = expect_string(p, &ev, what);
+        if (r < 0)
+                return r;
+        r = check_mount_path(p, &ev, what, "an absolute path");
+        if (r < 0)
+                return r;
+        return take_string(&ev, &l->config->runtime_dir);
+}
+
 static int parse_unsupported(struct parser *p, const char *what, void *userdata) {
         struct loader *l = userdata;
         _cleanup_event_ yaml_event_t ev = {};
@@ -1054,6 +1071,7 @@ enum {
         TOP_KEY_RELEASE_AGENT,
         TOP_KEY_LEGACY_ROOT,
         TOP_KEY_UNSUPPORTED,
+        TOP_KEY_RUNTIME_DIR,
         TOP_KEY_VIEWS,
 };
 
@@ -1062,6 +1080,7 @@ static const struct key_parser top_keys[] = {
         [TOP_KEY_RELEASE_AGENT] = { "release_agent", parse_release_agent },
         [TOP_KEY_LEGACY_ROOT] = { "legacy_root", parse_legacy_root },
         [TOP_KEY_UNSUPPORTED] = { "unsupported", parse_unsupported },
+        [TOP_KEY_RUNTIME_DIR] = { "runtime_dir", parse_runtime_dir },
         [TOP_KEY_VIEWS] = { "views", parse_views },
 };
 
@@ -1100,6 +1119,7 @@ static int finish_config(struct parser *p, struct loader *l, const bool *seen) {
                 }
 
         path_simplify(c->legacy_root);
+        path_simplify(c->runtime_dir);
         for (size_t i = 0; i < c->n_views; i++) {
                 path_simplify(c->views[i].mount);
                 for (size_t k = 0; k < c->views[i].n_links; k++)

@@ -34,6 +34,8 @@ struct config {
          */
         char *legacy_root;
         enum unsupported_policy unsupported; /* writes to files with no v2 equivalent */
+        /* The daemon's runtime files: the view registry ("views"), its control socket. */
+        char *runtime_dir;
         struct view_config *views;
         size_t n_views;
 };

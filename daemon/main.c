@@ -15,6 +15,7 @@
 #include "conf/config.h"
 #include "invalidator.h"
 #include "legacy_root.h"
+#include "registry.h"
 #include "log.h"
 #include "release.h"
 #include "view.h"
@@ -34,7 +35,7 @@ struct daemon {
         struct view *views;
         size_t n_views, n_mounted;
         int signal_fd, epoll_fd;
-        bool legacy_root_mounted;
+        bool legacy_root_mounted, registry_published;
         struct invalidator invalidator;
 };
 
@@ -273,6 +274,10 @@ static int start(struct daemon *d) {
         }
         d->release.views = d->views;
         d->release.n_views = d->n_views;
+        r = registry_publish(&d->config, root);
+        if (r < 0)
+                return r;
+        d->registry_published = true;
 
         struct timespec begin, end;
         clock_gettime(CLOCK_MONOTONIC, &begin);
@@ -326,6 +331,8 @@ static int serve(struct daemon *d) {
 }
 
 static void stop(struct daemon *d) {
+        if (d->registry_published)
+                registry_remove(&d->config);
         for (size_t i = 0; i < d->n_views; i++)
                 view_unmount(&d->views[i]);
         invalidator_stop(&d->invalidator);

@@ -425,6 +425,7 @@ backend:
   root: $BACK
   leaf: .tasks
 release_agent: $WORK/agent-cg/agent
+runtime_dir: $WORK/run
 views:
   - flavor: container
     mount: $VIEW

@@ -29,6 +29,7 @@ backend:
   leaf: .tasks
 release_agent: $WORK/agent
 legacy_root: $LEGACY
+runtime_dir: $WORK/run
 views:
   - flavor: container
     mount: $VIEW

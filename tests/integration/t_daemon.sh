@@ -40,7 +40,21 @@ test_ctl_check_config() {
         expect_eq "settings" "backend.root: $V2ROOT
 backend.leaf: .tasks
 release_agent: $WORK/agent
-view: container at $VIEW" "$out"
+legacy_root: $LEGACY
+unsupported: store
+runtime_dir: $WORK/run
+view: container container at $VIEW
+view: cgroup-v1 name=cgcompat at $V1VIEW
+view: cgroup-v1 freezer,cpuacct at $FREEZER (links $LEGACY/freezer, $LEGACY/cpuacct)" "$out"
+        expect_eq "the registry" "pid $(daemon_pid)
+root $V2ROOT
+leaf .tasks
+legacy_root $LEGACY
+view container container $VIEW
+view cgroup-v1 name=cgcompat $V1VIEW
+view cgroup-v1 freezer,cpuacct $FREEZER
+link $LEGACY/freezer $FREEZER
+link $LEGACY/cpuacct $FREEZER" "$(cat "$WORK/run/views")"
         printf 'views: []\n' > "$WORK/empty-views.yaml"
         expect_errno "views must list at least one view" "$CGCOMPATCTL" check-config "$WORK/empty-views.yaml"
 }

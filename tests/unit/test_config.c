@@ -79,6 +79,7 @@ static void assert_defaults(const struct config *c) {
         cr_assert_str_eq(c->release_agent, "/sbin/container_release_agent");
         cr_assert_str_eq(c->legacy_root, "/run/cgcompat/cgroup");
         cr_assert_eq(c->unsupported, UNSUPPORTED_STORE);
+        cr_assert_str_eq(c->runtime_dir, "/run/cgcompat");
         assert_default_views_below(c, "/run/cgcompat/cgroup");
 }
 
@@ -89,6 +90,7 @@ static bool str_equal(const char *a, const char *b) {
 /* Member by member, every view and link included. */
 static void assert_config_equal(const struct config *a, const struct config *b) {
         cr_assert_str_eq(a->backend_root, b->backend_root);
+        cr_assert_str_eq(a->runtime_dir, b->runtime_dir);
         cr_assert_str_eq(a->leaf, b->leaf);
         cr_assert_str_eq(a->release_agent, b->release_agent);
         cr_assert_str_eq(a->legacy_root, b->legacy_root);
@@ -821,4 +823,14 @@ Test(config, all_keys) {
         cr_assert_str_eq(c.views[2].links[1], "/tmp/legacy/cpuacct");
         cr_assert_str_eq(c.views[2].release_agent, "/work/v1agent");
         config_free(&c);
+}
+
+Test(config, runtime_dir) {
+        struct config c;
+
+        assert_good("runtime_dir: /tmp//x/run/\n", &c);
+        cr_assert_str_eq(c.runtime_dir, "/tmp/x/run");
+        config_free(&c);
+        assert_bad("runtime_dir: run\n", "test.yaml:1:14: runtime_dir must be an absolute path, got \"run\"");
+        assert_bad("runtime_dir: \"\"\n", "test.yaml:1:14: runtime_dir must be an absolute path, got \"\"");
 }

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "registry.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "mountpoint.h"
+
+static int registry_path(const struct config *c, const char *suffix, char *buf, size_t size) {
+        int n = snprintf(buf, size, "%s/views%s", c->runtime_dir, suffix);
+        return n < 0 || (size_t) n >= size ? -ENAMETOOLONG : 0;
+}
+
+int registry_publish(const struct config *c, const char *v2_root) {
+        char path[PATH_MAX], temporary[PATH_MAX], key[256];
+        int r;
+
+        r = registry_path(c, "", path, sizeof(path));
+        if (r >= 0)
+                r = registry_path(c, ".new", temporary, sizeof(temporary));
+        if (r >= 0)
+                r = mkdir_p(c->runtime_dir);
+        if (r < 0)
+                return log_error_errno(r, c->runtime_dir, "cannot make the runtime directory");
+
+        FILE *f = fopen(temporary, "we");
+        if (!f)
+                return log_error_errno(negative_errno(), temporary, "cannot write the view registry");
+        fprintf(f, "pid %d\nroot %s\nleaf %s\nlegacy_root %s\n", (int) getpid(), v2_root, c->leaf,
+                c->legacy_root ? c->legacy_root : "");
+        for (size_t i = 0; i < c->n_views; i++) {
+                const struct view_config *v = &c->views[i];
+                if (view_config_key(v, key, sizeof(key)) < 0)
+                        continue;
+                fprintf(f, "view %s %s %s\n", v->flavor == FLAVOR_CONTAINER ? "container" : "cgroup-v1", key, v->mount);
+                for (size_t k = 0; k < v->n_links; k++)
+                        fprintf(f, "link %s %s\n", v->links[k], v->mount);
+        }
+        r = ferror(f) ? -EIO : 0;
+        if (fclose(f) != 0 && r >= 0)
+                r = negative_errno();
+        if (r >= 0 && rename(temporary, path) < 0)
+                r = negative_errno();
+        if (r < 0) {
+                (void) unlink(temporary);
+                return log_error_errno(r, path, "cannot publish the view registry");
+        }
+        return 0;
+}
+
+void registry_remove(const struct config *c) {
+        char path[PATH_MAX];
+        if (registry_path(c, "", path, sizeof(path)) >= 0 && unlink(path) < 0 && errno != ENOENT)
+                log_warning_errno(negative_errno(), path, "cannot remove the view registry");
+}
