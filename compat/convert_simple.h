@@ -69,14 +69,3 @@ uint32_t priomap_get(const char *map, unsigned ifindex);
 /* @map with @ifindex set to @prio (0 drops the line) into @ret; -ENOSPC if it does not fit. */
 int priomap_set(const char *map, unsigned ifindex, uint32_t prio, char *ret, size_t size);
 
-/*
- * Not conversions: I/O shared by the rows of several of these subsystems, defined
- * in subsys_pids.c until they move to group_io.h, their home.
- *
- * The read and write of a v1 file whose v2 file has the same name (or the row's
- * .arg) and format: pids, rdma, misc.
- */
-int passthrough_read(const struct file_ctx *ctx, struct text *out);
-int passthrough_write(const struct file_ctx *ctx, const char *buf, size_t len);
-/* A new group starts with its parent's legacy state @name, as css_online copies it (net_cls, net_prio). */
-int legacy_state_inherit(const struct file_ctx *parent, const struct file_ctx *child, const char *name);

@@ -22,12 +22,50 @@ static int read_v2(const struct compat_tree *t, int fd, const char *file, char *
         return 0;
 }
 
+/* Notes "[leaf/]file=value; " for the audit, cut short rather than lost if it is long. */
+static void trace_write(const struct file_ctx *ctx, bool leaf, const char *file, const char *value, size_t len) {
+        struct v2_trace *t = ctx->trace;
+        if (!t || t->len >= sizeof(t->text) - 1)
+                return;
+        while (len > 0 && value[len - 1] == '\n')
+                len--;
+        int n = snprintf(t->text + t->len, sizeof(t->text) - t->len, "%s%s%s=%.*s", t->len ? "; " : "",
+                         leaf ? "leaf/" : "", file, (int) len, value);
+        if (n > 0)
+                t->len = t->len + (size_t) n < sizeof(t->text) ? t->len + (size_t) n : sizeof(t->text) - 1;
+}
+
+static int write_v2(const struct file_ctx *ctx, int fd, bool leaf, const char *file, const char *value, size_t len) {
+        int r = ctx->tree->backend->write_file(fd, file, value, len);
+        if (r >= 0)
+                trace_write(ctx, leaf, file, value, len);
+        return r;
+}
+
 int group_read_v2(const struct file_ctx *ctx, const char *file, char **ret) {
         return read_v2(ctx->tree, ctx->fd, file, ret);
 }
 
 int group_write_v2(const struct file_ctx *ctx, const char *file, const char *value) {
-        return ctx->tree->backend->write_file(ctx->fd, file, value, strlen(value));
+        return write_v2(ctx, ctx->fd, false, file, value, strlen(value));
+}
+
+/* The v2 file of a row that has one of the same format: its .arg, else its own name. */
+static const char *same_v2_file(const struct file_ctx *ctx) {
+        return ctx->file->arg ? ctx->file->arg : ctx->file->name;
+}
+
+int passthrough_read(const struct file_ctx *ctx, struct text *out) {
+        _cleanup_free_ char *text = NULL;
+        int r = group_read_v2(ctx, same_v2_file(ctx), &text);
+        if (r < 0)
+                return r;
+        /* An empty file (no rdma device, no misc resource) stays empty. */
+        return text[0] ? text_printf(out, "%s\n", text) : 0;
+}
+
+int passthrough_write(const struct file_ctx *ctx, const char *buf, size_t len) {
+        return write_v2(ctx, ctx->fd, false, same_v2_file(ctx), buf, len);
 }
 
 int group_printf_v2(const struct file_ctx *ctx, const char *file, const char *fmt, ...) {
@@ -55,7 +93,7 @@ int leaf_write_v2(const struct file_ctx *ctx, const char *file, const char *valu
         int r = tree_open_leaf(ctx->tree, ctx->fd, true, &leaf_fd);
         if (r < 0)
                 return r;
-        return ctx->tree->backend->write_file(leaf_fd, file, value, strlen(value));
+        return write_v2(ctx, leaf_fd, true, file, value, strlen(value));
 }
 
 int keyed_u64(const char *text, const char *key, uint64_t *ret) {
@@ -110,6 +148,16 @@ int legacy_state_set(const struct file_ctx *ctx, const char *name, const char *v
         return ctx->tree->backend->set_state(ctx->fd, key, value, len);
 }
 
+int legacy_state_inherit(const struct file_ctx *parent, const struct file_ctx *child, const char *name) {
+        char value[8192];
+        int r = legacy_state_get(parent, name, value, sizeof(value));
+        if (r == -ENODATA)
+                return 0;
+        if (r < 0)
+                return r;
+        return legacy_state_set(child, name, value, (size_t) r);
+}
+
 int legacy_state_remove(const struct file_ctx *ctx, const char *name) {
         char key[128];
         int r = state_key(name, key, sizeof(key));
@@ -150,7 +198,13 @@ int unsupported_store(const struct file_ctx *ctx, const char *value, size_t len)
         if (ctx->view->unsupported == UNSUPPORTED_REJECT)
                 return -EOPNOTSUPP;
         kstrstrip(&value, &len);
-        return legacy_state_set(ctx, ctx->file->name, value, len);
+        int r = legacy_state_set(ctx, ctx->file->name, value, len);
+        if (r < 0)
+                return r;
+        const struct compat_hooks *h = ctx->tree->hooks;
+        if (h && h->value_stored)
+                h->value_stored(ctx->tree->userdata, ctx, value, len);
+        return 0;
 }
 
 int unsupported_read(const struct file_ctx *ctx, const char *fallback, struct text *out) {

@@ -21,6 +21,11 @@ int group_read_v2(const struct file_ctx *ctx, const char *file, char **ret);
 int group_write_v2(const struct file_ctx *ctx, const char *file, const char *value);
 int group_printf_v2(const struct file_ctx *ctx, const char *file, const char *fmt, ...) _printf_(3, 4);
 
+/* A v1 file whose v2 file has the same name (or the row's .arg) and format: pids, rdma, misc. */
+int passthrough_read(const struct file_ctx *ctx, struct text *out);
+/* The same bytes reach the same kernel parser: its errno is v1's. */
+int passthrough_write(const struct file_ctx *ctx, const char *buf, size_t len);
+
 /* The same on the hidden leaf that holds the group's own tasks (made if missing). */
 int leaf_read_v2(const struct file_ctx *ctx, const char *file, char **ret);
 int leaf_write_v2(const struct file_ctx *ctx, const char *file, const char *value);
@@ -33,6 +38,8 @@ int group_read_keyed(const struct file_ctx *ctx, const char *file, const char *k
 int legacy_state_get(const struct file_ctx *ctx, const char *name, char *buf, size_t size);
 int legacy_state_set(const struct file_ctx *ctx, const char *name, const char *value, size_t len);
 int legacy_state_remove(const struct file_ctx *ctx, const char *name);
+/* A new group starts with its parent's legacy state @name, as css_online copies it (net_cls, net_prio). */
+int legacy_state_inherit(const struct file_ctx *parent, const struct file_ctx *child, const char *name);
 
 /*
  * Read-back fidelity: a lossy conversion remembers the v1 text that produced

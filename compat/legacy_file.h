@@ -78,6 +78,12 @@ struct view_settings {
 
 struct legacy_file;
 
+/* What a legacy write became in v2, for the migration audit: "memory.max=67108864; ...". */
+struct v2_trace {
+        char text[512];
+        size_t len;
+};
+
 struct file_ctx {
         const struct compat_tree *tree;
         const struct view_settings *view;
@@ -86,6 +92,7 @@ struct file_ctx {
         bool is_root;                  /* the group is the view's root */
         const struct caller *opener;   /* judged as the kernel judges f_cred */
         const struct caller *caller;   /* who reads or writes now */
+        struct v2_trace *trace;        /* NULL, or where each v2 write is noted */
 };
 
 struct legacy_file {

@@ -9,35 +9,6 @@
 #include "convert_simple.h"
 #include "group_io.h"
 
-/* The v2 file of a row that has one of the same format: its .arg, else its own name. */
-static const char *same_v2_file(const struct file_ctx *ctx) {
-        return ctx->file->arg ? ctx->file->arg : ctx->file->name;
-}
-
-int passthrough_read(const struct file_ctx *ctx, struct text *out) {
-        _cleanup_free_ char *text = NULL;
-        int r = group_read_v2(ctx, same_v2_file(ctx), &text);
-        if (r < 0)
-                return r;
-        /* An empty file (no rdma device, no misc resource) stays empty. */
-        return text[0] ? text_printf(out, "%s\n", text) : 0;
-}
-
-/* The same bytes reach the same kernel parser: its errno is v1's. */
-int passthrough_write(const struct file_ctx *ctx, const char *buf, size_t len) {
-        return ctx->tree->backend->write_file(ctx->fd, same_v2_file(ctx), buf, len);
-}
-
-int legacy_state_inherit(const struct file_ctx *parent, const struct file_ctx *child, const char *name) {
-        char value[8192];
-        int r = legacy_state_get(parent, name, value, sizeof(value));
-        if (r == -ENODATA)
-                return 0;
-        if (r < 0)
-                return r;
-        return legacy_state_set(child, name, value, (size_t) r);
-}
-
 static int pids_max_write(const struct file_ctx *ctx, const char *buf, size_t len) {
         char value[32];
         int r = pids_max_to_v2(buf, len, value, sizeof(value));

@@ -4,6 +4,7 @@
  * files, so each v1 file is its v2 file, bytes for bytes both ways.
  */
 #include "convert_simple.h"
+#include "group_io.h"
 
 static const struct legacy_file files[] = {
         {

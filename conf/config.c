@@ -690,6 +690,24 @@ static int parse_runtime_dir(struct parser *p, const char *what, void *userdata)
         return take_string(&ev, &l->config->runtime_dir);
 }
 
+static int parse_audit(struct parser *p, const char *what, void *userdata) {
+        static const char *const on[] = { "on", "true", "yes" }, *const off[] = { "off", "false", "no" };
+        struct loader *l = userdata;
+        _cleanup_event_ yaml_event_t ev = {};
+        int r;
+
+        r = expect_string(p, &ev, what);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < ELEMENTSOF(on); i++)
+                if (streq(scalar(&ev), on[i]) || streq(scalar(&ev), off[i])) {
+                        l->config->audit = streq(scalar(&ev), on[i]);
+                        return 0;
+                }
+        return fail(p, ev.start_mark, "%s must be on or off, got %s", what,
+                    quote(p, ev.data.scalar.value, ev.data.scalar.length));
+}
+
 static int parse_unsupported(struct parser *p, const char *what, void *userdata) {
         struct loader *l = userdata;
         _cleanup_event_ yaml_event_t ev = {};
@@ -1072,6 +1090,7 @@ enum {
         TOP_KEY_LEGACY_ROOT,
         TOP_KEY_UNSUPPORTED,
         TOP_KEY_RUNTIME_DIR,
+        TOP_KEY_AUDIT,
         TOP_KEY_VIEWS,
 };
 
@@ -1081,6 +1100,7 @@ static const struct key_parser top_keys[] = {
         [TOP_KEY_LEGACY_ROOT] = { "legacy_root", parse_legacy_root },
         [TOP_KEY_UNSUPPORTED] = { "unsupported", parse_unsupported },
         [TOP_KEY_RUNTIME_DIR] = { "runtime_dir", parse_runtime_dir },
+        [TOP_KEY_AUDIT] = { "audit", parse_audit },
         [TOP_KEY_VIEWS] = { "views", parse_views },
 };
 

@@ -8,6 +8,7 @@
  * column, because a daemon that silently ignores a typo mounts the wrong thing.
  */
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "compat/legacy_file.h"
@@ -36,6 +37,7 @@ struct config {
         enum unsupported_policy unsupported; /* writes to files with no v2 equivalent */
         /* The daemon's runtime files: the view registry ("views"), its control socket. */
         char *runtime_dir;
+        bool audit;           /* record every legacy write in <runtime_dir>/audit.log */
         struct view_config *views;
         size_t n_views;
 };

@@ -10,9 +10,9 @@
 #include <time.h>
 
 #include "backend/backend.h"
-#include "compat/group_io.h"
 #include "compat/tree.h"
 #include "conf/config.h"
+#include "audit.h"
 #include "invalidator.h"
 #include "legacy_root.h"
 #include "registry.h"
@@ -37,6 +37,7 @@ struct daemon {
         int signal_fd, epoll_fd;
         bool legacy_root_mounted, registry_published;
         struct invalidator invalidator;
+        struct audit audit;
 };
 
 static void help(void) {
@@ -118,26 +119,25 @@ static void hook_child_removed(void *userdata, int parent_fd) {
 }
 
 /* A value kept for a file v2 cannot enforce is announced: the kernel would have acted on it. */
-static void hook_file_written(void *userdata, const struct file_ctx *ctx, const char *value, size_t len, int r) {
+static void hook_value_stored(void *userdata, const struct file_ctx *ctx, const char *value, size_t len) {
         char path[PATH_MAX];
 
         (void) userdata;
-        if (r < 0 || ctx->file->mapping != MAP_NONE || ctx->view->unsupported != UNSUPPORTED_STORE)
-                return;
-        char stored[2];
-        if (legacy_state_get(ctx, ctx->file->name, stored, sizeof(stored)) == -ENODATA)
-                return; /* a default restored: nothing is kept */
         if (tree_legacy_path(ctx->tree, ctx->fd, path, sizeof(path)) < 0)
                 strcpy(path, "?");
-        while (len > 0 && (value[len - 1] == '\n' || value[len - 1] == ' '))
-                len--;
         log_warning(ctx->file->name, "%s: \"%.*s\" stored, not enforced: cgroup v2 has no equivalent", path,
                     (int) (len > 200 ? 200 : len), value);
+}
+
+static void hook_file_written(void *userdata, const struct file_ctx *ctx, const char *value, size_t len, int r) {
+        struct daemon *d = userdata;
+        audit_record(&d->audit, ctx, value, len, r);
 }
 
 static const struct compat_hooks daemon_hooks = {
         .notify_changed = hook_notify_changed,
         .child_removed = hook_child_removed,
+        .value_stored = hook_value_stored,
         .file_written = hook_file_written,
 };
 
@@ -274,6 +274,11 @@ static int start(struct daemon *d) {
         }
         d->release.views = d->views;
         d->release.n_views = d->n_views;
+        if (d->config.audit) {
+                r = audit_open(&d->audit, d->config.runtime_dir);
+                if (r < 0)
+                        return r;
+        }
         r = registry_publish(&d->config, root);
         if (r < 0)
                 return r;
@@ -336,6 +341,7 @@ static void stop(struct daemon *d) {
         for (size_t i = 0; i < d->n_views; i++)
                 view_unmount(&d->views[i]);
         invalidator_stop(&d->invalidator);
+        audit_close(&d->audit);
         for (size_t i = 0; i < d->n_views; i++)
                 view_stop(&d->views[i]);
         free(d->views);

@@ -487,12 +487,15 @@ static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
         struct view *v = view_of(req);
         struct open_file *h = (struct open_file *) (uintptr_t) fi->fh;
         struct caller c = caller_of(req);
+        struct v2_trace trace;
         struct file_ctx ctx;
         int r;
 
         (void) ino;
         (void) off; /* each write is one value, wherever the offset is */
+        trace.len = 0;
         r = file_ctx_of(v, h, &c, &ctx);
+        ctx.trace = &trace;
         if (r >= 0)
                 r = legacy_file_write(h->node->file, &ctx, buf, size);
         if (r < 0)

@@ -80,6 +80,7 @@ static void assert_defaults(const struct config *c) {
         cr_assert_str_eq(c->legacy_root, "/run/cgcompat/cgroup");
         cr_assert_eq(c->unsupported, UNSUPPORTED_STORE);
         cr_assert_str_eq(c->runtime_dir, "/run/cgcompat");
+        cr_assert_eq(c->audit, false);
         assert_default_views_below(c, "/run/cgcompat/cgroup");
 }
 
@@ -91,6 +92,7 @@ static bool str_equal(const char *a, const char *b) {
 static void assert_config_equal(const struct config *a, const struct config *b) {
         cr_assert_str_eq(a->backend_root, b->backend_root);
         cr_assert_str_eq(a->runtime_dir, b->runtime_dir);
+        cr_assert_eq(a->audit, b->audit);
         cr_assert_str_eq(a->leaf, b->leaf);
         cr_assert_str_eq(a->release_agent, b->release_agent);
         cr_assert_str_eq(a->legacy_root, b->legacy_root);
@@ -833,4 +835,21 @@ Test(config, runtime_dir) {
         config_free(&c);
         assert_bad("runtime_dir: run\n", "test.yaml:1:14: runtime_dir must be an absolute path, got \"run\"");
         assert_bad("runtime_dir: \"\"\n", "test.yaml:1:14: runtime_dir must be an absolute path, got \"\"");
+}
+
+Test(config, audit) {
+        static const char *const on[] = { "audit: on\n", "audit: true\n", "audit: yes\n" };
+        static const char *const off[] = { "audit: off\n", "audit: false\n", "audit: no\n" };
+        struct config c;
+
+        for (size_t i = 0; i < ELEMENTSOF(on); i++) {
+                assert_good(on[i], &c);
+                cr_assert_eq(c.audit, true, "%s", on[i]);
+                config_free(&c);
+                assert_good(off[i], &c);
+                cr_assert_eq(c.audit, false, "%s", off[i]);
+                config_free(&c);
+        }
+        assert_bad("audit: 1\n", "test.yaml:1:8: audit must be on or off, got \"1\"");
+        assert_bad("audit: [on]\n", "test.yaml:1:8: expected a string for audit, got a sequence");
 }

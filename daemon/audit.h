@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * The migration audit: with `audit: on`, every legacy write is one JSON line in
+ * <runtime_dir>/audit.log: the view, the group, the file, the value written,
+ * what it became in v2, how faithfully (exact, lossy, unsupported), and the
+ * result. `cgcompatctl audit` groups it by file.
+ */
+
+#include <stdio.h>
+
+#include "compat/legacy_file.h"
+
+struct audit {
+        FILE *log;
+};
+
+int audit_open(struct audit *a, const char *runtime_dir);
+void audit_record(struct audit *a, const struct file_ctx *ctx, const char *value, size_t len, int r);
+void audit_close(struct audit *a);
