@@ -92,3 +92,84 @@ test_v1_mount_on_cgroupfs_refused() {
         esac
         [ ! -e "$V2ROOT-view" ] || { rmdir "$V2ROOT-view"; fail "a cgroup was made for the mount point"; }
 }
+
+# The freezer view works on any cgroup2 mount: cgroup.freeze is a core file.
+test_v1_freezer_freezes_and_thaws() {
+        mkdir "$FREEZER/f"
+        sh -c 'echo $$ > "$1/f/tasks"; exec sh -c "while :; do :; done"' sh "$FREEZER" &
+        local pid=$! before after
+        wait_for 100 test -n "$(cat "$FREEZER/f/tasks")"
+        expect_eq "state before" THAWED "$(cat "$FREEZER/f/freezer.state")"
+        echo FROZEN > "$FREEZER/f/freezer.state"
+        expect_eq "v2 cgroup.freeze" 1 "$(cat "$V2ROOT/f/cgroup.freeze")"
+        wait_for 250 grep -qx FROZEN "$FREEZER/f/freezer.state"
+        expect_eq "self_freezing" 1 "$(cat "$FREEZER/f/freezer.self_freezing")"
+        before=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+        sleep 0.5
+        after=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+        expect_eq "cpu time while frozen" "$before" "$after"
+        expect_errno "Invalid argument" sh -c "echo FREEZING > '$FREEZER/f/freezer.state'"
+        echo THAWED > "$FREEZER/f/freezer.state"
+        expect_eq "v2 cgroup.freeze after THAWED" 0 "$(cat "$V2ROOT/f/cgroup.freeze")"
+        expect_eq "state after" THAWED "$(cat "$FREEZER/f/freezer.state")"
+        sleep 0.5
+        after=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+        [ "$after" -gt "$before" ] || fail "the thawed task did not run ($before -> $after ticks)"
+        kill "$pid"; wait "$pid" 2>/dev/null || true
+        rmdir "$FREEZER/f"
+}
+
+# cpuacct reads cpu.stat, which cgroup2 has without the cpu controller.
+test_v1_cpuacct_counts_and_resets() {
+        mkdir -p "$FREEZER/p/c"
+        sh -c 'echo $$ > "$1/p/c/tasks"; end=$(($(date +%s) + 1)); while [ "$(date +%s)" -lt "$end" ]; do :; done' \
+                sh "$FREEZER"
+        local usage parent v2
+        usage=$(cat "$FREEZER/p/c/cpuacct.usage")
+        parent=$(cat "$FREEZER/p/cpuacct.usage")
+        v2=$(awk '$1 == "usage_usec" { print $2 }' "$V2ROOT/p/c/cpu.stat")
+        [ "$usage" -gt 100000000 ] || fail "cpuacct.usage after busy work: $usage ns"
+        expect_eq "cpuacct.usage is usage_usec in ns" "$((v2 * 1000))" "$usage"
+        [ "$parent" -ge "$usage" ] || fail "the parent's usage $parent is below its child's $usage"
+        grep -q '^user [0-9]' "$FREEZER/p/c/cpuacct.stat" || fail "cpuacct.stat: $(cat "$FREEZER/p/c/cpuacct.stat")"
+        echo 0 > "$FREEZER/p/c/cpuacct.usage"
+        expect_eq "usage after reset" 0 "$(cat "$FREEZER/p/c/cpuacct.usage")"
+        expect_errno "Invalid argument" sh -c "echo 1 > '$FREEZER/p/c/cpuacct.usage'"
+        rmdir "$FREEZER/p/c" "$FREEZER/p"
+}
+
+# The files of a view's subsystems, and only those: the freezer,cpuacct view has no cpu.shares.
+test_v1_view_shows_its_subsystems_only() {
+        mkdir "$FREEZER/s"
+        expect_eq "files of a group in freezer,cpuacct" "cgroup.clone_children cgroup.procs cpuacct.stat cpuacct.usage \
+cpuacct.usage_all cpuacct.usage_percpu cpuacct.usage_percpu_sys cpuacct.usage_percpu_user cpuacct.usage_sys \
+cpuacct.usage_user freezer.parent_freezing freezer.self_freezing freezer.state notify_on_release tasks" \
+                "$(ls "$FREEZER/s" | xargs)"
+        expect_eq "files of a group in the named view" "cgroup.clone_children cgroup.procs notify_on_release tasks" \
+                "$(ls "$V1VIEW/s" | xargs)"
+        [ ! -e "$FREEZER/s/cpu.shares" ] || fail "cpu.shares in a view without cpu"
+        [ ! -e "$V1VIEW/s/freezer.state" ] || fail "freezer.state in the named view"
+        rmdir "$FREEZER/s"
+}
+
+# Files with no v2 equivalent: kept and announced (store), or EOPNOTSUPP (reject), per the config.
+test_v1_unsupported_policy() {
+        local netcls=$LEGACY/net_cls
+        cp "$CONFIG" "$CONFIG.orig"
+        # Whatever happens, the following tests get the usual daemon back.
+        trap 'stop_daemon; mv "$CONFIG.orig" "$CONFIG"; start_daemon' EXIT
+        stop_daemon
+        printf '  - flavor: cgroup-v1\n    subsystems: [net_cls]\n    mount: %s\nunsupported: reject\n' "$netcls" >> "$CONFIG"
+        start_daemon
+        mkdir "$netcls/n"
+        expect_errno "Operation not supported" sh -c "echo 0x10001 > '$netcls/n/net_cls.classid'"
+        expect_eq "classid under reject" 0 "$(cat "$netcls/n/net_cls.classid")"
+        stop_daemon
+        sed -i 's/^unsupported: reject$/unsupported: store/' "$CONFIG"
+        start_daemon
+        echo 0x10001 > "$netcls/n/net_cls.classid"
+        expect_eq "classid under store (hex in, decimal out)" 65537 "$(cat "$netcls/n/net_cls.classid")"
+        grep -q 'net_cls.classid: /n: "65537" stored, not enforced' "$DAEMON_LOG" ||
+                fail "no warning in the log: $(grep classid "$DAEMON_LOG")"
+        rmdir "$netcls/n"
+}

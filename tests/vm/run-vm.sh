@@ -20,7 +20,7 @@
 #   VM_APPEND=          more kernel command line
 #   VM_QEMU_ARGS=       more qemu arguments
 #   VM_PVH=1            boot the extracted vmlinux through PVH; 0: the bzImage via the BIOS
-#   VM_MODULES=fuse     kernel modules to load (their dependencies are added)
+#   VM_MODULES="fuse brd"  kernel modules to load (their dependencies are added)
 #   VM_BINS=            more host programs to copy to /usr/bin, with their libraries
 #   VM_CGROUP_OPTS=nsdelegate,memory_recursiveprot   cgroup2 mount options (systemd's)
 #   VMTEST_*            exported into the test script's environment as they are
@@ -36,7 +36,7 @@ VM_SMP=${VM_SMP:-2}
 VM_ACCEL=${VM_ACCEL:-tcg}
 VM_APPEND=${VM_APPEND:-}
 VM_QEMU_ARGS=${VM_QEMU_ARGS:-}
-VM_MODULES=${VM_MODULES:-fuse}
+VM_MODULES=${VM_MODULES:-fuse brd}
 VM_BINS=${VM_BINS:-}
 VM_CGROUP_OPTS=${VM_CGROUP_OPTS:-nsdelegate,memory_recursiveprot}
 VM_KERNEL_META=${VM_KERNEL_META:-linux-image-cloud-amd64}

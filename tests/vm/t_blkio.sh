@@ -1,10 +1,8 @@
 #!/bin/sh
 # The v1 blkio files over the io controller (MAPPING.md §6.1), in the pure v2 VM.
 #
-# The device checks need a block device, and the VM has no disk: load the ram
-# disk module too, else they are skipped (the weight checks run either way):
-#
-#   VM_MODULES="fuse brd" tests/vm/run-vm.sh tests/vm/t_blkio.sh
+# The device checks need a block device, and the VM has no disk: run-vm.sh loads
+# the ram disk module (brd) by default.
 # shellcheck source=tests/vm/lib.sh
 . /opt/test/lib.sh
 
@@ -59,9 +57,8 @@ check "root leaf_weight reads the same" is "$(cat $VIEW/blkio.leaf_weight)" 1000
 check "io_merged ends with Total 0" is "$(tail -n 1 $VIEW/g/blkio.io_merged)" "Total 0"
 
 dev=$(cat /sys/block/ram0/dev 2>/dev/null)
-if [ -z "$dev" ]; then
-        echo "# no block device (VM_MODULES=\"fuse brd\" gives /dev/ram0): device checks skipped"
-else
+check "a ram disk to throttle (brd, loaded by run-vm.sh)" test -n "$dev"
+if [ -n "$dev" ]; then
         echo "# ram disk /dev/ram0 is $dev"
         # read_in GROUP MIB: a direct read by a task of GROUP; prints the time it took in 1/100 s.
         read_in() {
