@@ -147,5 +147,8 @@ bool legacy_file_visible(const struct legacy_file *f, const struct view_settings
 /* Checks shared by every write: size limit, privilege, then the row's own parser. */
 int legacy_file_write(const struct legacy_file *f, const struct file_ctx *ctx, const char *buf, size_t len);
 
+/* Does the v2 tree back any file of the subsystem? Its hooks act only then. */
+bool subsystem_offered(const struct compat_tree *t, enum subsys s);
+
 /* Every subsystem of the view agrees that a task may join the group of @ctx. */
 int legacy_can_attach(const struct file_ctx *ctx);

@@ -183,10 +183,18 @@ int legacy_file_write(const struct legacy_file *f, const struct file_ctx *ctx, c
         return r;
 }
 
+bool subsystem_offered(const struct compat_tree *t, enum subsys s) {
+        const struct subsystem *sub = subsystem_get(s);
+        for (size_t k = 0; k < sub->n_files; k++)
+                if (tree_offers(t, legacy_file_index(&sub->files[k])))
+                        return true;
+        return false;
+}
+
 int legacy_can_attach(const struct file_ctx *ctx) {
         for (int s = 0; s < SUBSYS__COUNT; s++) {
                 const struct subsystem *sub = tables[s + 1];
-                if (!(ctx->view->subsystems & SUBSYS_BIT(s)) || !sub->can_attach)
+                if (!(ctx->view->subsystems & SUBSYS_BIT(s)) || !sub->can_attach || !subsystem_offered(ctx->tree, s))
                         continue;
                 int r = sub->can_attach(ctx);
                 if (r < 0)

@@ -290,7 +290,7 @@ static int init_group(struct view *v, struct node *parent, int fd, const struct 
 
         for (int s = 0; s < SUBSYS__COUNT; s++) {
                 const struct subsystem *sub = subsystem_get(s);
-                if (!sub->init_group)
+                if (!sub->init_group || !subsystem_offered(v->tree, s))
                         continue;
                 int r = sub->init_group(&parent_ctx, &child_ctx);
                 if (r < 0)

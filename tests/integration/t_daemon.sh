@@ -45,14 +45,14 @@ unsupported: store
 runtime_dir: $WORK/run
 view: container container at $VIEW
 view: cgroup-v1 name=cgcompat at $V1VIEW
-view: cgroup-v1 freezer,cpuacct at $FREEZER (links $LEGACY/freezer, $LEGACY/cpuacct)" "$out"
+view: cgroup-v1 cpuacct,freezer at $FREEZER (links $LEGACY/freezer, $LEGACY/cpuacct)" "$out"
         expect_eq "the registry" "pid $(daemon_pid)
 root $V2ROOT
 leaf .tasks
 legacy_root $LEGACY
 view container container $VIEW
 view cgroup-v1 name=cgcompat $V1VIEW
-view cgroup-v1 freezer,cpuacct $FREEZER
+view cgroup-v1 cpuacct,freezer $FREEZER
 link $LEGACY/freezer $FREEZER
 link $LEGACY/cpuacct $FREEZER" "$(cat "$WORK/run/views")"
         printf 'views: []\n' > "$WORK/empty-views.yaml"
