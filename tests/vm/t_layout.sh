@@ -25,7 +25,8 @@ check "the distributions' layout inside exec" has_line "$layout" \
 cat > /tmp/legacy.sh <<'SCRIPT'
 set -e
 mkdir /sys/fs/cgroup/cpu/job
-mkdir /sys/fs/cgroup/memory/job
+# One tree: the group is already in the memory hierarchy (mkdir -p, as most scripts do).
+mkdir -p /sys/fs/cgroup/memory/job
 echo 512 > /sys/fs/cgroup/cpu/job/cpu.shares
 echo 64M > /sys/fs/cgroup/memory/job/memory.limit_in_bytes
 echo $$ > /sys/fs/cgroup/cpu/job/tasks
