@@ -59,7 +59,6 @@ struct tree_child {
 #define STATE_HAS_ALIASES "aliases"
 #define STATE_NOTIFY_ON_RELEASE "notify_on_release" /* per view: a view flag set */
 #define STATE_CLONE_CHILDREN "clone_children"       /* per view: a view flag set */
-#define STATE_MADE_IN "made_in"                     /* the views whose mkdir made the group */
 #define STATE_RELEASED "released" /* its agent ran; cleared once the group is in use again */
 
 int tree_open(struct compat_tree *t, const struct backend_ops *backend, const char *root, const char *leaf);

@@ -299,31 +299,6 @@ static int init_group(struct view *v, struct node *parent, int fd, const struct 
         return 0;
 }
 
-/*
- * Each v1 hierarchy had its own mkdir, so scripts make their group once in every
- * hierarchy they use. In one tree the second mkdir finds the group the first
- * made: a view's first mkdir of a group that other views made succeeds.
- */
-static int adopt_group_of_other_view(struct view *v, int parent_fd, const char *name, int *ret_fd) {
-        struct tree_child child;
-        int r = tree_lookup(v->tree, parent_fd, name, &child);
-        if (r < 0)
-                return r == -ENOENT ? -EEXIST : r; /* a file's name, or gone meanwhile */
-        _cleanup_close_ int fd = child.fd;
-        r = tree_get_flag(v->tree, fd, STATE_MADE_IN);
-        if (r > 0)
-                r = tree_get_view_flag(v->tree, fd, STATE_MADE_IN, v->key);
-        else if (r == 0)
-                r = 1; /* made directly in v2: it exists in every view */
-        if (r != 0)
-                return r < 0 ? r : -EEXIST;
-        r = tree_set_view_flag(v->tree, fd, STATE_MADE_IN, v->key, true);
-        if (r < 0)
-                return r;
-        *ret_fd = TAKE_FD(fd);
-        return 0;
-}
-
 static void op_mkdir(fuse_req_t req, fuse_ino_t parent_ino, const char *name, mode_t mode) {
         struct view *v = view_of(req);
         struct node *parent = node_of(v, parent_ino), *n;
@@ -335,22 +310,18 @@ static void op_mkdir(fuse_req_t req, fuse_ino_t parent_ino, const char *name, mo
                 return reply_error(req, -ENOTDIR);
         if (file_named(v, parent, name))
                 return reply_error(req, -EEXIST);
-        int parent_fd = node_fd(&v->nodes, parent);
-        if (parent_fd < 0)
-                return reply_error(req, parent_fd);
-        r = tree_mkdir(v->tree, parent_fd, name, &c, &fd);
+        r = node_fd(&v->nodes, parent);
+        if (r >= 0)
+                r = tree_mkdir(v->tree, r, name, &c, &fd);
         if (r >= 0) {
-                r = tree_set_view_flag(v->tree, fd, STATE_MADE_IN, v->key, true);
-                if (r >= 0)
-                        r = init_group(v, parent, fd, &c);
+                r = init_group(v, parent, fd, &c);
                 if (r < 0) {
                         close(fd);
-                        parent_fd = node_fd(&v->nodes, parent);
+                        int parent_fd = node_fd(&v->nodes, parent);
                         if (parent_fd >= 0)
                                 (void) tree_rmdir(v->tree, parent_fd, name);
                 }
-        } else if (r == -EEXIST)
-                r = adopt_group_of_other_view(v, parent_fd, name, &fd);
+        }
         if (r >= 0)
                 r = group_node(v, fd, &n);
         if (r < 0) {

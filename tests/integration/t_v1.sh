@@ -173,19 +173,3 @@ test_v1_unsupported_policy() {
                 fail "no warning in the log: $(grep classid "$DAEMON_LOG")"
         rmdir "$netcls/n"
 }
-
-# A script makes its group in each hierarchy it uses: the first mkdir per view succeeds.
-test_v1_mkdir_once_per_view() {
-        mkdir "$V1VIEW/j"
-        mkdir "$FREEZER/j"
-        mkdir "$VIEW/j"
-        expect_errno "File exists" mkdir "$FREEZER/j"
-        expect_errno "File exists" mkdir "$V1VIEW/j"
-        expect_errno "File exists" mkdir "$VIEW/j"
-        rmdir "$FREEZER/j"
-        [ ! -e "$V1VIEW/j" ] || fail "j removed in one view is still in another"
-        # A group made directly in v2 exists in every view already.
-        mkdir "$V2ROOT/direct"
-        expect_errno "File exists" mkdir "$V1VIEW/direct"
-        rmdir "$V1VIEW/direct"
-}
