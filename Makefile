@@ -10,7 +10,7 @@
 #   make check           all tests: plain, sanitizers, valgrind
 #   make SAN=1 ...       the same targets built with ASan and UBSan into build-san/
 
-PKGS      := fuse3 yaml-0.1
+PKGS      := fuse3 yaml-0.1 libsystemd
 SAN       ?=
 BUILD     ?= $(if $(SAN),build-san,build)
 CC        ?= cc
@@ -100,4 +100,4 @@ clean:
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 # Each test family beyond unit and integration brings its own targets (vm, bench, fuzz).
-include $(wildcard tests/*/*.mk)
+include $(wildcard tests/*/*.mk) $(wildcard tools/*.mk)

@@ -236,6 +236,15 @@ fi
 
 cd "$top"
 START=$(date +%s.%N)
+# A test names what else it needs from the host in "# vm-files: COMMAND" lines: COMMAND runs
+# here, in the top directory, and prints paths (absolute or relative to it), one a line.
+if [ "$MODE" = run ]; then
+        while IFS= read -r cmd; do
+                while IFS= read -r f; do
+                        [ -z "$f" ] || FILES+=("$(abspath "$f")")
+                done < <(BUILD=$BUILD bash -c "$cmd")
+        done < <(sed -n 's/^# vm-files: //p' "$SCRIPT")
+fi
 prepare
 [ "$MODE" = prepare ] && { echo "run-vm: $KPKG ready: kernel $KERNEL, image $BASE" >&2; exit 0; }
 
@@ -263,6 +272,8 @@ cp "$here/init.sh" "$STAGE/init"
 chmod 755 "$STAGE/init"
 add_program "$BUILD/cgcompatd" /usr/bin/cgcompatd
 add_program "$BUILD/cgcompatctl" /usr/bin/cgcompatctl
+# cgcompatctl exec finds the preload library beside itself.
+[ ! -f "$BUILD/libcgcompat-preload.so" ] || add_program "$BUILD/libcgcompat-preload.so" /usr/bin/libcgcompat-preload.so
 for b in $VM_BINS; do
         p=$(command -v "$b") || die "$b: no such program"
         add_program "$p" "/usr/bin/$(basename "$p")"

@@ -1,0 +1,169 @@
+# libcgcompat-preload.so: what programs run by `cgcompatctl exec` read in the mount table,
+# /proc/PID/cgroup, /proc/cgroups and statfs. This host is hybrid: its own v1 hierarchies
+# are in the real table and are replaced by the views (name=cgcompat, cpuacct,freezer).
+
+preload_library() {
+        local lib
+        lib=$(dirname "$CGCOMPATCTL")/libcgcompat-preload.so
+        [ -f "$lib" ] || fail "no $lib: build it (make) first"
+        echo "$lib"
+}
+
+# in_exec CMD...: CMD as cgcompatctl exec runs it, in the legacy layout with the preload.
+in_exec() {
+        "$CGCOMPATCTL" exec -c "$CONFIG" -- "$@"
+}
+
+V1_OPTIONS=rw,nosuid,nodev,noexec,relatime
+
+test_preload_mounts() {
+        preload_library > /dev/null
+        local both rewritten real
+        # The same mount namespace read twice: without the library (its own switch), then with it.
+        both=$(in_exec sh -c 'CGCOMPAT_PRELOAD=0 cat /proc/self/mounts; echo ---; cat /proc/self/mounts')
+        real=$(echo "$both" | sed '/^---$/,$d')
+        rewritten=$(echo "$both" | sed '1,/^---$/d')
+        expect_eq "cgroup mounts: the views, where the daemon mounted them and at /sys/fs/cgroup" \
+                "cgroup $LEGACY/cgcompat cgroup $V1_OPTIONS,name=cgcompat 0 0
+cgroup $FREEZER cgroup $V1_OPTIONS,cpuacct,freezer 0 0
+cgroup /sys/fs/cgroup/cgcompat cgroup $V1_OPTIONS,name=cgcompat 0 0
+cgroup /sys/fs/cgroup/freezer,cpuacct cgroup $V1_OPTIONS,cpuacct,freezer 0 0" \
+                "$(echo "$rewritten" | awk '$3 == "cgroup"')"
+        [ -n "$(echo "$real" | awk '$3 == "cgroup" && $2 == "/sys/fs/cgroup/memory"')" ] ||
+                fail "the machine's memory hierarchy is not in the real table: the test proves nothing"
+        expect_eq "every other line as it was, in order (cgroup2 aside)" \
+                "$(echo "$real" | awk '$3 != "cgroup" && $3 != "cgroup2" && !($3 == "fuse.cgcompat" && $1 == "cgroup")')" \
+                "$(echo "$rewritten" | awk '$3 != "cgroup" && $3 != "cgroup2"')"
+        # The machine's cgroup2 is under its /sys/fs/cgroup, hidden by the legacy root: only the
+        # binds libcgroup can reach remain, listed after the views.
+        expect_eq "cgroup2 mounts: the reachable ones, last" \
+                "$LEGACY/unified
+/sys/fs/cgroup/unified" "$(echo "$rewritten" | tail -n 2 | awk '$3 == "cgroup2" { print $2 }')"
+        expect_eq "/proc/mounts is the same table" "$rewritten" "$(in_exec cat /proc/mounts)"
+        # Outside exec nothing changes; with the library but no registry, nothing either.
+        [ -n "$(awk '$3 == "cgroup" && $2 == "/sys/fs/cgroup/memory"' /proc/self/mounts)" ] ||
+                fail "outside exec the machine's memory hierarchy is gone"
+        expect_eq "the views outside exec" "fuse.cgcompat fuse.cgcompat" \
+                "$(awk -v a="$V1VIEW" -v b="$FREEZER" '$2 == a || $2 == b { print $3 }' /proc/self/mounts | xargs)"
+        expect_eq "no registry, no change" "$(cat /proc/self/mounts | awk '{ print $2 }')" \
+                "$(LD_PRELOAD=$(preload_library) CGCOMPAT_RUNTIME_DIR=$WORK/nothing cat /proc/self/mounts | awk '{ print $2 }')"
+}
+
+test_preload_mountinfo() {
+        local both real rewritten line dev
+        both=$(in_exec sh -c 'CGCOMPAT_PRELOAD=0 cat /proc/self/mountinfo; echo ---; cat /proc/thread-self/mountinfo')
+        real=$(echo "$both" | sed '/^---$/,$d')
+        rewritten=$(echo "$both" | sed '1,/^---$/d')
+        dev=$(echo "$real" | awk -v m="$FREEZER" '$5 == m { print $3 }')
+        line=$(echo "$rewritten" | awk '$5 == "/sys/fs/cgroup/freezer,cpuacct"')
+        case "$line" in
+        *" $dev / /sys/fs/cgroup/freezer,cpuacct $V1_OPTIONS"*" - cgroup cgroup rw,cpuacct,freezer") ;;
+        *) fail "the freezer,cpuacct bind in mountinfo: [$line]" ;;
+        esac
+        line=$(echo "$rewritten" | awk -v m="$V1VIEW" '$5 == m')
+        case "$line" in
+        *" - cgroup cgroup rw,name=cgcompat") ;;
+        *) fail "the name=cgcompat view in mountinfo: [$line]" ;;
+        esac
+        expect_eq "the container view stays what it is" "fuse.cgcompat container" \
+                "$(echo "$rewritten" | awk -v m="$VIEW" '$5 == m { sub(/.* - /, ""); print $1, $2 }')"
+        expect_eq "the machine's own v1 hierarchies are gone" "" "$(echo "$rewritten" | grep ' - cgroup cgroup rw,memory$' || true)"
+        expect_eq "mount ids as they are" "$(echo "$real" | awk '$0 !~ / - cgroup2? / { print $1 }' | sort -n | xargs)" \
+                "$(echo "$rewritten" | awk '$0 !~ / - cgroup2 / { print $1 }' | sort -n | xargs)"
+}
+
+test_preload_statfs() {
+        expect_eq "statfs in the views, a link, a file" "27e0eb 27e0eb 27e0eb 27e0eb" \
+                "$(in_exec stat -f -c %t /sys/fs/cgroup/cgcompat /sys/fs/cgroup/freezer/ "$FREEZER" /sys/fs/cgroup/cgcompat/tasks | xargs)"
+        expect_eq "statfs elsewhere" "tmpfs cgroup2fs fuseblk" \
+                "$(in_exec stat -f -c %T /sys/fs/cgroup /sys/fs/cgroup/unified "$VIEW" | xargs)"
+        expect_eq "fstatfs" 27e0eb "$(in_exec python3 -c '
+import ctypes, os
+buf = ctypes.create_string_buffer(256)  # struct statfs begins with f_type, a long
+fd = os.open("/sys/fs/cgroup/cgcompat/tasks", os.O_RDONLY)
+assert ctypes.CDLL(None).fstatfs(fd, buf) == 0
+print("%x" % ctypes.c_long.from_buffer(buf).value)')"
+        expect_eq "statfs outside exec" 65735546 "$(stat -f -c %t "$V1VIEW")"
+}
+
+test_preload_proc_cgroup() {
+        local pid out
+        mkdir "$VIEW/g" "$VIEW/g/h"
+        expect_eq "a process in g/h" "1:name=cgcompat:/g/h
+2:cpuacct,freezer:/g/h
+0::${V2ROOT#$CG2}/g/h/.tasks" "$("$CGCOMPATCTL" exec -c "$CONFIG" -g name=cgcompat:/g/h -- cat /proc/self/cgroup)"
+        sh -c 'echo $$ > "$1/g/tasks"; exec sleep 30' sh "$VIEW" &
+        pid=$!
+        wait_for 100 grep -q "/g/.tasks$" "/proc/$pid/cgroup"
+        expect_eq "another process, in g" "1:name=cgcompat:/g
+2:cpuacct,freezer:/g
+0::${V2ROOT#$CG2}/g/.tasks" "$(in_exec cat "/proc/$pid/cgroup")"
+        expect_eq "its thread" "1:name=cgcompat:/g" "$(in_exec head -n 1 "/proc/$pid/task/$pid/cgroup")"
+        # Relative to a directory: the same file.
+        expect_eq "relative to /proc/PID" "1:name=cgcompat:/g" "$(cd "/proc/$pid" && in_exec head -n 1 cgroup)"
+        kill "$pid"; wait "$pid" 2>/dev/null || true
+        out=$(in_exec cat /proc/self/cgroup)
+        expect_eq "outside the tree: / in every view" "1:name=cgcompat:/ 2:cpuacct,freezer:/" \
+                "$(echo "$out" | sed -n 1,2p | xargs)"
+        expect_eq "and the machine's v2 line" "$(grep ^0:: /proc/self/cgroup)" "$(echo "$out" | sed -n 3p)"
+        expect_eq "no other line" 3 "$(echo "$out" | wc -l)"
+        rmdir "$VIEW/g/h" "$VIEW/g"
+}
+
+test_preload_proc_cgroups() {
+        local out
+        out=$(in_exec cat /proc/cgroups)
+        expect_eq "header" "$(head -n 1 /proc/cgroups)" "$(echo "$out" | head -n 1)"
+        expect_eq "cpuacct and freezer in hierarchy 2, memory in none" "cpuacct 2 freezer 2 memory 0" \
+                "$(echo "$out" | awk '$1 == "cpuacct" || $1 == "freezer" || $1 == "memory" { print $1, $2 }' | sort | xargs)"
+        expect_eq "the other columns as they are" "$(awk '{ print $1, $3, $4 }' /proc/cgroups)" \
+                "$(echo "$out" | awk '{ print $1, $3, $4 }')"
+}
+
+# libc's fopen and setmntent (getmntent's way in) open files without our open(): each is
+# interposed on its own. Called through the global scope, as a program's calls resolve.
+test_preload_fopen_setmntent() {
+        local out
+        out=$(in_exec python3 - <<'PY'
+import ctypes
+libc = ctypes.CDLL(None)
+libc.fopen.restype = libc.setmntent.restype = ctypes.c_void_p
+libc.fopen.argtypes = libc.setmntent.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
+libc.fgets.argtypes = [ctypes.c_char_p, ctypes.c_int, ctypes.c_void_p]
+class Mntent(ctypes.Structure):
+    _fields_ = [("fsname", ctypes.c_char_p), ("dir", ctypes.c_char_p), ("type", ctypes.c_char_p),
+                ("opts", ctypes.c_char_p), ("freq", ctypes.c_int), ("passno", ctypes.c_int)]
+libc.getmntent.restype = ctypes.POINTER(Mntent)
+libc.getmntent.argtypes = [ctypes.c_void_p]
+buf = ctypes.create_string_buffer(4096)
+f = libc.fopen(b"/proc/self/cgroup", b"re")
+libc.fgets(buf, 4096, f)
+print(buf.value.decode().strip())
+m = libc.setmntent(b"/proc/mounts", b"r")
+while True:
+    e = libc.getmntent(m)
+    if not e:
+        break
+    if e.contents.type == b"cgroup" and e.contents.dir == b"/sys/fs/cgroup/cgcompat":
+        print(e.contents.fsname.decode(), e.contents.opts.decode())
+PY
+)
+        expect_eq "fopen, setmntent" "1:name=cgcompat:/
+cgroup $V1_OPTIONS,name=cgcompat" "$out"
+}
+
+# The switches of cgcompatctl exec: CGCOMPAT_PRELOAD=0 off, =1 required; CGCOMPAT_PRELOAD_LIB.
+test_preload_exec_switches() {
+        local lib
+        lib=$(preload_library)
+        expect_eq "LD_PRELOAD and the runtime dir" "$lib $WORK/run" \
+                "$(in_exec sh -c 'echo "$LD_PRELOAD $CGCOMPAT_RUNTIME_DIR"')"
+        expect_eq "a program's own LD_PRELOAD is kept, after ours" "$lib:/nothing.so" \
+                "$(LD_PRELOAD=/nothing.so in_exec sh -c 'echo "$LD_PRELOAD"' 2>/dev/null)"
+        expect_eq "CGCOMPAT_PRELOAD=0" "" "$(CGCOMPAT_PRELOAD=0 in_exec sh -c 'echo "$LD_PRELOAD"')"
+        expect_eq "CGCOMPAT_PRELOAD_LIB" "$lib" "$(CGCOMPAT_PRELOAD_LIB=$lib in_exec sh -c 'echo "$LD_PRELOAD"')"
+        expect_errno "CGCOMPAT_PRELOAD=1 but no $WORK/none.so" \
+                env CGCOMPAT_PRELOAD=1 CGCOMPAT_PRELOAD_LIB="$WORK/none.so" "$CGCOMPATCTL" exec -c "$CONFIG" -- true
+        expect_eq "a missing library without CGCOMPAT_PRELOAD=1 is no error" "" \
+                "$(CGCOMPAT_PRELOAD_LIB=$WORK/none.so in_exec sh -c 'echo "$LD_PRELOAD"')"
+}

@@ -1,0 +1,886 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libcgcompat-preload.so: legacy programs that find cgroups through the mount
+ * table see cgcompat's cgroup-v1 views as the kernel's v1 hierarchies.
+ *
+ * Interposed (LD_PRELOAD) for the process and everything it runs:
+ *   /proc/mounts, /proc/PID/mounts, /etc/mtab   each cgroup-v1 view is a `cgroup`
+ *   /proc/PID/mountinfo                         mount with its subsystems (or name=)
+ *   /proc/PID/cgroup                            one v1 line per view, then the 0:: line
+ *   /proc/cgroups                               a view's subsystems in its hierarchy
+ *   statfs/fstatfs in a view                    CGROUP_SUPER_MAGIC
+ * PID is also self, thread-self and PID/task/TID. Rewritten text is served
+ * from a sealed memfd, so the caller gets a real fd or FILE.
+ *
+ * The daemon's registry (<runtime_dir>/views, daemon/registry.h) says what is
+ * a view: $CGCOMPAT_RUNTIME_DIR/views, else /run/cgcompat/views. Without it,
+ * or with CGCOMPAT_PRELOAD=0, every call is passed through untouched; so is
+ * every call when anything goes wrong here: a program must never fail
+ * because of this library.
+ *
+ * A view is recognised in the mount table by its mount point in the registry
+ * and, through its device number, wherever it is bound again (cgcompatctl
+ * exec binds the legacy root on /sys/fs/cgroup). The machine's own v1
+ * hierarchies are dropped: the views replace them. cgroup2 mounts are kept but
+ * listed last and only where reachable, so that tools which take a controller
+ * from the first mount listing it (libcgroup) take the view, and none try a
+ * cgroup2 mount hidden under the legacy root.
+ */
+#undef _FILE_OFFSET_BITS /* we define open and open64, statfs and statfs64 side by side */
+#undef _FORTIFY_SOURCE   /* no inline wrappers in the way of our definitions */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <mntent.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdio_ext.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/sysmacros.h>
+
+#include "compat/macro.h"
+
+#define CGROUP_SUPER_MAGIC_V1 0x27e0ebL
+#define FUSE_SUPER_MAGIC_VALUE 0x65735546L
+#define DEFAULT_RUNTIME_DIR "/run/cgcompat"
+#define MAX_FIELDS 64
+#define PROC_DIR_MAX 64 /* "/proc/4194304/task/4194304" and the like */
+
+#define EXPORT __attribute__((visibility("default")))
+
+/* ---- the functions we stand in front of ---- */
+
+/* dlsym(RTLD_NEXT) once per symbol; a race only looks the same symbol up twice. */
+#define REAL(name, type)                                             \
+        static type real_##name(void) {                              \
+                static type fn;                                      \
+                type f = __atomic_load_n(&fn, __ATOMIC_ACQUIRE);     \
+                if (!f) {                                            \
+                        f = (type) dlsym(RTLD_NEXT, #name);          \
+                        __atomic_store_n(&fn, f, __ATOMIC_RELEASE);  \
+                }                                                    \
+                return f;                                            \
+        }
+
+typedef int (*open_fn)(const char *, int, ...);
+typedef int (*openat_fn)(int, const char *, int, ...);
+typedef int (*open2_fn)(const char *, int);
+typedef int (*openat2_fn)(int, const char *, int);
+typedef FILE *(*fopen_fn)(const char *, const char *);
+typedef int (*statfs_fn)(const char *, struct statfs *);
+typedef int (*fstatfs_fn)(int, struct statfs *);
+typedef int (*statfs64_fn)(const char *, struct statfs64 *);
+typedef int (*fstatfs64_fn)(int, struct statfs64 *);
+REAL(open, open_fn)
+REAL(open64, open_fn)
+REAL(openat, openat_fn)
+REAL(openat64, openat_fn)
+REAL(__open_2, open2_fn)
+REAL(__open64_2, open2_fn)
+REAL(__openat_2, openat2_fn)
+REAL(__openat64_2, openat2_fn)
+REAL(fopen, fopen_fn)
+REAL(fopen64, fopen_fn)
+REAL(setmntent, fopen_fn)
+REAL(statfs, statfs_fn)
+REAL(fstatfs, fstatfs_fn)
+REAL(statfs64, statfs64_fn)
+REAL(fstatfs64, fstatfs64_fn)
+
+/* Our own reads go straight to the kernel's file, never through our open(). */
+static int raw_open(const char *path) {
+        open_fn f = real_open();
+        return f ? f(path, O_RDONLY | O_CLOEXEC) : -1;
+}
+
+/* ---- small text helpers ---- */
+
+struct text {
+        char *data;
+        size_t len, size;
+};
+
+static bool text_add(struct text *t, const char *s, size_t n) {
+        if (t->len + n + 1 > t->size) {
+                size_t size = (t->len + n + 1) * 2;
+                char *p = realloc(t->data, size);
+                if (!p)
+                        return false;
+                t->data = p;
+                t->size = size;
+        }
+        memcpy(t->data + t->len, s, n);
+        t->len += n;
+        t->data[t->len] = 0;
+        return true;
+}
+
+static bool text_adds(struct text *t, const char *s) {
+        return text_add(t, s, strlen(s));
+}
+
+/* A whole file, NUL-terminated; /proc files report no size, so read until EOF. */
+static char *read_file(const char *path) {
+        struct text t = {};
+        char chunk[4096];
+        ssize_t n;
+
+        _cleanup_close_ int fd = raw_open(path);
+        if (fd < 0)
+                return NULL;
+        while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0 || !text_add(&t, chunk, (size_t) n)) {
+                        free(t.data);
+                        return NULL;
+                }
+        }
+        if (!t.data)
+                t.data = calloc(1, 1);
+        return t.data;
+}
+
+/* The kernel escapes space, tab, newline and backslash in mount table paths as \ooo. */
+static void unescape(char *s) {
+        char *out = s;
+        for (; *s; s++) {
+                if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' && s[3] >= '0' &&
+                    s[3] <= '7') {
+                        *out++ = (char) ((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+                        s += 3;
+                } else
+                        *out++ = *s;
+        }
+        *out = 0;
+}
+
+/* Splits line (modified in place) at single spaces; returns the number of fields. */
+static size_t split(char *line, char sep, char **fields, size_t max) {
+        size_t n = 0;
+        for (char *p = line; n < max;) {
+                fields[n++] = p;
+                p = strchr(p, sep);
+                if (!p)
+                        break;
+                *p++ = 0;
+        }
+        return n;
+}
+
+/* ---- the registry ---- */
+
+struct view {
+        bool v1;           /* a cgroup-v1 view (a container view is left as it is) */
+        const char *key;   /* "cpu,cpuacct", "name=systemd" */
+        const char *mount; /* as the daemon mounted it */
+        char dev[32];      /* "major:minor" once found in the mount table */
+        unsigned id;       /* hierarchy id shown for it: 1, 2, ... in registry order */
+};
+
+struct registry {
+        char *text;
+        const char *root, *leaf;
+        struct view *views;
+        size_t n_views;
+};
+
+static void registry_free(struct registry *r) {
+        free(r->text);
+        free(r->views);
+        *r = (struct registry) {};
+}
+
+/* Off by CGCOMPAT_PRELOAD=0, and always in a daemon started from a shell that has us: it reads the real table. */
+static bool enabled(void) {
+        const char *e = getenv("CGCOMPAT_PRELOAD");
+        return (!e || strcmp(e, "0") != 0) && strcmp(program_invocation_short_name, "cgcompatd") != 0;
+}
+
+/* False when there is no registry: then nothing is rewritten. */
+static bool registry_load(struct registry *r) {
+        const char *dir = getenv("CGCOMPAT_RUNTIME_DIR");
+        char path[PATH_MAX];
+        unsigned id = 0;
+
+        *r = (struct registry) {};
+        if (!enabled())
+                return false;
+        if (snprintf(path, sizeof(path), "%s/views", dir && *dir ? dir : DEFAULT_RUNTIME_DIR) >= (int) sizeof(path))
+                return false;
+        r->text = read_file(path);
+        if (!r->text)
+                return false;
+        size_t lines = 1;
+        for (const char *p = r->text; *p; p++)
+                lines += *p == '\n';
+        r->views = calloc(lines, sizeof(struct view));
+        if (!r->views) {
+                registry_free(r);
+                return false;
+        }
+        for (char *line = r->text, *next; line && *line; line = next) {
+                next = strchr(line, '\n');
+                if (next)
+                        *next++ = 0;
+                char *f[4];
+                /* The path comes last and may hold spaces: split the first fields only. */
+                size_t n = split(line, ' ', f, !strncmp(line, "view ", 5) ? 4 : 2);
+                if (n == 2 && !strcmp(f[0], "root"))
+                        r->root = f[1];
+                else if (n == 2 && !strcmp(f[0], "leaf"))
+                        r->leaf = f[1];
+                else if (n == 4 && !strcmp(f[0], "view")) {
+                        struct view *v = &r->views[r->n_views++];
+                        v->v1 = !strcmp(f[1], "cgroup-v1");
+                        v->key = f[2];
+                        v->mount = f[3];
+                        v->id = v->v1 ? ++id : 0;
+                }
+        }
+        return r->root && r->leaf;
+}
+
+/* ---- the mount table ---- */
+
+enum disposition { KEEP, VIEW, DROP, LAST };
+
+struct mount_entry {
+        const char *line; /* in the original text, with its length */
+        size_t len;
+        char *f[MAX_FIELDS]; /* the fields, split in a copy */
+        size_t n;
+        const char *fstype; /* after the " - " separator, before the source */
+        enum disposition disposition;
+        struct view *view;
+};
+
+struct mount_table {
+        char *copy;
+        struct mount_entry *e;
+        size_t n;
+};
+
+static void mount_table_free(struct mount_table *t) {
+        free(t->copy);
+        free(t->e);
+        *t = (struct mount_table) {};
+}
+
+static bool mount_table_parse(const char *mountinfo, struct mount_table *t) {
+        size_t lines = 0;
+
+        *t = (struct mount_table) {};
+        for (const char *p = mountinfo; *p; p++)
+                lines += *p == '\n';
+        t->copy = strdup(mountinfo);
+        t->e = calloc(lines + 1, sizeof(*t->e));
+        if (!t->copy || !t->e) {
+                mount_table_free(t);
+                return false;
+        }
+        for (char *line = t->copy, *next; *line; line = next) {
+                next = strchr(line, '\n');
+                next = next ? next + 1 : line + strlen(line);
+                struct mount_entry *e = &t->e[t->n++];
+                e->line = mountinfo + (line - t->copy);
+                e->len = (size_t) (next - line);
+                if (next[-1] == '\n')
+                        next[-1] = 0;
+                e->n = split(line, ' ', e->f, MAX_FIELDS);
+                for (size_t i = 6; i + 3 < e->n && !e->fstype; i++)
+                        if (!strcmp(e->f[i], "-"))
+                                e->fstype = e->f[i + 1];
+                if (e->n < 10 || !e->fstype) {
+                        mount_table_free(t);
+                        return false;
+                }
+        }
+        return true;
+}
+
+static struct mount_entry *mount_by_id(struct mount_table *t, const char *id) {
+        for (size_t i = 0; i < t->n; i++)
+                if (!strcmp(t->e[i].f[0], id))
+                        return &t->e[i];
+        return NULL;
+}
+
+/* Another mount sits on e's root at the same place: e is hidden under it. */
+static bool covered(struct mount_table *t, const struct mount_entry *e) {
+        for (size_t i = 0; i < t->n; i++)
+                if (!strcmp(t->e[i].f[1], e->f[0]) && !strcmp(t->e[i].f[4], e->f[4]) && &t->e[i] != e)
+                        return true;
+        return false;
+}
+
+/* Covered, or below a covered mount (a mount stacked on its parent does not count as below it). */
+static bool unreachable(struct mount_table *t, struct mount_entry *e) {
+        if (covered(t, e))
+                return true;
+        for (unsigned depth = 0; depth < 64; depth++) {
+                struct mount_entry *parent = mount_by_id(t, e->f[1]);
+                if (!parent || parent == e)
+                        return false;
+                if (strcmp(parent->f[4], e->f[4]) && covered(t, parent))
+                        return true;
+                e = parent;
+        }
+        return false;
+}
+
+/* Which lines are views, which go and which move last. False: no view in this table. */
+static bool mount_table_classify(struct mount_table *t, struct registry *r) {
+        bool found = false;
+
+        for (size_t k = 0; k < r->n_views; k++)
+                r->views[k].dev[0] = 0;
+        for (size_t i = 0; i < t->n; i++) {
+                struct mount_entry *e = &t->e[i];
+                if (strcmp(e->fstype, "fuse.cgcompat"))
+                        continue;
+                char mountpoint[PATH_MAX];
+                snprintf(mountpoint, sizeof(mountpoint), "%s", e->f[4]);
+                unescape(mountpoint);
+                for (size_t k = 0; k < r->n_views; k++)
+                        if (r->views[k].v1 && !r->views[k].dev[0] && !strcmp(mountpoint, r->views[k].mount)) {
+                                snprintf(r->views[k].dev, sizeof(r->views[k].dev), "%s", e->f[2]);
+                                found = true;
+                        }
+        }
+        if (!found)
+                return false;
+        for (size_t i = 0; i < t->n; i++) {
+                struct mount_entry *e = &t->e[i];
+                if (!strcmp(e->fstype, "cgroup"))
+                        e->disposition = DROP;
+                else if (!strcmp(e->fstype, "cgroup2"))
+                        e->disposition = unreachable(t, e) ? DROP : LAST;
+                else if (!strcmp(e->fstype, "fuse.cgcompat"))
+                        for (size_t k = 0; k < r->n_views; k++)
+                                if (r->views[k].v1 && !strcmp(e->f[2], r->views[k].dev)) {
+                                        e->disposition = VIEW;
+                                        e->view = &r->views[k];
+                                }
+        }
+        return true;
+}
+
+/* "rw" or "ro" as the mount itself has it. */
+static const char *access_mode(const struct mount_entry *e) {
+        return !strncmp(e->f[5], "ro", 2) && (e->f[5][2] == ',' || !e->f[5][2]) ? "ro" : "rw";
+}
+
+/* The options a systemd-mounted v1 hierarchy shows. */
+#define V1_MOUNT_OPTIONS ",nosuid,nodev,noexec,relatime"
+
+static bool mountinfo_line(struct text *out, const struct mount_entry *e) {
+        if (e->disposition != VIEW)
+                return text_add(out, e->line, e->len);
+        bool ok = true;
+        for (size_t i = 0; i < 5; i++)
+                ok = ok && text_adds(out, e->f[i]) && text_adds(out, " ");
+        ok = ok && text_adds(out, access_mode(e)) && text_adds(out, V1_MOUNT_OPTIONS);
+        for (size_t i = 6; ok && strcmp(e->f[i], "-"); i++) /* the optional fields (shared:N) */
+                ok = text_adds(out, " ") && text_adds(out, e->f[i]);
+        return ok && text_adds(out, " - cgroup cgroup ") && text_adds(out, access_mode(e)) && text_adds(out, ",") &&
+               text_adds(out, e->view->key) && text_adds(out, "\n");
+}
+
+static bool mounts_line(struct text *out, const struct mount_entry *e, const char *line, size_t len) {
+        if (e->disposition != VIEW)
+                return text_add(out, line, len);
+        return text_adds(out, "cgroup ") && text_adds(out, e->f[4]) && text_adds(out, " cgroup ") &&
+               text_adds(out, access_mode(e)) && text_adds(out, V1_MOUNT_OPTIONS ",") &&
+               text_adds(out, e->view->key) && text_adds(out, " 0 0\n");
+}
+
+/* The mount point field of a /proc/PID/mounts line, which must be that of the mountinfo line. */
+static bool same_mountpoint(const char *line, size_t len, const struct mount_entry *e) {
+        const char *sp = memchr(line, ' ', len);
+        size_t n = strlen(e->f[4]);
+        return sp && (size_t) (line + len - sp) > n + 1 && !memcmp(sp + 1, e->f[4], n) && sp[1 + n] == ' ';
+}
+
+/*
+ * /proc/PID/mounts has no device numbers: pair its lines with mountinfo's,
+ * which the kernel lists in the same order. A mount made between the two
+ * reads shows as a mismatch: read both again.
+ */
+static bool rewrite_mounts(const char *dir, struct registry *r, struct text *out) {
+        char path[PROC_DIR_MAX + 16];
+
+        for (int attempt = 0; attempt < 5; attempt++) {
+                _cleanup_free_ char *mountinfo = NULL, *mounts = NULL;
+                struct mount_table t;
+
+                snprintf(path, sizeof(path), "%s/mountinfo", dir);
+                mountinfo = read_file(path);
+                snprintf(path, sizeof(path), "%s/mounts", dir);
+                mounts = mountinfo ? read_file(path) : NULL;
+                if (!mounts || !mount_table_parse(mountinfo, &t))
+                        return false;
+                if (!mount_table_classify(&t, r)) {
+                        mount_table_free(&t);
+                        return false;
+                }
+                bool paired = true, ok = true;
+                const char *line = mounts;
+                for (int pass = 0; pass < 2 && paired && ok; pass++) {
+                        line = mounts;
+                        for (size_t i = 0; i < t.n && paired && ok; i++) {
+                                const char *end = strchr(line, '\n');
+                                size_t len = end ? (size_t) (end - line) + 1 : strlen(line);
+                                paired = len > 0 && same_mountpoint(line, len, &t.e[i]);
+                                if (paired && (t.e[i].disposition == LAST) == (pass == 1) && t.e[i].disposition != DROP)
+                                        ok = mounts_line(out, &t.e[i], line, len);
+                                line += len;
+                        }
+                }
+                paired = paired && !*line;
+                mount_table_free(&t);
+                if (!ok)
+                        return false;
+                if (paired)
+                        return true;
+                out->len = 0;
+        }
+        return false;
+}
+
+static bool rewrite_mountinfo(const char *dir, struct registry *r, struct text *out) {
+        char path[PROC_DIR_MAX + 16];
+        struct mount_table t;
+
+        snprintf(path, sizeof(path), "%s/mountinfo", dir);
+        _cleanup_free_ char *mountinfo = read_file(path);
+        if (!mountinfo || !mount_table_parse(mountinfo, &t))
+                return false;
+        bool ok = mount_table_classify(&t, r);
+        for (int pass = 0; pass < 2 && ok; pass++)
+                for (size_t i = 0; i < t.n && ok; i++)
+                        if ((t.e[i].disposition == LAST) == (pass == 1) && t.e[i].disposition != DROP)
+                                ok = mountinfo_line(out, &t.e[i]);
+        mount_table_free(&t);
+        return ok;
+}
+
+/* ---- /proc/PID/cgroup and /proc/cgroups ---- */
+
+/*
+ * The registry's root as a cgroup path (what 0:: lines show): the path below
+ * the cgroup2 mount holding it, after that mount's own root. Matched on the
+ * text of the mount table, since cgcompatctl exec hides that mount.
+ */
+static char *root_cgroup_path(const struct registry *r, struct mount_table *t) {
+        size_t best = 0;
+        char *result = NULL;
+
+        for (size_t i = 0; i < t->n; i++) {
+                struct mount_entry *e = &t->e[i];
+                if (strcmp(e->fstype, "cgroup2"))
+                        continue;
+                unescape(e->f[4]);
+                unescape(e->f[3]);
+                size_t n = strlen(e->f[4]);
+                while (n > 0 && e->f[4][n - 1] == '/')
+                        n--;
+                if (strncmp(r->root, e->f[4], n) || (r->root[n] && r->root[n] != '/') || (result && n <= best))
+                        continue;
+                free(result);
+                const char *below = r->root + n, *mnt_root = strcmp(e->f[3], "/") ? e->f[3] : "";
+                if (asprintf(&result, "%s%s", mnt_root, *below || *mnt_root ? below : "/") < 0)
+                        result = NULL;
+                best = n;
+        }
+        return result;
+}
+
+/* This process's mount table, if it shows a view of the registry (else nothing is rewritten). */
+static bool own_mount_table(struct registry *r, struct mount_table *t) {
+        _cleanup_free_ char *mountinfo = read_file("/proc/self/mountinfo");
+        if (!mountinfo || !mount_table_parse(mountinfo, t))
+                return false;
+        if (mount_table_classify(t, r))
+                return true;
+        mount_table_free(t);
+        return false;
+}
+
+/* The v1 path of a v2 cgroup: relative to the tree's root, without the hidden leaf; "/" outside. */
+static bool v1_path(const char *cgroup, const char *root, const char *leaf, struct text *out) {
+        size_t n = strlen(root);
+        if (!strcmp(root, "/"))
+                n = 0;
+        if (strncmp(cgroup, root, n) || (cgroup[n] && cgroup[n] != '/'))
+                return text_adds(out, "/");
+        const char *rel = cgroup + n;
+        size_t len = strlen(rel), l = strlen(leaf);
+        if (len > l && rel[len - l - 1] == '/' && !strcmp(rel + len - l, leaf))
+                len -= l + 1;
+        return len ? text_add(out, rel, len) : text_adds(out, "/");
+}
+
+static bool rewrite_cgroup(const char *dir, struct registry *r, struct text *out) {
+        char path[PROC_DIR_MAX + 16];
+
+        snprintf(path, sizeof(path), "%s/cgroup", dir);
+        _cleanup_free_ char *cgroup = read_file(path), *root = NULL;
+        struct mount_table t;
+        if (!cgroup || !own_mount_table(r, &t))
+                return false;
+        root = root_cgroup_path(r, &t);
+        mount_table_free(&t);
+        if (!root)
+                return false;
+        char *unified = !strncmp(cgroup, "0::", 3) ? cgroup : strstr(cgroup, "\n0::");
+        if (!unified)
+                return false;
+        if (*unified == '\n')
+                unified++;
+        char *end = strchr(unified, '\n');
+        if (end)
+                *end = 0;
+        bool ok = true;
+        for (size_t k = 0; k < r->n_views && ok; k++) {
+                char id[16];
+                if (!r->views[k].v1)
+                        continue;
+                snprintf(id, sizeof(id), "%u:", r->views[k].id);
+                ok = text_adds(out, id) && text_adds(out, r->views[k].key) && text_adds(out, ":") &&
+                     v1_path(unified + 3, root, r->leaf, out) && text_adds(out, "\n");
+        }
+        return ok && text_adds(out, unified) && text_adds(out, "\n");
+}
+
+/* A view's key lists its subsystems, comma-separated (or name=X: none). */
+static unsigned hierarchy_of(const struct registry *r, const char *subsystem) {
+        size_t n = strlen(subsystem);
+        for (size_t k = 0; k < r->n_views; k++)
+                for (const char *p = r->views[k].key; r->views[k].v1 && p; p = strchr(p, ','), p = p ? p + 1 : NULL)
+                        if (!strncmp(p, subsystem, n) && (p[n] == ',' || !p[n]))
+                                return r->views[k].id;
+        return 0;
+}
+
+static bool rewrite_cgroups(struct registry *r, struct text *out) {
+        _cleanup_free_ char *cgroups = read_file("/proc/cgroups");
+        struct mount_table t;
+        if (!cgroups || !own_mount_table(r, &t))
+                return false;
+        mount_table_free(&t);
+        bool ok = true;
+        for (char *line = cgroups, *next; *line && ok; line = next) {
+                next = strchr(line, '\n');
+                next = next ? next + 1 : line + strlen(line);
+                char *f[4];
+                if (next[-1] == '\n')
+                        next[-1] = 0;
+                if (line[0] == '#' || split(line, '\t', f, 4) != 4) {
+                        ok = text_adds(out, line) && text_adds(out, "\n");
+                        continue;
+                }
+                char id[16];
+                snprintf(id, sizeof(id), "%u", hierarchy_of(r, f[0]));
+                ok = text_adds(out, f[0]) && text_adds(out, "\t") && text_adds(out, id) && text_adds(out, "\t") &&
+                     text_adds(out, f[2]) && text_adds(out, "\t") && text_adds(out, f[3]) && text_adds(out, "\n");
+        }
+        return ok;
+}
+
+/* ---- which paths, and serving them ---- */
+
+enum kind { K_NONE, K_MOUNTS, K_MOUNTINFO, K_CGROUP, K_CGROUPS };
+
+static bool all_digits(const char *s, size_t n) {
+        if (n == 0)
+                return false;
+        for (size_t i = 0; i < n; i++)
+                if (s[i] < '0' || s[i] > '9')
+                        return false;
+        return true;
+}
+
+/* Is path one of ours? Sets dir to the /proc directory its siblings are read from. */
+static enum kind classify(const char *path, char *dir, size_t size) {
+        static const struct {
+                const char *name;
+                enum kind kind;
+        } files[] = { { "mounts", K_MOUNTS }, { "mountinfo", K_MOUNTINFO }, { "cgroup", K_CGROUP } };
+
+        if (!strcmp(path, "/proc/mounts") || !strcmp(path, "/etc/mtab")) {
+                if (path[1] == 'e') { /* only when it is the usual link to the kernel's table */
+                        char target[PATH_MAX];
+                        ssize_t n = readlink(path, target, sizeof(target) - 1);
+                        if (n < 0)
+                                return K_NONE;
+                        target[n] = 0;
+                        if (strcmp(target, "/proc/self/mounts") && strcmp(target, "../proc/self/mounts") &&
+                            strcmp(target, "/proc/mounts"))
+                                return K_NONE;
+                }
+                snprintf(dir, size, "/proc/self");
+                return K_MOUNTS;
+        }
+        if (!strcmp(path, "/proc/cgroups"))
+                return K_CGROUPS;
+        if (strncmp(path, "/proc/", 6))
+                return K_NONE;
+        const char *p = path + 6, *slash = strchr(p, '/');
+        if (!slash)
+                return K_NONE;
+        size_t n = (size_t) (slash - p);
+        if (!(n == 4 && !strncmp(p, "self", 4)) && !(n == 11 && !strncmp(p, "thread-self", 11)) && !all_digits(p, n))
+                return K_NONE;
+        p = slash + 1;
+        if (!strncmp(p, "task/", 5)) {
+                slash = strchr(p + 5, '/');
+                if (!slash || !all_digits(p + 5, (size_t) (slash - p - 5)))
+                        return K_NONE;
+                p = slash + 1;
+        }
+        for (size_t i = 0; i < ELEMENTSOF(files); i++)
+                if (!strcmp(p, files[i].name)) {
+                        if ((size_t) (p - 1 - path) >= size)
+                                return K_NONE;
+                        memcpy(dir, path, (size_t) (p - 1 - path));
+                        dir[p - 1 - path] = 0;
+                        return files[i].kind;
+                }
+        return K_NONE;
+}
+
+/* Relative names are made absolute only when they could be ours (their last component says). */
+static enum kind classify_at(int dirfd, const char *path, char *dir, size_t size) {
+        char base[PATH_MAX], full[PATH_MAX];
+
+        if (!path)
+                return K_NONE;
+        if (path[0] == '/')
+                return classify(path, dir, size);
+        const char *last = strrchr(path, '/');
+        last = last ? last + 1 : path;
+        if (strcmp(last, "mounts") && strcmp(last, "mountinfo") && strcmp(last, "cgroup") && strcmp(last, "cgroups") &&
+            strcmp(last, "mtab"))
+                return K_NONE;
+        if (dirfd == AT_FDCWD) {
+                if (!getcwd(base, sizeof(base)))
+                        return K_NONE;
+        } else {
+                char link[64];
+                snprintf(link, sizeof(link), "/proc/self/fd/%d", dirfd);
+                ssize_t n = readlink(link, base, sizeof(base) - 1);
+                if (n < 0)
+                        return K_NONE;
+                base[n] = 0;
+        }
+        if (snprintf(full, sizeof(full), "%s/%s", strcmp(base, "/") ? base : "", path) >= (int) sizeof(full))
+                return K_NONE;
+        return classify(full, dir, size);
+}
+
+/* The rewritten text as a read-only, sealed memfd at offset 0. */
+static int serve(const struct text *t, bool cloexec) {
+        _cleanup_close_ int fd = memfd_create("cgcompat", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+        if (fd < 0)
+                return -1;
+        for (size_t done = 0; done < t->len;) {
+                ssize_t n = write(fd, t->data + done, t->len - done);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n <= 0)
+                        return -1;
+                done += (size_t) n;
+        }
+        if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0 ||
+            lseek(fd, 0, SEEK_SET) < 0 || (!cloexec && fcntl(fd, F_SETFD, 0) < 0))
+                return -1;
+        return TAKE_FD(fd);
+}
+
+#define PASS_THROUGH (-2)
+
+/* An fd on the rewritten content, or PASS_THROUGH: not ours, or anything failed. */
+static int rewritten(int dirfd, const char *path, int flags) {
+        char dir[PROC_DIR_MAX];
+        struct registry r;
+        struct text out = {};
+        bool ok = false;
+        int saved = errno;
+
+        if ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_PATH | O_DIRECTORY | O_CREAT)))
+                return PASS_THROUGH;
+        enum kind kind = classify_at(dirfd, path, dir, sizeof(dir));
+        if (kind == K_NONE || !registry_load(&r)) {
+                if (kind != K_NONE)
+                        registry_free(&r);
+                errno = saved;
+                return PASS_THROUGH;
+        }
+        switch (kind) {
+        case K_MOUNTS:
+                ok = rewrite_mounts(dir, &r, &out);
+                break;
+        case K_MOUNTINFO:
+                ok = rewrite_mountinfo(dir, &r, &out);
+                break;
+        case K_CGROUP:
+                ok = rewrite_cgroup(dir, &r, &out);
+                break;
+        case K_CGROUPS:
+                ok = rewrite_cgroups(&r, &out);
+                break;
+        case K_NONE:
+                break;
+        }
+        registry_free(&r);
+        int fd = ok ? serve(&out, flags & O_CLOEXEC) : -1;
+        free(out.data);
+        errno = saved;
+        return fd >= 0 ? fd : PASS_THROUGH;
+}
+
+static mode_t mode_arg(int flags, va_list ap) {
+        return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE ? (mode_t) va_arg(ap, int) : 0;
+}
+
+#define OPEN_WRAPPER(name, fntype)                                      \
+        EXPORT int name(const char *path, int flags, ...) {            \
+                va_list ap;                                             \
+                va_start(ap, flags);                                    \
+                mode_t mode = mode_arg(flags, ap);                      \
+                va_end(ap);                                             \
+                int fd = rewritten(AT_FDCWD, path, flags);              \
+                if (fd != PASS_THROUGH)                                 \
+                        return fd;                                      \
+                fntype f = real_##name();                               \
+                return f ? f(path, flags, mode) : (errno = ENOSYS, -1); \
+        }
+OPEN_WRAPPER(open, open_fn)
+OPEN_WRAPPER(open64, open_fn)
+
+#define OPENAT_WRAPPER(name, fntype)                                           \
+        EXPORT int name(int dirfd, const char *path, int flags, ...) {        \
+                va_list ap;                                                    \
+                va_start(ap, flags);                                           \
+                mode_t mode = mode_arg(flags, ap);                             \
+                va_end(ap);                                                    \
+                int fd = rewritten(dirfd, path, flags);                        \
+                if (fd != PASS_THROUGH)                                        \
+                        return fd;                                             \
+                fntype f = real_##name();                                      \
+                return f ? f(dirfd, path, flags, mode) : (errno = ENOSYS, -1); \
+        }
+OPENAT_WRAPPER(openat, openat_fn)
+OPENAT_WRAPPER(openat64, openat_fn)
+
+/* What _FORTIFY_SOURCE builds call. */
+#define OPEN2_WRAPPER(name)                                         \
+        EXPORT int name(const char *path, int flags) {             \
+                int fd = rewritten(AT_FDCWD, path, flags);          \
+                if (fd != PASS_THROUGH)                             \
+                        return fd;                                  \
+                open2_fn f = real_##name();                         \
+                return f ? f(path, flags) : (errno = ENOSYS, -1);   \
+        }
+OPEN2_WRAPPER(__open_2)
+OPEN2_WRAPPER(__open64_2)
+
+#define OPENAT2_WRAPPER(name)                                            \
+        EXPORT int name(int dirfd, const char *path, int flags) {       \
+                int fd = rewritten(dirfd, path, flags);                  \
+                if (fd != PASS_THROUGH)                                  \
+                        return fd;                                       \
+                openat2_fn f = real_##name();                            \
+                return f ? f(dirfd, path, flags) : (errno = ENOSYS, -1); \
+        }
+OPENAT2_WRAPPER(__openat_2)
+OPENAT2_WRAPPER(__openat64_2)
+
+/* libc's own fopen and setmntent open files without going through our open(). */
+static FILE *fopen_rewritten(const char *path, const char *mode) {
+        if (!path || !mode || mode[0] != 'r' || strchr(mode, '+'))
+                return NULL;
+        int fd = rewritten(AT_FDCWD, path, O_RDONLY | (strchr(mode, 'e') ? O_CLOEXEC : 0));
+        if (fd == PASS_THROUGH)
+                return NULL;
+        FILE *f = fdopen(fd, "r");
+        if (!f)
+                close(fd);
+        return f;
+}
+
+#define FOPEN_WRAPPER(name)                                                  \
+        EXPORT FILE *name(const char *path, const char *mode) {             \
+                FILE *f = fopen_rewritten(path, mode);                       \
+                if (f)                                                       \
+                        return f;                                            \
+                fopen_fn real = real_##name();                               \
+                return real ? real(path, mode) : (errno = ENOSYS, NULL);     \
+        }
+FOPEN_WRAPPER(fopen)
+FOPEN_WRAPPER(fopen64)
+
+EXPORT FILE *setmntent(const char *path, const char *mode) {
+        FILE *f = fopen_rewritten(path, mode);
+        if (f) {
+                __fsetlocking(f, FSETLOCKING_BYCALLER); /* as glibc's setmntent */
+                return f;
+        }
+        fopen_fn real = real_setmntent();
+        return real ? real(path, mode) : (errno = ENOSYS, NULL);
+}
+
+/* ---- statfs ---- */
+
+/* Is the device st_dev that of a cgroup-v1 view this process can see? */
+static bool is_view_device(dev_t dev) {
+        struct registry r;
+        char wanted[32];
+        bool found = false;
+
+        if (!registry_load(&r)) {
+                registry_free(&r);
+                return false;
+        }
+        snprintf(wanted, sizeof(wanted), "%u:%u", major(dev), minor(dev));
+        struct mount_table t;
+        if (own_mount_table(&r, &t)) {
+                for (size_t k = 0; k < r.n_views && !found; k++)
+                        found = r.views[k].v1 && !strcmp(r.views[k].dev, wanted);
+                mount_table_free(&t);
+        }
+        registry_free(&r);
+        return found;
+}
+
+/* A view is FUSE to the kernel: only then is the device looked up, so the common case costs nothing. */
+static bool in_view(long f_type, const char *path, int fd) {
+        struct stat st;
+        int saved = errno;
+        bool found = f_type == FUSE_SUPER_MAGIC_VALUE && (path ? stat(path, &st) : fstat(fd, &st)) == 0 &&
+                     is_view_device(st.st_dev);
+        errno = saved;
+        return found;
+}
+
+#define STATFS_WRAPPER(name, fntype, buftype, argtype, path, fd)                 \
+        EXPORT int name(argtype arg, buftype *buf) {                             \
+                fntype f = real_##name();                                        \
+                int r = f ? f(arg, buf) : (errno = ENOSYS, -1);                  \
+                if (r == 0 && in_view((long) buf->f_type, path, fd))             \
+                        buf->f_type = CGROUP_SUPER_MAGIC_V1;                     \
+                return r;                                                        \
+        }
+STATFS_WRAPPER(statfs, statfs_fn, struct statfs, const char *, arg, -1)
+STATFS_WRAPPER(statfs64, statfs64_fn, struct statfs64, const char *, arg, -1)
+STATFS_WRAPPER(fstatfs, fstatfs_fn, struct statfs, int, NULL, arg)
+STATFS_WRAPPER(fstatfs64, fstatfs64_fn, struct statfs64, int, NULL, arg)
