@@ -7,12 +7,16 @@
 #include <time.h>
 
 #include "log.h"
+#include "mountpoint.h"
 
 int audit_open(struct audit *a, const char *runtime_dir) {
         char path[PATH_MAX];
 
         if (snprintf(path, sizeof(path), "%s/audit.log", runtime_dir) >= (int) sizeof(path))
                 return -ENAMETOOLONG;
+        int r = mkdir_p(runtime_dir);
+        if (r < 0)
+                return log_error_errno(r, runtime_dir, "cannot make the runtime directory");
         a->log = fopen(path, "ae");
         if (!a->log)
                 return log_error_errno(negative_errno(), path, "cannot open the audit log");

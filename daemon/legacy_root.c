@@ -69,7 +69,7 @@ int legacy_root_prepare(const char *root, const char *cgroup2) {
                 return log_error_errno(negative_errno(), unified, "cannot create");
         if (fs_type(unified, &type) >= 0 && type == CGROUP2_SUPER_MAGIC)
                 return 0;
-        if (mount(cgroup2, unified, NULL, MS_BIND, NULL) < 0)
+        if (mount(cgroup2, unified, "none", MS_BIND, NULL) < 0)
                 return log_error_errno(negative_errno(), unified, "cannot bind %s", cgroup2);
         return 0;
 }

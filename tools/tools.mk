@@ -1,0 +1,29 @@
+# The mount helpers: one binary, tools/mount_helper.c, that mount(8) runs as
+# /sbin/mount.container and (only where installed by choice) /sbin/mount.cgroup.
+# tools/served.c, what the running daemon serves, is shared with cgcompatctl.
+HELPER_SRC := tools/mount_helper.c tools/served.c
+
+all: $(BUILD)/mount.container $(BUILD)/mount.cgroup
+
+$(BUILD)/mount.container: $(call obj,$(HELPER_SRC)) $(BUILD)/libcgcompat.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The same program: it tells the two apart by the name it is run as.
+$(BUILD)/mount.cgroup: $(BUILD)/mount.container
+	ln -sf mount.container $@
+
+# Until the Makefile's CTL_SRC names tools/served.c: its object comes after the library
+# in cgcompatctl's link line, so the library is named once more after it.
+ifeq ($(filter tools/served.c,$(CTL_SRC)),)
+$(BUILD)/cgcompatctl: $(call obj,tools/served.c)
+$(BUILD)/cgcompatctl: LDLIBS := $(BUILD)/libcgcompat.a $(LDLIBS)
+endif
+
+# mount(8) looks for helpers in /sbin only, whatever PREFIX is. mount.cgroup only when asked
+# (make install MOUNT_CGROUP=1): while it is there, every `mount -t cgroup` on the machine
+# goes through it, and a hierarchy no view serves can no longer be mounted with mount(8).
+.PHONY: install-mount-helpers
+install: install-mount-helpers
+install-mount-helpers: $(BUILD)/mount.container
+	install -D -m 0755 $(BUILD)/mount.container $(DESTDIR)/sbin/mount.container
+	$(if $(MOUNT_CGROUP),ln -sf mount.container $(DESTDIR)/sbin/mount.cgroup)
