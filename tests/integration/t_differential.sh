@@ -100,6 +100,14 @@ case_notify_on_release() {
         rmdir p/c p
 }
 
+# The agent runs without being waited for, in v1 as here: give a slow machine 10 s.
+wait_for_agent_lines() {
+        for _ in $(seq 200); do
+                [ "$(wc -l < "$AGENT_LOG")" -ge "$1" ] && return 0
+                sleep 0.05
+        done
+}
+
 case_release_agent() {
         echo "$WORK/agent" > release_agent
         : > "$AGENT_LOG"
@@ -107,9 +115,9 @@ case_release_agent() {
         echo 1 > r/notify_on_release
         echo 1 > r/s/notify_on_release
         sh -c 'echo $$ > r/s/tasks; sleep 0.1'
-        sleep 0.3
+        wait_for_agent_lines 1
         rmdir r/s
-        sleep 0.3
+        wait_for_agent_lines 2
         sort "$AGENT_LOG"
         rmdir r
 }
@@ -156,7 +164,7 @@ case_v1_procs() {
 for _ in range(3): threading.Thread(target=time.sleep, args=(30,), daemon=True).start()
 time.sleep(30)' &
         local pid=$! tid
-        sleep 0.3
+        for _ in $(seq 200); do [ "$(ls "/proc/$pid/task" | wc -l)" = 4 ] && break; sleep 0.05; done
         echo "$pid" > g/cgroup.procs; echo "attach: $?"
         echo "tasks: $(wc -l < g/tasks) procs: $(wc -l < g/cgroup.procs)"
         [ "$(cat g/cgroup.procs)" = "$pid" ] && echo "procs lists the process"
