@@ -17,7 +17,7 @@ FUZZ_SECONDS  ?= 60
 # Above PAGE_SIZE plus the legacy_file_write header, so the -E2BIG limit is reachable.
 FUZZ_MAX_LEN  ?= 8192
 FUZZ_FLAGS    ?=
-FUZZ_TARGETS  := kstrto parse_pid_write task_info config legacy_file_write
+FUZZ_TARGETS  := kstrto parse_pid_write task_info config legacy_file_write v1_parsers
 
 FUZZ_SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS   := -O1 -g -std=gnu11 -Wall -Wextra -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -I. \
