@@ -26,7 +26,7 @@ LDLIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 LIB_SRC    := $(wildcard compat/*.c backend/*.c conf/*.c)
 DAEMON_SRC := $(wildcard daemon/*.c)
-CTL_SRC    := tools/cgcompatctl.c
+CTL_SRC    := tools/cgcompatctl.c tools/served.c
 UNIT_SRC   := $(wildcard tests/unit/*.c)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
@@ -101,3 +101,34 @@ clean:
 
 # Each test family beyond unit and integration brings its own targets (vm, bench, fuzz).
 include $(wildcard tests/*/*.mk) $(wildcard tools/*.mk)
+
+# Installation, laid out as a distribution package would with PREFIX=/usr:
+#   make install [PREFIX=/usr/local] [DESTDIR=staging]
+# The daemon in sbin, the tool in bin, the unit where systemd looks for it below PREFIX,
+# the man pages, and the configuration in /etc/cgcompat (not below PREFIX: it is the
+# machine's), installed only if none is there: once installed it is the administrator's.
+PREFIX  ?= /usr/local
+DESTDIR ?=
+SBINDIR := $(PREFIX)/sbin
+BINDIR  := $(PREFIX)/bin
+UNITDIR := $(PREFIX)/lib/systemd/system
+MANDIR  := $(PREFIX)/share/man
+CONFDIR := /etc/cgcompat
+
+# cgcompatctl exec looks for the preload library beside itself, then here.
+$(call obj,tools/cgcompatctl.c): CFLAGS += -DCGCOMPAT_LIBDIR='"$(PREFIX)/lib"'
+
+.PHONY: install
+install: all
+	install -D -m 0755 $(BUILD)/cgcompatd $(DESTDIR)$(SBINDIR)/cgcompatd
+	install -D -m 0755 $(BUILD)/cgcompatctl $(DESTDIR)$(BINDIR)/cgcompatctl
+	install -d -m 0755 $(DESTDIR)$(UNITDIR)
+	sed 's|^ExecStart=/usr/sbin/cgcompatd|ExecStart=$(SBINDIR)/cgcompatd|' conf/cgcompat.service \
+		>$(DESTDIR)$(UNITDIR)/cgcompat.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/cgcompat.service
+	test -e $(DESTDIR)$(CONFDIR)/compat.conf.yaml || \
+		install -D -m 0644 compat.conf.yaml $(DESTDIR)$(CONFDIR)/compat.conf.yaml
+	install -D -m 0644 $(BUILD)/libcgcompat-preload.so $(DESTDIR)$(PREFIX)/lib/cgcompat/libcgcompat-preload.so
+	for page in $(wildcard man/*.[1-8]); do \
+		install -D -m 0644 $$page $(DESTDIR)$(MANDIR)/man$${page##*.}/$${page##*/} || exit 1; \
+	done

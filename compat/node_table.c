@@ -153,8 +153,66 @@ int node_table_add_group(struct node_table *t, uint64_t ino, int fd, struct node
         return 0;
 }
 
+#define ROW_SHIFT 56
+
 uint64_t node_file_ino(uint64_t group_ino, size_t row) {
-        return (group_ino & ~(0xffull << 56)) | ((uint64_t) (row + 1) << 56);
+        return (group_ino & ~(0xffull << ROW_SHIFT)) | ((uint64_t) (row + 1) << ROW_SHIFT);
+}
+
+bool node_ino_is_file(uint64_t id, uint64_t *ret_group_ino, size_t *ret_row) {
+        uint64_t row = id >> ROW_SHIFT;
+        if (row == 0)
+                return false;
+        *ret_group_ino = id & ~(0xffull << ROW_SHIFT);
+        *ret_row = (size_t) row - 1;
+        return true;
+}
+
+static struct node *file_node_of(const struct node *group, size_t row) {
+        for (struct node *n = group->files; n; n = n->next_file)
+                if (legacy_file_index(n->file) == row)
+                        return n;
+        return NULL;
+}
+
+struct node *node_table_find(const struct node_table *t, uint64_t id) {
+        uint64_t group_ino;
+        size_t row;
+
+        if (!node_ino_is_file(id, &group_ino, &row))
+                return node_table_find_group(t, id);
+        struct node *group = node_table_find_group(t, group_ino);
+        return group ? file_node_of(group, row) : NULL;
+}
+
+static int get_group(struct node_table *t, uint64_t ino, struct node **ret) {
+        int fd, r;
+
+        *ret = node_table_find_group(t, ino);
+        if (*ret)
+                return 0;
+        if (!t->reopen)
+                return -ENOENT;
+        r = t->reopen(t->userdata, ino, &fd);
+        if (r < 0)
+                return r;
+        return node_table_add_group(t, ino, fd, ret);
+}
+
+int node_table_get(struct node_table *t, uint64_t id, struct node **ret) {
+        struct node *group;
+        uint64_t group_ino;
+        size_t row;
+        int r;
+
+        if (!node_ino_is_file(id, &group_ino, &row))
+                return get_group(t, id, ret);
+        if (row >= legacy_file_count())
+                return -ENOENT; /* not an id this daemon's tables could have given */
+        r = get_group(t, group_ino, &group);
+        if (r < 0)
+                return r;
+        return node_table_file(t, group, legacy_file_at(row), ret);
 }
 
 /* A group holds few file nodes at a time, so a list costs less than a slot per row. */
@@ -224,7 +282,7 @@ void node_unpin(struct node_table *t, struct node *n) {
 }
 
 void node_forget(struct node_table *t, struct node *n, uint64_t nlookup) {
-        assert(n->nlookup >= nlookup);
-        n->nlookup -= nlookup;
+        /* More than counted: lookups answered by a daemon before this one (see node_table.h). */
+        n->nlookup -= nlookup < n->nlookup ? nlookup : n->nlookup;
         maybe_free(t, n);
 }

@@ -9,6 +9,14 @@
  * A group's directory fd is a cache, not a belonging: the kernel may hold
  * lookups on more groups than a process may hold fds, so only the most
  * recently used keep theirs and the others are reopened by inode number.
+ *
+ * The node ids the kernel is given are stable, derived from the v2 inode (a
+ * group's is its inode, a file's node_file_ino() of its group's), so the table
+ * is itself a cache too: a daemon restarted under a mounted view resolves the
+ * ids its predecessor gave (node_table_get) by reopening the group by inode.
+ * How many lookups the kernel holds on such a node is unknown, so a forget is
+ * clamped to what this process counted; freeing a node too early only costs
+ * a reopen.
  */
 
 #include <stdbool.h>
@@ -53,15 +61,21 @@ int node_fd(struct node_table *t, struct node *group);
 void node_table_free(struct node_table *t);
 
 struct node *node_table_find_group(const struct node_table *t, uint64_t ino);
+/* The node with node id @id (a group's inode or a file's node_file_ino()), if this table has it. */
+struct node *node_table_find(const struct node_table *t, uint64_t id);
+/* The same, made on demand: the group reopened by inode (-ENOENT once it is gone), the file node of its row. */
+int node_table_get(struct node_table *t, uint64_t id, struct node **ret);
 /* Takes ownership of @fd, also on failure. An existing node for @ino is returned as is. */
 int node_table_add_group(struct node_table *t, uint64_t ino, int fd, struct node **ret);
 /* The node of a legacy file of @group, created on first use. */
 int node_table_file(struct node_table *t, struct node *group, const struct legacy_file *file, struct node **ret);
 
 void node_pin(struct node *n);
-/* Drop a pin or @nlookup kernel lookups; frees the node once nothing holds it. */
+/* Drop a pin or @nlookup kernel lookups (at most as many as it holds); frees the node once nothing holds it. */
 void node_unpin(struct node_table *t, struct node *n);
 void node_forget(struct node_table *t, struct node *n, uint64_t nlookup);
 
 /* The inode number shown for a legacy file of a group: the top byte names the row. */
 uint64_t node_file_ino(uint64_t group_ino, size_t row);
+/* The reverse: whether @id names a legacy file, and then its group's inode and its row. */
+bool node_ino_is_file(uint64_t id, uint64_t *ret_group_ino, size_t *ret_row);

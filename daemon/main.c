@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "backend/backend.h"
+#include "backend/delegation.h"
 #include "compat/tree.h"
 #include "conf/config.h"
 #include "audit.h"
@@ -18,15 +19,20 @@
 #include "registry.h"
 #include "log.h"
 #include "release.h"
+#include "service.h"
 #include "view.h"
 
-#define AUTO_ROOT_NAME "cgcompat"
 /* Requests served from one view before the loop looks at the others. */
 #define REQUESTS_PER_WAKEUP 64
 /* Release agents started between two looks at the requests. */
 #define AGENTS_PER_WAKEUP 8
 
-enum { SOURCE_SIGNAL = -1, SOURCE_INOTIFY = -2 };
+enum { SOURCE_SIGNAL = -1, SOURCE_INOTIFY = -2, SOURCE_WATCHDOG = -3 };
+
+/* Names in systemd's fd store: the handle table, and per view its FUSE fd and its record. */
+#define FDNAME_HANDLES "handles"
+#define FDNAME_VIEW "view-"
+#define FDNAME_RECORD "init-"
 
 struct daemon {
         struct config config;
@@ -38,6 +44,13 @@ struct daemon {
         bool legacy_root_mounted, registry_published;
         struct invalidator invalidator;
         struct audit audit;
+        struct service service;
+        struct handle_table handles;
+        struct delegation delegation;
+        size_t n_initialised, n_resumed;
+        bool started, ready;
+        /* systemd restarts us with the fd store kept: leave the views mounted for the next daemon. */
+        bool keep_mounted;
 };
 
 static void help(void) {
@@ -46,22 +59,77 @@ static void help(void) {
                "  -c, --config FILE  read FILE instead of the built-in defaults\n"
                "  -v, --verbose      log every release and failed request\n"
                "  -h, --help         show this help\n\n"
-               "Runs in the foreground until SIGTERM or SIGINT, then unmounts its views.\n");
+               "Runs in the foreground until SIGTERM or SIGINT, then unmounts its views; as a\n"
+               "systemd service being restarted, leaves them mounted for the next daemon.\n");
 }
 
-static int resolve_root(const char *configured, char *buf, size_t size) {
-        char mount[PATH_MAX];
-        int r;
+static int resolve_root(struct daemon *d) {
+        struct delegation *g = &d->delegation;
+        int r = delegation_resolve(d->config.backend_root, g);
 
-        if (strcmp(configured, "auto"))
-                r = snprintf(buf, size, "%s", configured);
-        else {
-                r = cgroup2_mount_point(mount, sizeof(mount));
+        if (r == -ENOMEDIUM)
+                return log_error_errno(r, "backend.root", "no cgroup2 mount at /sys/fs/cgroup or /sys/fs/cgroup/unified");
+        if (r < 0)
+                return log_error_errno(r, d->config.backend_root, "cannot resolve backend.root");
+        if (g->error < 0)
+                log_warning_errno(g->error, "backend.root", "%s", g->how);
+        else if (strcmp(d->config.backend_root, "auto"))
+                log_debug("backend.root", "%s: %s", g->how, g->tree_root);
+        else
+                log_info("backend.root", "%s", g->how);
+        return 0;
+}
+
+/* A view's fds in the store are named by its key, which the configuration keeps unique. */
+static void fdname(char *buf, size_t size, const char *prefix, const char *key) {
+        snprintf(buf, size, "%s%s", prefix, key);
+}
+
+/* READY=1 once every view answers: mounted and past FUSE_INIT. */
+static void update_status(struct daemon *d) {
+        if (!d->started)
+                return;
+        if (!d->ready && d->n_initialised >= d->n_mounted) {
+                d->ready = true;
+                service_ready(&d->service, "Serving %zu views over %s (%zu kept across a restart)", d->n_mounted,
+                              d->delegation.tree_root, d->n_resumed);
+        } else if (d->ready)
+                service_status(&d->service, "Serving %zu of %zu views over %s", d->n_mounted, d->n_views,
+                               d->delegation.tree_root);
+}
+
+/* A view's connection is kept in the fd store from the moment it answers, with what the next daemon needs. */
+static void hook_view_initialised(void *userdata, struct view *v) {
+        struct daemon *d = userdata;
+        char name[300];
+        int record_fd, r;
+
+        d->n_initialised++;
+        if (d->service.managed) {
+                /* The record first: a FUSE fd without one is not resumed, its mount made anew. */
+                r = view_record(v, &record_fd);
                 if (r < 0)
-                        return log_error_errno(r, "backend.root", "no cgroup2 mount at /sys/fs/cgroup or /sys/fs/cgroup/unified");
-                r = snprintf(buf, size, "%s/%s", mount, AUTO_ROOT_NAME);
+                        log_warning_errno(r, v->mount, "cannot record the connection: a restart will remount it");
+                else {
+                        fdname(name, sizeof(name), FDNAME_RECORD, v->key);
+                        r = service_store_fd(&d->service, name, record_fd);
+                        closep(&record_fd);
+                        fdname(name, sizeof(name), FDNAME_VIEW, v->key);
+                        if (r >= 0)
+                                r = service_store_fd(&d->service, name, view_fd(v));
+                        v->in_fd_store = r >= 0;
+                }
         }
-        return r < 0 || (size_t) r >= size ? log_error_errno(-ENAMETOOLONG, configured, "backend.root too long") : 0;
+        update_status(d);
+}
+
+static void forget_view_fds(struct daemon *d, const struct view *v) {
+        char name[300];
+
+        fdname(name, sizeof(name), FDNAME_VIEW, v->key);
+        service_forget_fd(&d->service, name);
+        fdname(name, sizeof(name), FDNAME_RECORD, v->key);
+        service_forget_fd(&d->service, name);
 }
 
 static int watch_fd(struct daemon *d, int fd, int64_t source) {
@@ -83,6 +151,22 @@ static int setup_signals(struct daemon *d) {
         return d->signal_fd < 0 ? negative_errno() : 0;
 }
 
+/* Asked to stop: by systemd for a restart, the views stay mounted, their connections in the fd store. */
+static void decide_unmount(struct daemon *d, int signo) {
+        int r = 0;
+
+        if (d->service.managed && d->n_mounted > 0)
+                r = service_restarting(&d->service, 2 * d->n_views + 1);
+        if (r < 0)
+                log_warning_errno(r, "cgcompatd", "cannot tell a restart from a stop: unmounting the views");
+        d->keep_mounted = r > 0;
+        if (d->keep_mounted)
+                log_info("cgcompatd", "%s received: systemd restarts us, leaving %zu views mounted for the next daemon",
+                         strsignal(signo), d->n_mounted);
+        else
+                log_info("cgcompatd", "%s received, unmounting the views", strsignal(signo));
+}
+
 /* Returns 1 when asked to stop. */
 static int handle_signals(struct daemon *d) {
         struct signalfd_siginfo si;
@@ -91,7 +175,7 @@ static int handle_signals(struct daemon *d) {
                 if (si.ssi_signo == SIGCHLD)
                         release_reap(&d->release);
                 else {
-                        log_info("cgcompatd", "%s received, unmounting the views", strsignal((int) si.ssi_signo));
+                        decide_unmount(d, (int) si.ssi_signo);
                         return 1;
                 }
         }
@@ -211,13 +295,33 @@ static int prepare_legacy_root(struct daemon *d) {
         return 0;
 }
 
+/* The open handles: the previous daemon's if systemd kept them, so the kernel's handles still mean something. */
+static int open_handles(struct daemon *d) {
+        int fd = service_take_fd(&d->service, FDNAME_HANDLES);
+        int r = handle_table_init(&d->handles, fd);
+
+        if (r < 0 && fd >= 0) {
+                log_warning_errno(r, FDNAME_HANDLES, "cannot use the open handles systemd kept");
+                r = handle_table_init(&d->handles, -1);
+        }
+        if (r < 0)
+                return log_error_errno(r, FDNAME_HANDLES, "cannot make the handle table");
+        (void) service_store_fd(&d->service, FDNAME_HANDLES, d->handles.fd);
+        return 0;
+}
+
 static int start(struct daemon *d) {
-        char root[PATH_MAX];
+        const char *root;
         int r;
 
-        r = resolve_root(d->config.backend_root, root, sizeof(root));
+        r = service_init(&d->service);
+        if (r >= 0)
+                r = resolve_root(d);
+        if (r >= 0)
+                r = open_handles(d);
         if (r < 0)
                 return r;
+        root = d->delegation.tree_root;
         r = tree_open(&d->tree, &backend_cgroupfs, root, d->config.leaf);
         if (r < 0)
                 return log_error_errno(r, root, "cannot open the v2 subtree");
@@ -238,6 +342,8 @@ static int start(struct daemon *d) {
                 r = watch_fd(d, d->signal_fd, SOURCE_SIGNAL);
         if (r >= 0)
                 r = watch_fd(d, d->release.inotify_fd, SOURCE_INOTIFY);
+        if (r >= 0 && d->service.watchdog_fd >= 0)
+                r = watch_fd(d, d->service.watchdog_fd, SOURCE_WATCHDOG);
         if (r < 0)
                 return log_error_errno(r, "cgcompatd", "cannot set up the event loop");
 
@@ -249,17 +355,32 @@ static int start(struct daemon *d) {
         for (size_t i = 0; i < d->config.n_views; i++) {
                 const struct view_config *vc = &d->config.views[i];
                 struct view_settings settings;
-                char key[256];
+                struct view_resume resume;
+                char key[256], name[300];
 
                 r = view_settings_of(d, vc, key, sizeof(key), &settings);
                 if (r < 0)
                         return log_error_errno(r, vc->mount, "cannot name the view");
-                r = view_start(&d->views[i], &d->tree, &settings, vc->mount);
+                fdname(name, sizeof(name), FDNAME_VIEW, key);
+                resume.fuse_fd = service_take_fd(&d->service, name);
+                fdname(name, sizeof(name), FDNAME_RECORD, key);
+                resume.record_fd = service_take_fd(&d->service, name);
+                if (resume.fuse_fd < 0)
+                        closep(&resume.record_fd);
+                r = view_start(&d->views[i], &d->tree, &d->handles, &settings, vc->mount,
+                               resume.fuse_fd >= 0 ? &resume : NULL);
                 d->n_views = i + 1;
                 d->views[i].entry_changed = hook_entry_changed;
+                d->views[i].initialised_hook = hook_view_initialised;
                 d->views[i].userdata = d;
                 if (r < 0)
                         return log_error_errno(r, vc->mount, "cannot serve the view");
+                if (d->views[i].resumed) {
+                        d->views[i].in_fd_store = true; /* still there: systemd keeps what it hands over */
+                        d->n_initialised++;
+                        d->n_resumed++;
+                } else if (resume.fuse_fd >= 0)
+                        forget_view_fds(d, &d->views[i]); /* mounted anew: the next store replaces them */
                 r = watch_fd(d, view_fd(&d->views[i]), (int64_t) i);
                 if (r < 0)
                         return r;
@@ -272,6 +393,20 @@ static int start(struct daemon *d) {
                 log_view_subsystems(d, vc, key);
                 log_info(vc->mount, "serving %s over %s", key, root);
         }
+        /* Views the previous daemon served that this configuration does not have. */
+        for (const char *name; (name = service_untaken(&d->service, FDNAME_VIEW));) {
+                char key[256], record[300];
+                snprintf(key, sizeof(key), "%s", name + strlen(FDNAME_VIEW));
+                fdname(record, sizeof(record), FDNAME_RECORD, key);
+                struct view_resume gone = { .fuse_fd = service_take_fd(&d->service, name),
+                                            .record_fd = service_take_fd(&d->service, record) };
+                view_abandon(&gone);
+                fdname(record, sizeof(record), FDNAME_VIEW, key);
+                service_forget_fd(&d->service, record);
+                fdname(record, sizeof(record), FDNAME_RECORD, key);
+                service_forget_fd(&d->service, record);
+        }
+        service_drop_untaken(&d->service);
         d->release.views = d->views;
         d->release.n_views = d->n_views;
         if (d->config.audit) {
@@ -293,6 +428,8 @@ static int start(struct daemon *d) {
         log_info(root, "scanned in %.1f ms, %zu releases queued",
                  (double) (end.tv_sec - begin.tv_sec) * 1e3 + (double) (end.tv_nsec - begin.tv_nsec) / 1e6,
                  d->release.queue_len - d->release.queue_head);
+        d->started = true;
+        update_status(d);
         return 0;
 }
 
@@ -316,6 +453,8 @@ static int serve(struct daemon *d) {
                                         return 0;
                         } else if (source == SOURCE_INOTIFY)
                                 (void) release_process(&d->release);
+                        else if (source == SOURCE_WATCHDOG)
+                                service_watchdog(&d->service);
                         else {
                                 struct view *v = &d->views[source];
                                 for (int k = 0; k < REQUESTS_PER_WAKEUP; k++) {
@@ -325,7 +464,9 @@ static int serve(struct daemon *d) {
                                         if (r < 0) {
                                                 log_info(v->mount, "unmounted from outside, no longer serving");
                                                 epoll_ctl(d->epoll_fd, EPOLL_CTL_DEL, view_fd(v), NULL);
+                                                forget_view_fds(d, v);
                                                 d->n_mounted--;
+                                                update_status(d);
                                         }
                                         break;
                                 }
@@ -336,19 +477,28 @@ static int serve(struct daemon *d) {
 }
 
 static void stop(struct daemon *d) {
-        if (d->registry_published)
+        service_stopping(&d->service);
+        /*
+         * Kept for a restart: the registry, the mounts and the legacy root all stay for the next
+         * daemon; but a view whose connection is not in the fd store would be dead once we are.
+         */
+        if (d->registry_published && !d->keep_mounted)
                 registry_remove(&d->config);
         for (size_t i = 0; i < d->n_views; i++)
-                view_unmount(&d->views[i]);
+                if (!d->keep_mounted || !d->views[i].in_fd_store)
+                        view_unmount(&d->views[i]);
         invalidator_stop(&d->invalidator);
         audit_close(&d->audit);
         for (size_t i = 0; i < d->n_views; i++)
                 view_stop(&d->views[i]);
         free(d->views);
-        if (d->legacy_root_mounted)
+        if (d->legacy_root_mounted && !d->keep_mounted)
                 legacy_root_release(d->config.legacy_root);
         release_free(&d->release);
         tree_close(&d->tree);
+        /* Files still open stay the kernel's: their records go on to the next daemon, if any. */
+        handle_table_free(&d->handles, view_free_handle_state);
+        service_free(&d->service);
         closep(&d->signal_fd);
         closep(&d->epoll_fd);
         config_free(&d->config);
@@ -361,9 +511,12 @@ int main(int argc, char *argv[]) {
                 { "help", no_argument, NULL, 'h' },
                 {},
         };
-        struct daemon d = { .signal_fd = -1, .epoll_fd = -1 };
+        struct daemon d = { .signal_fd = -1, .epoll_fd = -1, .handles.fd = -1, .service.watchdog_fd = -1 };
         const char *config_path = NULL;
         int c, r;
+
+        if (argc == 2 && !strcmp(argv[1], DELEGATION_ANCHOR_ARG))
+                delegation_anchor_main();
 
         while ((c = getopt_long(argc, argv, "c:vh", options, NULL)) >= 0)
                 switch (c) {

@@ -2,10 +2,15 @@
 #include "view.h"
 
 #include <fcntl.h>
+#include <linux/fuse.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 
 #include "compat/core_files.h"
 #include "log.h"
@@ -34,18 +39,41 @@ struct dir_entry {
 struct dir_handle {
         struct dir_entry *entries;
         size_t n, allocated;
+        bool filled;
 };
 
 static struct view *view_of(fuse_req_t req) {
         return fuse_req_userdata(req);
 }
 
-static struct node *node_of(struct view *v, fuse_ino_t ino) {
-        return ino == FUSE_ROOT_ID ? v->root : (struct node *) (uintptr_t) ino;
+/*
+ * Node ids are the v2 inode numbers (node_table.h), not pointers, so that a daemon
+ * restarted under the mount understands the ids the kernel got from the one before.
+ */
+static fuse_ino_t nodeid_of(struct view *v, struct node *n) {
+        return n == v->root ? FUSE_ROOT_ID : n->ino;
 }
 
-static fuse_ino_t nodeid_of(struct view *v, struct node *n) {
-        return n == v->root ? FUSE_ROOT_ID : (fuse_ino_t) (uintptr_t) n;
+/* The node a request names, made again if this process never saw it; NULL once the request is answered. */
+static struct node *node_or_reply(fuse_req_t req, struct view *v, fuse_ino_t ino) {
+        struct node *n;
+        int r;
+
+        if (ino == FUSE_ROOT_ID)
+                return v->root;
+        r = node_table_get(&v->nodes, ino, &n);
+        if (r < 0) {
+                fuse_reply_err(req, -r);
+                return NULL;
+        }
+        return n;
+}
+
+/* Forget without making: a node this process does not have holds nothing here. */
+static void forget(struct view *v, fuse_ino_t ino, uint64_t nlookup) {
+        struct node *n = ino == FUSE_ROOT_ID ? NULL : node_table_find(&v->nodes, ino);
+        if (n)
+                node_forget(&v->nodes, n, nlookup);
 }
 
 static struct caller caller_of(fuse_req_t req) {
@@ -153,11 +181,13 @@ static int group_node(struct view *v, int fd, struct node **ret) {
 
 static void op_lookup(fuse_req_t req, fuse_ino_t parent_ino, const char *name) {
         struct view *v = view_of(req);
-        struct node *parent = node_of(v, parent_ino), *n;
+        struct node *parent = node_or_reply(req, v, parent_ino), *n;
         const struct legacy_file *file;
         struct tree_child child;
         int r;
 
+        if (!parent)
+                return;
         if (parent->kind != NODE_GROUP)
                 return reply_error(req, -ENOTDIR);
         file = file_named(v, parent, name);
@@ -181,22 +211,15 @@ static void op_lookup(fuse_req_t req, fuse_ino_t parent_ino, const char *name) {
 }
 
 static void op_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup) {
-        struct view *v = view_of(req);
-        struct node *n = node_of(v, ino);
-
-        if (n != v->root)
-                node_forget(&v->nodes, n, nlookup);
+        forget(view_of(req), ino, nlookup);
         fuse_reply_none(req);
 }
 
 static void op_forget_multi(fuse_req_t req, size_t count, struct fuse_forget_data *forgets) {
         struct view *v = view_of(req);
 
-        for (size_t i = 0; i < count; i++) {
-                struct node *n = node_of(v, forgets[i].ino);
-                if (n != v->root)
-                        node_forget(&v->nodes, n, forgets[i].nlookup);
-        }
+        for (size_t i = 0; i < count; i++)
+                forget(v, forgets[i].ino, forgets[i].nlookup);
         fuse_reply_none(req);
 }
 
@@ -206,7 +229,10 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
         int r;
 
         (void) fi;
-        r = stat_node(v, node_of(v, ino), &st);
+        struct node *n = node_or_reply(req, v, ino);
+        if (!n)
+                return;
+        r = stat_node(v, n, &st);
         if (r < 0)
                 return reply_error(req, r);
         fuse_reply_attr(req, &st, CACHE_SECONDS);
@@ -262,11 +288,13 @@ static int set_owner_and_mode(struct view *v, struct node *n, int to_set, const 
 
 static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set, struct fuse_file_info *fi) {
         struct view *v = view_of(req);
-        struct node *n = node_of(v, ino);
+        struct node *n = node_or_reply(req, v, ino);
         struct stat st;
         int r = 0;
 
         (void) fi;
+        if (!n)
+                return;
         /* Size and times are accepted and ignored, as on cgroupfs: content is generated. */
         if (to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID | FUSE_SET_ATTR_MODE))
                 r = set_owner_and_mode(v, n, to_set, attr);
@@ -301,11 +329,13 @@ static int init_group(struct view *v, struct node *parent, int fd, const struct 
 
 static void op_mkdir(fuse_req_t req, fuse_ino_t parent_ino, const char *name, mode_t mode) {
         struct view *v = view_of(req);
-        struct node *parent = node_of(v, parent_ino), *n;
+        struct node *parent = node_or_reply(req, v, parent_ino), *n;
         struct caller c = caller_of(req);
         int fd, r;
 
         (void) mode; /* cgroup directories are always 0755 */
+        if (!parent)
+                return;
         if (parent->kind != NODE_GROUP)
                 return reply_error(req, -ENOTDIR);
         if (file_named(v, parent, name))
@@ -338,8 +368,10 @@ static void entry_changed(struct view *v, struct node *parent, const char *name)
 
 static void op_rmdir(fuse_req_t req, fuse_ino_t parent_ino, const char *name) {
         struct view *v = view_of(req);
-        struct node *parent = node_of(v, parent_ino);
+        struct node *parent = node_or_reply(req, v, parent_ino);
 
+        if (!parent)
+                return;
         if (parent->kind != NODE_GROUP)
                 return reply_error(req, -ENOTDIR);
         if (file_named(v, parent, name))
@@ -354,10 +386,16 @@ static void op_rmdir(fuse_req_t req, fuse_ino_t parent_ino, const char *name) {
 static void op_rename(fuse_req_t req, fuse_ino_t parent_ino, const char *name, fuse_ino_t new_parent_ino,
                       const char *new_name, unsigned flags) {
         struct view *v = view_of(req);
-        struct node *parent = node_of(v, parent_ino), *new_parent = node_of(v, new_parent_ino);
+        struct node *parent, *new_parent;
 
         if (flags)
                 return reply_error(req, -EINVAL); /* kernfs takes no rename flags */
+        parent = node_or_reply(req, v, parent_ino);
+        if (!parent)
+                return;
+        new_parent = node_or_reply(req, v, new_parent_ino);
+        if (!new_parent)
+                return;
         if (parent->kind != NODE_GROUP || new_parent->kind != NODE_GROUP)
                 return reply_error(req, -ENOTDIR);
         if (file_named(v, parent, name))
@@ -415,11 +453,23 @@ static void op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_
         reply_error(req, -EACCES); /* cgroupfs directories have no create operation */
 }
 
+static void open_file_free(struct view *v, struct open_file *h) {
+        if (!h)
+                return;
+        text_free(&h->content);
+        node_unpin(&v->nodes, h->node);
+        free(h);
+}
+
 static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi) {
         struct view *v = view_of(req);
-        struct node *n = node_of(v, ino);
+        struct node *n = node_or_reply(req, v, ino);
         struct open_file *h;
+        uint64_t fh;
+        int r;
 
+        if (!n)
+                return;
         if (n->kind != NODE_FILE)
                 return reply_error(req, -EISDIR);
         h = calloc(1, sizeof(*h));
@@ -431,12 +481,42 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi) {
         if (n->file->admin_only && (fi->flags & O_ACCMODE) != O_RDONLY)
                 h->opener.init_admin = caller_is_init_admin(&h->opener) > 0;
         node_pin(n);
-        fi->fh = (uintptr_t) h;
-        fi->direct_io = 1; /* content is generated: no page cache, st_size 0 as on cgroupfs */
-        if (fuse_reply_open(req, fi) == -ENOENT) {
-                node_unpin(&v->nodes, n);
-                free(h);
+        r = handle_table_add(v->handles, HANDLE_FILE, &h->opener, h, &fh);
+        if (r < 0) {
+                open_file_free(v, h);
+                return reply_error(req, r);
         }
+        fi->fh = fh;
+        fi->direct_io = 1; /* content is generated: no page cache, st_size 0 as on cgroupfs */
+        if (fuse_reply_open(req, fi) == -ENOENT)
+                open_file_free(v, handle_table_remove(v->handles, fh));
+}
+
+/* The open file behind a handle, made again for a handle the daemon before us gave (its opener kept). */
+static int open_file_of(struct view *v, fuse_ino_t ino, uint64_t fh, struct open_file **ret) {
+        struct caller opener;
+        struct node *n;
+        void **state;
+        int r;
+
+        r = handle_table_get(v->handles, fh, HANDLE_FILE, &opener, &state);
+        if (r < 0)
+                return r;
+        if (!*state) {
+                r = node_table_get(&v->nodes, ino, &n);
+                if (r < 0)
+                        return r;
+                if (n->kind != NODE_FILE)
+                        return -EBADF;
+                struct open_file *h = calloc(1, sizeof(*h));
+                if (!h)
+                        return -ENOMEM;
+                *h = (struct open_file) { .node = n, .opener = opener };
+                node_pin(n);
+                *state = h;
+        }
+        *ret = *state;
+        return 0;
 }
 
 static int file_ctx_of(struct view *v, struct open_file *h, const struct caller *c, struct file_ctx *ret) {
@@ -457,14 +537,16 @@ static int file_ctx_of(struct view *v, struct open_file *h, const struct caller 
 
 static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi) {
         struct view *v = view_of(req);
-        struct open_file *h = (struct open_file *) (uintptr_t) fi->fh;
         struct caller c = caller_of(req);
+        struct open_file *h;
+        int r;
 
-        (void) ino;
+        r = open_file_of(v, ino, fi->fh, &h);
+        if (r < 0)
+                return reply_error(req, r);
         /* Like seq_file: generated at offset 0, then read on from the same snapshot. */
         if (off == 0 || !h->loaded) {
                 struct file_ctx ctx;
-                int r;
 
                 if (!h->node->file->read)
                         return reply_error(req, -EINVAL);
@@ -485,16 +567,17 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, stru
 static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
                      struct fuse_file_info *fi) {
         struct view *v = view_of(req);
-        struct open_file *h = (struct open_file *) (uintptr_t) fi->fh;
         struct caller c = caller_of(req);
+        struct open_file *h;
         struct v2_trace trace;
         struct file_ctx ctx;
         int r;
 
-        (void) ino;
         (void) off; /* each write is one value, wherever the offset is */
         trace.len = 0;
-        r = file_ctx_of(v, h, &c, &ctx);
+        r = open_file_of(v, ino, fi->fh, &h);
+        if (r >= 0)
+                r = file_ctx_of(v, h, &c, &ctx);
         ctx.trace = &trace;
         if (r >= 0)
                 r = legacy_file_write(h->node->file, &ctx, buf, size);
@@ -505,16 +588,15 @@ static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
 
 static void op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi) {
         struct view *v = view_of(req);
-        struct open_file *h = (struct open_file *) (uintptr_t) fi->fh;
 
         (void) ino;
-        text_free(&h->content);
-        node_unpin(&v->nodes, h->node);
-        free(h);
+        open_file_free(v, handle_table_remove(v->handles, fi->fh));
         fuse_reply_err(req, 0);
 }
 
 static void dir_handle_free(struct dir_handle *d) {
+        if (!d)
+                return;
         for (size_t i = 0; i < d->n; i++)
                 free(d->entries[i].name);
         free(d->entries);
@@ -563,32 +645,58 @@ static int dir_fill(struct view *v, struct node *n, struct dir_handle *d) {
 
 static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi) {
         struct view *v = view_of(req);
-        struct node *n = node_of(v, ino);
+        struct node *n = node_or_reply(req, v, ino);
+        struct caller c = caller_of(req);
         struct dir_handle *d;
+        uint64_t fh;
+        int r;
 
+        if (!n)
+                return;
         if (n->kind != NODE_GROUP)
                 return reply_error(req, -ENOTDIR);
         d = calloc(1, sizeof(*d));
         if (!d)
                 return reply_error(req, -ENOMEM);
-        fi->fh = (uintptr_t) d;
-        if (fuse_reply_open(req, fi) == -ENOENT)
+        r = handle_table_add(v->handles, HANDLE_DIR, &c, d, &fh);
+        if (r < 0) {
                 dir_handle_free(d);
+                return reply_error(req, r);
+        }
+        fi->fh = fh;
+        if (fuse_reply_open(req, fi) == -ENOENT)
+                dir_handle_free(handle_table_remove(v->handles, fh));
 }
 
 static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi) {
         struct view *v = view_of(req);
-        struct dir_handle *d = (struct dir_handle *) (uintptr_t) fi->fh;
         _cleanup_free_ char *buf = NULL;
+        struct dir_handle *d;
         size_t used = 0;
+        void **state;
+        int r;
 
-        if (off == 0) {
+        r = handle_table_get(v->handles, fi->fh, HANDLE_DIR, NULL, &state);
+        if (r < 0)
+                return reply_error(req, r);
+        if (!*state) {
+                /* Opened under the daemon before us: list again, and go on from the offset. */
+                *state = calloc(1, sizeof(struct dir_handle));
+                if (!*state)
+                        return reply_error(req, -ENOMEM);
+        }
+        d = *state;
+        if (off == 0 || !d->filled) {
+                struct node *n = node_or_reply(req, v, ino);
+                if (!n)
+                        return;
                 for (size_t i = 0; i < d->n; i++)
                         free(d->entries[i].name);
                 d->n = 0;
-                int r = dir_fill(v, node_of(v, ino), d);
+                r = dir_fill(v, n, d);
                 if (r < 0)
                         return reply_error(req, r);
+                d->filled = true;
         }
         buf = malloc(size);
         if (!buf)
@@ -603,9 +711,19 @@ static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, s
         fuse_reply_buf(req, buf, used);
 }
 
+void view_free_handle_state(enum handle_kind kind, void *state) {
+        if (kind == HANDLE_DIR)
+                dir_handle_free(state);
+        else {
+                struct open_file *h = state;
+                text_free(&h->content);
+                free(h);
+        }
+}
+
 static void op_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi) {
         (void) ino;
-        dir_handle_free((struct dir_handle *) (uintptr_t) fi->fh);
+        dir_handle_free(handle_table_remove(view_of(req)->handles, fi->fh));
         fuse_reply_err(req, 0);
 }
 
@@ -617,9 +735,15 @@ static void op_statfs(fuse_req_t req, fuse_ino_t ino) {
 }
 
 static void op_init(void *userdata, struct fuse_conn_info *conn) {
-        (void) userdata;
-        if (conn->capable & FUSE_CAP_ATOMIC_O_TRUNC)
+        struct view *v = userdata;
+
+        if (v->resumed)
+                /* The kernel keeps what it agreed with the daemon before us: want exactly that again. */
+                conn->want = (unsigned) v->want & conn->capable;
+        else if (conn->capable & FUSE_CAP_ATOMIC_O_TRUNC)
                 conn->want |= FUSE_CAP_ATOMIC_O_TRUNC; /* "echo x > file" needs no truncate */
+        v->want = conn->want;
+        v->initialised = true;
 }
 
 static const struct fuse_lowlevel_ops view_ops = {
@@ -664,85 +788,314 @@ static const char *flavor_fsname(enum view_flavor flavor) {
         return flavor == FLAVOR_CONTAINER ? "container" : "cgroup";
 }
 
-int view_start(struct view *v, struct compat_tree *tree, const struct view_settings *settings, const char *mount) {
-        char options[256];
-        int fd, r;
+/*
+ * What a restarted daemon needs besides the FUSE fd: the FUSE_INIT request the
+ * kernel sent when the view was mounted (libfuse answers nothing before it, and
+ * the kernel never sends it again) and the capabilities agreed then. File node
+ * ids name rows of the legacy tables, so the tables must be the same ones.
+ */
+#define VIEW_RECORD_MAGIC "cgcview1"
+#define INIT_REQUEST_MAX 4096
 
-        *v = (struct view) { .tree = tree };
-        if (strlen(mount) >= sizeof(v->mount) || strlen(settings->key) >= sizeof(v->key))
-                return -ENAMETOOLONG;
-        strcpy(v->mount, mount);
-        strcpy(v->key, settings->key);
-        v->settings = *settings;
-        v->settings.key = v->key;
-        v->settings.offered = tree->offered;
+struct view_record {
+        char magic[8];
+        uint64_t tree_root_ino;
+        uint64_t rows;
+        uint64_t want;
+        uint64_t init_len;
+        char mount[PATH_MAX];
+        /* then init_len bytes: the FUSE_INIT request */
+};
 
-        r = node_table_init(&v->nodes, max_cached_fds(), reopen_group, v);
-        if (r < 0)
-                return r;
-        fd = fcntl(tree->root_fd, F_DUPFD_CLOEXEC, 3);
+/* Kernels since 6.9 hand back the requests a daemon read and never answered (it died mid-request). */
+#define NOTIFY_RESEND 7
+
+static uint64_t rows_fingerprint(void) {
+        uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
+        for (size_t i = 0, n = legacy_file_count(); i < n; i++)
+                for (const char *p = legacy_file_at(i)->name;; p++) {
+                        h = (h ^ (unsigned char) *p) * 0x100000001b3ull;
+                        if (!*p)
+                                break;
+                }
+        return h;
+}
+
+int view_record(const struct view *v, int *ret_fd) {
+        struct view_record rec = {
+                .tree_root_ino = v->tree->root_ino,
+                .rows = rows_fingerprint(),
+                .want = v->want,
+                .init_len = v->init_len,
+        };
+        _cleanup_close_ int fd = -1;
+
+        if (!v->initialised || !v->init_request)
+                return -EAGAIN;
+        memcpy(rec.magic, VIEW_RECORD_MAGIC, sizeof(rec.magic));
+        strcpy(rec.mount, v->mount);
+        fd = memfd_create("cgcompat-view", MFD_CLOEXEC | MFD_ALLOW_SEALING);
         if (fd < 0)
-                return log_error_errno(negative_errno(), mount, "cannot duplicate the root fd");
-        r = group_node(v, fd, &v->root);
-        if (r < 0)
-                return r;
-        v->root->nlookup = 1; /* the kernel's reference on the root, never forgotten */
+                return negative_errno();
+        struct iovec iov[] = { { &rec, sizeof(rec) }, { v->init_request, v->init_len } };
+        ssize_t n = writev(fd, iov, ELEMENTSOF(iov));
+        if (n < 0)
+                return negative_errno();
+        if ((size_t) n != sizeof(rec) + v->init_len)
+                return -EIO;
+        /* Sealed: the next daemon reads exactly what this one wrote. */
+        if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0)
+                return negative_errno();
+        *ret_fd = TAKE_FD(fd);
+        return 0;
+}
 
-        r = mountpoint_prepare(mount);
-        if (r < 0)
-                return r;
+static int read_record(int fd, struct view_record *rec, void **ret_init) {
+        _cleanup_free_ void *init = NULL;
 
-        snprintf(options, sizeof(options), "allow_other,default_permissions,fsname=%s,subtype=cgcompat",
-                 flavor_fsname(settings->flavor));
-        char *argv[] = { "cgcompatd", "-o", options, NULL };
-        struct fuse_args args = FUSE_ARGS_INIT(3, argv);
+        if (pread(fd, rec, sizeof(*rec), 0) != sizeof(*rec) || memcmp(rec->magic, VIEW_RECORD_MAGIC, sizeof(rec->magic)) ||
+            rec->init_len < sizeof(struct fuse_in_header) + sizeof(struct fuse_init_in) ||
+            rec->init_len > INIT_REQUEST_MAX || !memchr(rec->mount, 0, sizeof(rec->mount)))
+                return -EBADMSG;
+        init = malloc(rec->init_len);
+        if (!init)
+                return -ENOMEM;
+        if (pread(fd, init, rec->init_len, sizeof(*rec)) != (ssize_t) rec->init_len)
+                return -EBADMSG;
+        const struct fuse_in_header *in = init;
+        if (in->opcode != FUSE_INIT || in->len != rec->init_len)
+                return -EBADMSG;
+        *ret_init = TAKE_PTR(init);
+        return 0;
+}
+
+/*
+ * A session speaking FUSE on @fuse_fd, a connection already mounted: libfuse's
+ * documented way ("/dev/fd/N", the mount being the caller's business). The
+ * daemon mounts and unmounts itself, so that a mount may outlive the session
+ * that made it (the next daemon answers it) and the session owns nothing else.
+ * Takes @fuse_fd.
+ */
+static int new_session(struct view *v, int fuse_fd) {
+        char device[64];
+        char *argv[] = { "cgcompatd", NULL };
+        struct fuse_args args = FUSE_ARGS_INIT(1, argv);
+
         v->session = fuse_session_new(&args, &view_ops, sizeof(view_ops), v);
         fuse_opt_free_args(&args);
-        if (!v->session)
-                return log_error_errno(-EINVAL, mount, "cannot create the FUSE session");
-        if (fuse_session_mount(v->session, mount) != 0) {
-                fuse_session_destroy(v->session);
-                v->session = NULL;
-                return log_error_errno(-EIO, mount, "cannot mount the view");
+        if (!v->session) {
+                close(fuse_fd);
+                return log_error_errno(-EINVAL, v->mount, "cannot create the FUSE session");
+        }
+        snprintf(device, sizeof(device), "/dev/fd/%d", fuse_fd);
+        if (fuse_session_mount(v->session, device) != 0) {
+                close(fuse_fd);
+                return log_error_errno(-EIO, v->mount, "cannot hand the FUSE fd to the session");
         }
         /* Our own loop polls all views: never block on one of them. */
-        if (fcntl(fuse_session_fd(v->session), F_SETFL, O_NONBLOCK) < 0)
-                return log_error_errno(negative_errno(), mount, "cannot make the FUSE fd non-blocking");
+        if (fcntl(fuse_fd, F_SETFL, O_NONBLOCK) < 0)
+                return log_error_errno(negative_errno(), v->mount, "cannot make the FUSE fd non-blocking");
         return 0;
+}
+
+/* What libfuse does as root: open /dev/fuse, mount it, nosuid and nodev; the fd is the connection. */
+static int mount_fuse(const struct view *v, int *ret_fd) {
+        char options[128];
+        _cleanup_close_ int fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
+
+        if (fd < 0)
+                return log_error_errno(negative_errno(), "/dev/fuse", "cannot open");
+        snprintf(options, sizeof(options), "fd=%d,rootmode=40000,user_id=%u,group_id=%u,allow_other,default_permissions",
+                 fd, (unsigned) getuid(), (unsigned) getgid());
+        if (mount(flavor_fsname(v->settings.flavor), v->mount, "fuse.cgcompat", MS_NOSUID | MS_NODEV, options) < 0)
+                return log_error_errno(negative_errno(), v->mount, "cannot mount the view");
+        *ret_fd = TAKE_FD(fd);
+        return 0;
+}
+
+/* A FUSE fd whose connection still stands: mounted and not aborted. */
+static bool connection_alive(int fuse_fd) {
+        struct pollfd pfd = { .fd = fuse_fd };
+        return poll(&pfd, 1, 0) >= 0 && !(pfd.revents & (POLLERR | POLLHUP | POLLNVAL));
+}
+
+/*
+ * Answers the mount a previous daemon left, through its FUSE fd from the fd
+ * store. libfuse answers nothing but FUSE_INIT first, so it is given the
+ * recorded one: it sets up the session as then, and its answer is refused by
+ * the kernel (that request was answered long ago: ENOENT, which libfuse keeps
+ * quiet about). The fds stay the caller's: the session gets a copy.
+ */
+static int resume_session(struct view *v, struct view_resume *resume) {
+        _cleanup_free_ void *init = NULL;
+        struct view_record rec;
+        int r;
+
+        if (resume->record_fd < 0)
+                return -ENODATA; /* the daemon stopped between storing the two */
+        r = read_record(resume->record_fd, &rec, &init);
+        if (r < 0)
+                return r;
+        if (strcmp(rec.mount, v->mount)) {
+                /* Moved in the configuration: the old place is served by nobody once its fd is closed. */
+                if (connection_alive(resume->fuse_fd))
+                        (void) umount2(rec.mount, MNT_DETACH);
+                closep(&resume->fuse_fd);
+                return -ESTALE;
+        }
+        if (rec.tree_root_ino != v->tree->root_ino || rec.rows != rows_fingerprint())
+                return -ESTALE; /* its node ids mean other groups or other files here */
+        if (!connection_alive(resume->fuse_fd))
+                return -ENOTCONN; /* unmounted meanwhile, or aborted */
+
+        int fd = fcntl(resume->fuse_fd, F_DUPFD_CLOEXEC, 3);
+        if (fd < 0)
+                return negative_errno();
+        r = new_session(v, fd);
+        if (r < 0)
+                return r;
+        v->resumed = true;
+        v->want = rec.want;
+        struct fuse_buf buf = { .mem = init, .size = rec.init_len };
+        fuse_session_process_buf(v->session, &buf);
+        if (!v->initialised)
+                return -EPROTO;
+        v->init_request = TAKE_PTR(init);
+        v->init_len = rec.init_len;
+        struct fuse_out_header resend = { .len = sizeof(resend), .error = NOTIFY_RESEND };
+        (void) !write(fuse_session_fd(v->session), &resend, sizeof(resend));
+        return 0;
+}
+
+void view_abandon(struct view_resume *resume) {
+        _cleanup_free_ void *init = NULL;
+        struct view_record rec;
+
+        if (resume->fuse_fd >= 0 && connection_alive(resume->fuse_fd) && resume->record_fd >= 0 &&
+            read_record(resume->record_fd, &rec, &init) >= 0 && umount2(rec.mount, MNT_DETACH) >= 0)
+                log_info(rec.mount, "unmounted: the previous daemon served it, this configuration has no such view");
+        closep(&resume->fuse_fd);
+        closep(&resume->record_fd);
+}
+
+static void drop_session(struct view *v) {
+        if (v->session)
+                fuse_session_destroy(v->session);
+        v->session = NULL;
+        v->resumed = v->initialised = false;
+}
+
+int view_start(struct view *v, struct compat_tree *tree, struct handle_table *handles,
+               const struct view_settings *settings, const char *mount, struct view_resume *resume) {
+        int fd = -1, r;
+
+        *v = (struct view) { .tree = tree, .handles = handles };
+        if (strlen(mount) >= sizeof(v->mount) || strlen(settings->key) >= sizeof(v->key))
+                r = -ENAMETOOLONG;
+        else {
+                strcpy(v->mount, mount);
+                strcpy(v->key, settings->key);
+                v->settings = *settings;
+                v->settings.key = v->key;
+                v->settings.offered = tree->offered;
+                r = node_table_init(&v->nodes, max_cached_fds(), reopen_group, v);
+        }
+        if (r >= 0) {
+                fd = fcntl(tree->root_fd, F_DUPFD_CLOEXEC, 3);
+                r = fd < 0 ? log_error_errno(negative_errno(), mount, "cannot duplicate the root fd")
+                           : group_node(v, fd, &v->root);
+        }
+        if (r >= 0)
+                v->root->nlookup = 1; /* the kernel's reference on the root, never forgotten */
+        if (resume) {
+                int e = r < 0 ? r : resume_session(v, resume);
+                if (e < 0) {
+                        if (r >= 0)
+                                log_warning_errno(e, mount, "cannot answer the mount the previous daemon left, mounting anew");
+                        drop_session(v);
+                        /* Nobody will answer it once its fd is closed: out of the way, lazily as libfuse does. */
+                        if (resume->fuse_fd >= 0 && connection_alive(resume->fuse_fd))
+                                (void) umount2(mount, MNT_DETACH);
+                }
+                closep(&resume->fuse_fd);
+                closep(&resume->record_fd);
+                if (e >= 0) {
+                        log_info(mount, "answering the mount the previous daemon left");
+                        return 0;
+                }
+        }
+        if (r < 0)
+                return r;
+
+        r = mountpoint_prepare(mount);
+        if (r >= 0)
+                r = mount_fuse(v, &fd);
+        if (r < 0)
+                return r;
+        r = new_session(v, fd);
+        if (r < 0)
+                (void) umount2(mount, MNT_DETACH);
+        return r;
 }
 
 int view_fd(const struct view *v) {
         return fuse_session_fd(v->session);
 }
 
+/* The first request of a new mount is FUSE_INIT: kept for view_record(). */
+static void remember_init(struct view *v, size_t len) {
+        const struct fuse_in_header *in = v->buf.mem;
+
+        if ((v->buf.flags & FUSE_BUF_IS_FD) || len < sizeof(*in) || in->opcode != FUSE_INIT || in->len != len ||
+            len > INIT_REQUEST_MAX)
+                return;
+        free(v->init_request);
+        v->init_request = malloc(len);
+        if (v->init_request)
+                memcpy(v->init_request, in, len);
+        v->init_len = v->init_request ? len : 0;
+}
+
 int view_process(struct view *v) {
+        bool was_initialised = v->initialised;
         int r = fuse_session_receive_buf(v->session, &v->buf);
         if (r == -EINTR || r == -EAGAIN)
                 return 0;
         if (r <= 0 || fuse_session_exited(v->session))
                 return r < 0 ? r : -ENODEV;
+        if (!was_initialised)
+                remember_init(v, (size_t) r);
         fuse_session_process_buf(v->session, &v->buf);
+        if (!was_initialised && v->initialised && v->initialised_hook)
+                v->initialised_hook(v->userdata, v);
         return 0;
 }
 
 fuse_ino_t view_group_nodeid(struct view *v, uint64_t ino) {
-        struct node *n = node_table_find_group(&v->nodes, ino);
-        return n ? nodeid_of(v, n) : 0;
+        if (ino == v->root->ino)
+                return FUSE_ROOT_ID;
+        /* Under a mount the previous daemon left, the kernel may know groups this process never saw. */
+        return v->resumed || node_table_find_group(&v->nodes, ino) ? ino : 0;
 }
 
 void view_unmount(struct view *v) {
-        if (v->session)
-                fuse_session_unmount(v->session);
+        if (!v->session)
+                return; /* not mounted by us: maybe served by another daemon */
+        /* As libfuse: not if the connection is gone already, since the path may be another mount's by now. */
+        struct pollfd pfd = { .fd = fuse_session_fd(v->session) };
+        if (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLERR))
+                return;
+        /* Lazily, as libfuse: a synchronous unmount could wait on a request only this process answers. */
+        if (umount2(v->mount, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
+                log_warning_errno(negative_errno(), v->mount, "cannot unmount");
 }
 
 void view_stop(struct view *v) {
-        if (v->session) {
-                fuse_session_unmount(v->session);
-                fuse_session_destroy(v->session);
-                v->session = NULL;
-        }
+        drop_session(v);
         node_table_free(&v->nodes);
         v->root = NULL;
         free(v->buf.mem);
         v->buf.mem = NULL;
+        free(v->init_request);
+        v->init_request = NULL;
 }

@@ -12,6 +12,13 @@
 #include "compat/legacy_file.h"
 #include "compat/node_table.h"
 #include "compat/tree.h"
+#include "handles.h"
+
+/* What a daemon inherits of a view from the one before it, through systemd's fd store. */
+struct view_resume {
+        int fuse_fd;   /* the mounted connection: view_fd() of the previous daemon */
+        int record_fd; /* its view_record() */
+};
 
 struct view {
         struct view_settings settings;
@@ -22,18 +29,39 @@ struct view {
         struct node *root;
         struct fuse_session *session;
         struct fuse_buf buf;
+        struct handle_table *handles; /* shared by all views */
+        bool initialised;       /* FUSE_INIT was answered, by this daemon or one before it */
+        bool resumed;           /* the mount is one a previous daemon left */
+        void *init_request;     /* the kernel's FUSE_INIT as it came, for view_record() */
+        size_t init_len;
+        uint64_t want;          /* the FUSE capabilities agreed with the kernel */
+        bool in_fd_store;       /* systemd keeps its connection for the next daemon (set by the caller) */
+        /* FUSE_INIT of a new mount was answered: the view serves from now on. */
+        void (*initialised_hook)(void *userdata, struct view *v);
         /* A directory entry of the group with v2 inode @parent_ino changed: the other views must forget it. */
         void (*entry_changed)(void *userdata, const struct view *v, uint64_t parent_ino, const char *name);
         void *userdata;
 };
 
-int view_start(struct view *v, struct compat_tree *tree, const struct view_settings *settings, const char *mount);
+/*
+ * Mounts the view at @mount, or with @resume, answers the mount a previous daemon
+ * left there (falling back to a new mount if it cannot: the fds are taken either way).
+ */
+int view_start(struct view *v, struct compat_tree *tree, struct handle_table *handles,
+               const struct view_settings *settings, const char *mount, struct view_resume *resume);
+/* A view the previous daemon served and this one does not: unmounts it (lazily) and closes the fds. */
+void view_abandon(struct view_resume *resume);
+/* A sealed memfd recording the connection, which a restarted daemon needs with view_fd(); -EAGAIN before FUSE_INIT. */
+int view_record(const struct view *v, int *ret_fd);
 int view_fd(const struct view *v);
 /* Serve one request; -ENODEV once the mount is gone. */
 int view_process(struct view *v);
-/* Unmount, leaving the session to view_stop(). */
+/* Unmount, leaving the session to view_stop(); without it, view_stop() leaves the view mounted. */
 void view_unmount(struct view *v);
 void view_stop(struct view *v);
+
+/* Frees what a view keeps for an open handle, at exit (without the views' node tables). */
+void view_free_handle_state(enum handle_kind kind, void *state);
 
 /* The node id this view's kernel knows the group with v2 inode @ino by, or 0 if it knows none. */
 fuse_ino_t view_group_nodeid(struct view *v, uint64_t ino);

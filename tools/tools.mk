@@ -12,12 +12,6 @@ $(BUILD)/mount.container: $(call obj,$(HELPER_SRC)) $(BUILD)/libcgcompat.a
 $(BUILD)/mount.cgroup: $(BUILD)/mount.container
 	ln -sf mount.container $@
 
-# Until the Makefile's CTL_SRC names tools/served.c: its object comes after the library
-# in cgcompatctl's link line, so the library is named once more after it.
-ifeq ($(filter tools/served.c,$(CTL_SRC)),)
-$(BUILD)/cgcompatctl: $(call obj,tools/served.c)
-$(BUILD)/cgcompatctl: LDLIBS := $(BUILD)/libcgcompat.a $(LDLIBS)
-endif
 
 # mount(8) looks for helpers in /sbin only, whatever PREFIX is. mount.cgroup only when asked
 # (make install MOUNT_CGROUP=1): while it is there, every `mount -t cgroup` on the machine

@@ -22,7 +22,7 @@ FUZZ_TARGETS  := kstrto parse_pid_write task_info config legacy_file_write v1_pa
 FUZZ_SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS   := -O1 -g -std=gnu11 -Wall -Wextra -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -I. \
                  $(shell pkg-config --cflags fuse3 yaml-0.1) $(FUZZ_SAN)
-FUZZ_LDLIBS   := $(shell pkg-config --libs yaml-0.1)
+FUZZ_LDLIBS   := $(shell pkg-config --libs yaml-0.1 libsystemd)
 FUZZ_LIB_SRC  := $(wildcard compat/*.c backend/*.c) conf/config.c
 FUZZ_LIB_OBJ  := $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(FUZZ_LIB_SRC))
 FUZZ_BINS     := $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_TARGETS))

@@ -2,8 +2,10 @@
 #
 #   make vm-image        fetch the kernel and build the static part of the image (cached)
 #   make vm-check        build, then run every VM test, one boot each
-#   make vm-check VM_TESTS=tests/vm/smoke.sh     only these
+#   make vm-check VM_TESTS=tests/vm/smoke.sh     only these (VM_SYSTEMD_TESTS= for none of systemd's)
 VM_TESTS ?= tests/vm/smoke.sh $(sort $(wildcard tests/vm/t_*.sh))
+# The same kernel with the host's systemd as PID 1: cgcompat.service (tests/vm/systemd/README.md).
+VM_SYSTEMD_TESTS ?= $(sort $(wildcard tests/vm/systemd/t_*.sh))
 
 .PHONY: vm-image vm-check
 vm-image:
@@ -13,5 +15,9 @@ vm-check: all vm-image
 	@failed=; for t in $(VM_TESTS); do \
 		echo "== vm: $$t"; \
 		BUILD=$(BUILD) tests/vm/run-vm.sh $$t || failed="$$failed $$t"; \
+	done; \
+	for t in $(VM_SYSTEMD_TESTS); do \
+		echo "== vm (systemd): $$t"; \
+		BUILD=$(BUILD) tests/vm/systemd/run-systemd-vm.sh $$t || failed="$$failed $$t"; \
 	done; \
 	if [ -n "$$failed" ]; then echo "vm-check: failed:$$failed" >&2; exit 1; fi
