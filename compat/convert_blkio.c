@@ -28,55 +28,25 @@ uint64_t io_weight_to_blkio(uint64_t io_weight) {
         return io_weight * 5 < BLKIO_WEIGHT_MIN ? BLKIO_WEIGHT_MIN : io_weight * 5;
 }
 
-/* The kernel's isspace(), as kstrstrip() applies it. */
-static bool is_space(char c) {
-        const char *p = &c;
-        size_t n = 1;
-        kstrstrip(&p, &n);
-        return n == 0;
-}
-
-static const char *skip_spaces(const char *s, const char *end) {
-        while (s < end && is_space(*s))
-                s++;
-        return s;
-}
-
-/*
- * The kernel's sscanf() "%u"/"%llu": leading space skipped, base 10 digits,
- * what overflows wraps (simple_strntoull() keeps no overflow). NULL if no digit.
- */
-static const char *scan_unsigned(const char *s, const char *end, unsigned long long *ret) {
-        unsigned long long v = 0;
-
-        s = skip_spaces(s, end);
-        if (s == end || *s < '0' || *s > '9')
-                return NULL;
-        for (; s < end && *s >= '0' && *s <= '9'; s++)
-                v = v * 10 + (unsigned) (*s - '0');
-        *ret = v;
-        return s;
-}
-
 int blkio_parse_device_line(const char *buf, size_t len, struct blkio_device *ret_dev, unsigned long long *ret_value,
                             const char **ret_rest, size_t *ret_rest_len) {
         const char *end = buf + len, *p;
         unsigned long long major, minor;
 
         /* blkg_conf_open_bdev(): sscanf("%u:%u%n"), then whitespace must follow. */
-        p = scan_unsigned(buf, end, &major);
+        p = kernel_scan_ull(buf, end, &major);
         if (!p || p == end || *p != ':')
                 return -EINVAL;
-        p = scan_unsigned(p + 1, end, &minor);
-        if (!p || p == end || !is_space(*p))
+        p = kernel_scan_ull(p + 1, end, &minor);
+        if (!p || p == end || !kernel_isspace((unsigned char) *p))
                 return -EINVAL;
-        p = skip_spaces(p, end);
+        p = kernel_skip_spaces(p, end);
         *ret_dev = (struct blkio_device) { .major = (unsigned) major, .minor = (unsigned) minor };
         if (ret_rest) {
                 *ret_rest = p;
                 *ret_rest_len = (size_t) (end - p);
         }
-        return scan_unsigned(p, end, ret_value) ? 0 : -ENODATA;
+        return kernel_scan_ull(p, end, ret_value) ? 0 : -ENODATA;
 }
 
 static int print_line(char *ret, size_t size, const char *fmt, ...) _printf_(3, 4);
@@ -111,7 +81,7 @@ static int for_each_line(const char *text, line_fn fn, void *userdata) {
                 const char *word_end = line;
                 while (word_end < eol && *word_end != ' ')
                         word_end++;
-                const char *rest = skip_spaces(word_end, eol);
+                const char *rest = kernel_skip_spaces(word_end, eol);
                 if (word_end > line) {
                         int r = fn(line, (size_t) (word_end - line), rest, (size_t) (eol - rest), userdata);
                         if (r < 0)
@@ -135,7 +105,7 @@ static const char *word_value(const char *rest, size_t rest_len, const char *key
                         *ret_len = (size_t) (w_end - w) - klen - 1;
                         return w + klen + 1;
                 }
-                w = skip_spaces(w_end, end);
+                w = kernel_skip_spaces(w_end, end);
         }
         return NULL;
 }
@@ -221,8 +191,8 @@ static int stat_line(const char *dev, size_t dev_len, const char *rest, size_t r
         unsigned long long major, minor;
         const char *end = dev + dev_len, *p;
 
-        p = scan_unsigned(dev, end, &major);
-        if (!p || p == end || *p != ':' || !(p = scan_unsigned(p + 1, end, &minor)) || p != end)
+        p = kernel_scan_ull(dev, end, &major);
+        if (!p || p == end || *p != ':' || !(p = kernel_scan_ull(p + 1, end, &minor)) || p != end)
                 return -EBADMSG;
         d.dev = (struct blkio_device) { .major = (unsigned) major, .minor = (unsigned) minor };
 

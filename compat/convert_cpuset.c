@@ -10,14 +10,6 @@
 #include "kstrto.h"
 #include "macro.h"
 
-/* The kernel's isspace() (lib/ctype.c takes NBSP too), as kstrstrip() applies it. */
-static bool kernel_isspace(char c) {
-        const char *p = &c;
-        size_t n = 1;
-        kstrstrip(&p, &n);
-        return n == 0;
-}
-
 /*
  * What follows mirrors lib/bitmap-str.c (bitmap_parselist and its helpers),
  * which both cgroup versions use for these files, so that every text is
@@ -32,7 +24,7 @@ static bool end_of_str(char c) {
 }
 
 static bool end_of_region_separator(char c) {
-        return kernel_isspace(c) || c == ',';
+        return kernel_isspace((unsigned char) c) || c == ',';
 }
 
 static bool end_of_region(char c) {

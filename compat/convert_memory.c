@@ -16,15 +16,6 @@ uint64_t memcg_pages_max(uint64_t page) {
         return (uint64_t) LONG_MAX / page;
 }
 
-static int digit_value(unsigned char c) {
-        if (c >= '0' && c <= '9')
-                return c - '0';
-        c |= 0x20;
-        if (c >= 'a' && c <= 'f')
-                return c - 'a' + 10;
-        return -1;
-}
-
 /* memparse()'s suffixes, each 10 more bits than the one before; 0 for none. */
 static unsigned suffix_shift(char c) {
         switch (c) {
@@ -50,14 +41,14 @@ uint64_t memcg_memparse(const char *s, size_t len, size_t *ret_used) {
         size_t i = 0;
 
         if (len >= 1 && s[0] == '0') { /* _parse_integer_fixup_radix() */
-                if (len >= 3 && (s[1] | 0x20) == 'x' && digit_value((unsigned char) s[2]) >= 0) {
+                if (len >= 3 && (s[1] | 0x20) == 'x' && hex_to_bin((unsigned char) s[2]) >= 0) {
                         base = 16;
                         i = 2;
                 } else
                         base = 8;
         }
         for (; i < len; i++) {
-                int d = digit_value((unsigned char) s[i]);
+                int d = hex_to_bin((unsigned char) s[i]);
                 if (d < 0 || (unsigned) d >= base)
                         break;
                 value = value * base + (unsigned) d;
@@ -97,16 +88,11 @@ int memcg_limit_to_v2(uint64_t pages, uint64_t page, char *buf, size_t size) {
 }
 
 int memcg_limit_from_v2(const char *v2, uint64_t page, uint64_t *ret_pages) {
-        uint64_t max = memcg_pages_max(page);
-        unsigned long long bytes;
-
-        if (!strcmp(v2, "max")) {
-                *ret_pages = max;
-                return 0;
-        }
-        if (kstrtoull(v2, strlen(v2), 10, &bytes) < 0)
-                return -EBADMSG;
-        *ret_pages = bytes / page < max ? bytes / page : max;
+        uint64_t max = memcg_pages_max(page), bytes;
+        int r = v2_parse_limit(v2, &bytes);
+        if (r < 0)
+                return r;
+        *ret_pages = r > 0 || bytes / page >= max ? max : bytes / page;
         return 0;
 }
 

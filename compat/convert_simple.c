@@ -9,16 +9,8 @@
 #include <string.h>
 
 #include "convert_memory.h"
+#include "group_io.h"
 #include "kstrto.h"
-
-/* The kernel's isspace() and isdigit() (lib/ctype.c): C locale, plus 0xa0 as a space. */
-static bool kernel_isspace(unsigned char c) {
-        return c == ' ' || (c >= '\t' && c <= '\r') || c == 0xa0;
-}
-
-static bool kernel_isdigit(unsigned char c) {
-        return c >= '0' && c <= '9';
-}
 
 static bool buf_is(const char *buf, size_t len, const char *word) {
         return len == strlen(word) && !memcmp(buf, word, len);
@@ -121,16 +113,10 @@ int hugetlb_limit_to_v2(const char *buf, size_t len, uint64_t page, uint64_t hug
 }
 
 int hugetlb_limit_from_v2(const char *v2, uint64_t page, uint64_t huge_page, uint64_t *ret) {
-        unsigned long long bytes;
-
-        if (!strcmp(v2, "max")) {
+        int r = v2_parse_limit(v2, ret);
+        if (r > 0)
                 *ret = hugetlb_unlimited(page, huge_page);
-                return 0;
-        }
-        if (kstrtoull(v2, strlen(v2), 10, &bytes) < 0)
-                return -EBADMSG;
-        *ret = bytes;
-        return 0;
+        return r < 0 ? r : 0;
 }
 
 int classid_parse(const char *buf, size_t len, uint32_t *ret) {
@@ -143,28 +129,20 @@ int classid_parse(const char *buf, size_t len, uint32_t *ret) {
         return 0;
 }
 
-static size_t skip_spaces(const char *s, size_t len, size_t i) {
-        while (i < len && kernel_isspace((unsigned char) s[i]))
-                i++;
-        return i;
-}
-
 int ifpriomap_parse(const char *buf, size_t len, char name[IFPRIOMAP_NAME_MAX + 1], uint32_t *ret_prio) {
-        size_t i, n = 0;
-        uint64_t prio = 0;
+        const char *end = buf + len, *p;
+        unsigned long long prio;
+        size_t n = 0;
 
         /* "%16s": leading spaces skipped, then up to 16 bytes that are not spaces. */
-        i = skip_spaces(buf, len, 0);
-        while (i < len && !kernel_isspace((unsigned char) buf[i]) && n < IFPRIOMAP_NAME_MAX)
-                name[n++] = buf[i++];
+        p = kernel_skip_spaces(buf, end);
+        while (p < end && !kernel_isspace((unsigned char) *p) && n < IFPRIOMAP_NAME_MAX)
+                name[n++] = *p++;
         name[n] = 0;
 
         /* " %u": any spaces, then a decimal digit must follow; the value wraps, then is cut to u32. */
-        i = skip_spaces(buf, len, i);
-        if (i == len || !kernel_isdigit((unsigned char) buf[i]))
+        if (!kernel_scan_ull(p, end, &prio))
                 return -EINVAL;
-        for (; i < len && kernel_isdigit((unsigned char) buf[i]); i++)
-                prio = prio * 10 + (uint64_t) (buf[i] - '0');
         *ret_prio = (uint32_t) prio; /* and whatever follows the number is ignored */
         return 0;
 }

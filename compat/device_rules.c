@@ -9,15 +9,6 @@
 #include "kstrto.h"
 #include "macro.h"
 
-/* The kernel's isspace() (lib/ctype.c): C locale space plus 0xa0 (NBSP in Latin-1). */
-static bool kernel_isspace(unsigned char c) {
-        return c == ' ' || (c >= '\t' && c <= '\r') || c == 0xa0;
-}
-
-static bool is_digit(unsigned char c) {
-        return c >= '0' && c <= '9';
-}
-
 void device_rules_init(struct device_rules *r) {
         *r = (struct device_rules) { .allow_all = true };
 }
@@ -260,7 +251,7 @@ static int parse_number(const char *buf, size_t len, size_t *i, uint32_t *ret) {
                 return 0;
         }
         size_t n = 0;
-        while (n < 11 && *i + n < len && is_digit((unsigned char) buf[*i + n]))
+        while (n < 11 && *i + n < len && kernel_isdigit((unsigned char) buf[*i + n]))
                 n++;
         if (n == 0)
                 return -EINVAL;
@@ -369,7 +360,7 @@ static int deserialize_number(const char *s, size_t len, uint32_t *ret) {
                 return 0;
         }
         for (size_t i = 0; i < len; i++)
-                if (!is_digit((unsigned char) s[i]))
+                if (!kernel_isdigit((unsigned char) s[i]))
                         return -EBADMSG;
         if (len == 0 || kstrtoull(s, len, 10, &v) < 0 || v >= DEVICE_ANY)
                 return -EBADMSG;

@@ -2,6 +2,7 @@
 #include "group_io.h"
 
 #include <assert.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -96,6 +97,28 @@ int leaf_write_v2(const struct file_ctx *ctx, const char *file, const char *valu
         return write_v2(ctx, leaf_fd, true, file, value, strlen(value));
 }
 
+int v2_parse_u64(const char *text, uint64_t *ret) {
+        unsigned long long v;
+        if (kstrtoull(text, strlen(text), 10, &v) < 0)
+                return -EBADMSG;
+        *ret = v;
+        return 0;
+}
+
+int v2_parse_limit(const char *text, uint64_t *ret) {
+        if (!strcmp(text, "max"))
+                return 1;
+        return v2_parse_u64(text, ret);
+}
+
+int group_read_u64(const struct file_ctx *ctx, const char *file, uint64_t *ret) {
+        _cleanup_free_ char *text = NULL;
+        int r = group_read_v2(ctx, file, &text);
+        if (r < 0)
+                return r;
+        return v2_parse_u64(text, ret);
+}
+
 int keyed_u64(const char *text, const char *key, uint64_t *ret) {
         size_t n = strlen(key);
 
@@ -158,6 +181,43 @@ int legacy_state_inherit(const struct file_ctx *parent, const struct file_ctx *c
         return legacy_state_set(child, name, value, (size_t) r);
 }
 
+int legacy_state_get_u64(const struct file_ctx *ctx, const char *name, uint64_t fallback, uint64_t *ret) {
+        char buf[32];
+        unsigned long long v;
+        int r = legacy_state_get(ctx, name, buf, sizeof(buf));
+        if (r == -ENODATA) {
+                *ret = fallback;
+                return 0;
+        }
+        if (r < 0)
+                return r;
+        if (kstrtoull(buf, (size_t) r, 10, &v) < 0)
+                return -EBADMSG;
+        *ret = v;
+        return 0;
+}
+
+int legacy_state_set_u64(const struct file_ctx *ctx, const char *name, uint64_t value) {
+        char buf[32];
+        int n = snprintf(buf, sizeof(buf), "%" PRIu64, value);
+        return legacy_state_set(ctx, name, buf, (size_t) n);
+}
+
+int count_and_baseline(const struct file_ctx *ctx, count_fn count, uint64_t *ret_count, uint64_t *ret_baseline) {
+        int r = count(ctx, ret_count);
+        if (r < 0)
+                return r;
+        return legacy_state_get_u64(ctx, ctx->file->name, 0, ret_baseline);
+}
+
+int count_reset(const struct file_ctx *ctx, count_fn count) {
+        uint64_t now;
+        int r = count(ctx, &now);
+        if (r < 0)
+                return r;
+        return legacy_state_set_u64(ctx, ctx->file->name, now);
+}
+
 int legacy_state_remove(const struct file_ctx *ctx, const char *name) {
         char key[128];
         int r = state_key(name, key, sizeof(key));
@@ -205,6 +265,12 @@ int unsupported_store(const struct file_ctx *ctx, const char *value, size_t len)
         if (h && h->value_stored)
                 h->value_stored(ctx->tree->userdata, ctx, value, len);
         return 0;
+}
+
+int unsupported_store_u64(const struct file_ctx *ctx, uint64_t value) {
+        char text[32];
+        int n = snprintf(text, sizeof(text), "%" PRIu64, value);
+        return unsupported_store(ctx, text, (size_t) n);
 }
 
 int unsupported_read(const struct file_ctx *ctx, const char *fallback, struct text *out) {

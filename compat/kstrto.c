@@ -4,12 +4,15 @@
 #include <errno.h>
 #include <limits.h>
 
-/* The kernel's isspace() (lib/ctype.c): C locale space plus 0xa0 (NBSP in Latin-1). */
-static int kernel_isspace(unsigned char c) {
+bool kernel_isspace(unsigned char c) {
         return c == ' ' || (c >= '\t' && c <= '\r') || c == 0xa0;
 }
 
-static int hex_value(unsigned char c) {
+bool kernel_isdigit(unsigned char c) {
+        return c >= '0' && c <= '9';
+}
+
+int hex_to_bin(unsigned char c) {
         if (c >= '0' && c <= '9')
                 return c - '0';
         c |= 0x20;
@@ -32,6 +35,24 @@ void kstrstrip(const char **start, size_t *len) {
         *len = n;
 }
 
+const char *kernel_skip_spaces(const char *s, const char *end) {
+        while (s < end && kernel_isspace((unsigned char) *s))
+                s++;
+        return s;
+}
+
+const char *kernel_scan_ull(const char *s, const char *end, unsigned long long *ret) {
+        unsigned long long v = 0;
+
+        s = kernel_skip_spaces(s, end);
+        if (s == end || !kernel_isdigit((unsigned char) *s))
+                return NULL;
+        for (; s < end && kernel_isdigit((unsigned char) *s); s++)
+                v = v * 10 + (unsigned) (*s - '0');
+        *ret = v;
+        return s;
+}
+
 static int parse_unsigned(const char *s, size_t len, unsigned base, unsigned long long *ret) {
         unsigned long long value = 0;
         size_t i = 0, digits = 0;
@@ -40,7 +61,7 @@ static int parse_unsigned(const char *s, size_t len, unsigned base, unsigned lon
         /* _parse_integer_fixup_radix() */
         if (base == 0) {
                 if (len >= 1 && s[0] == '0') {
-                        if (len >= 3 && (s[1] | 0x20) == 'x' && hex_value((unsigned char) s[2]) >= 0)
+                        if (len >= 3 && (s[1] | 0x20) == 'x' && hex_to_bin((unsigned char) s[2]) >= 0)
                                 base = 16;
                         else
                                 base = 8;
@@ -51,7 +72,7 @@ static int parse_unsigned(const char *s, size_t len, unsigned base, unsigned lon
                 i = 2;
 
         for (; i < len; i++, digits++) {
-                int d = hex_value((unsigned char) s[i]);
+                int d = hex_to_bin((unsigned char) s[i]);
 
                 if (d < 0 || (unsigned) d >= base)
                         break;

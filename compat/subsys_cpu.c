@@ -9,15 +9,6 @@
 #include "kstrto.h"
 #include "legacy_file.h"
 
-/* A number of a v2 file that holds one ("98", "100000"). */
-static int parse_v2_u64(const char *text, uint64_t *ret) {
-        unsigned long long v;
-        if (kstrtoull(text, strlen(text), 10, &v) < 0)
-                return -EBADMSG;
-        *ret = v;
-        return 0;
-}
-
 static int shares_read(const struct file_ctx *ctx, struct text *out) {
         _cleanup_free_ char *weight_text = NULL;
         char written[32];
@@ -32,7 +23,7 @@ static int shares_read(const struct file_ctx *ctx, struct text *out) {
                 return r;
         if (r > 0)
                 return text_printf(out, "%s\n", written);
-        r = parse_v2_u64(weight_text, &weight);
+        r = v2_parse_u64(weight_text, &weight);
         if (r < 0)
                 return r;
         return text_printf(out, "%" PRIu64 "\n", cpu_weight_to_shares(weight));
@@ -408,93 +399,26 @@ static int rt_period_write(const struct file_ctx *ctx, const char *buf, size_t l
         return rt_set(ctx, runtime, period, period, RT_PERIOD_DEFAULT_US, text);
 }
 
+#define CPU_ROW(n, m, req, map, ...) { .name = "cpu." n, .mode = (m), .requires = req, .mapping = (map), __VA_ARGS__ }
+
 /* In the order of the kernel's cpu_legacy_files. */
 static const struct legacy_file files[] = {
-        {
-                .name = "cpu.shares",
-                .mode = 0644,
-                .requires = "cpu.max",
-                .mapping = MAP_LOSSY, /* cpu.weight is coarser: read-back kept while v2 holds the weight */
-                .read = shares_read,
-                .write = shares_write,
-        },
-        {
-                .name = "cpu.idle",
-                .mode = 0644,
-                .requires = "cpu.idle",
-                .mapping = MAP_EXACT,
-                .arg = "cpu.idle",
-                .read = twin_read,
-                .write = twin_write_s64,
-        },
-        {
-                .name = "cpu.cfs_quota_us",
-                .mode = 0644,
-                .requires = "cpu.max",
-                .mapping = MAP_EXACT, /* v1's hierarchy rule emulated; the view root counts as unlimited */
-                .read = quota_read,
-                .write = quota_write,
-        },
-        {
-                .name = "cpu.cfs_period_us",
-                .mode = 0644,
-                .requires = "cpu.max",
-                .mapping = MAP_EXACT,
-                .read = period_read,
-                .write = period_write,
-        },
-        {
-                .name = "cpu.cfs_burst_us",
-                .mode = 0644,
-                .requires = "cpu.max.burst",
-                .mapping = MAP_EXACT,
-                .arg = "cpu.max.burst",
-                .read = twin_read,
-                .write = twin_write_u64,
-        },
-        {
-                .name = "cpu.stat",
-                .mode = 0444,
-                .requires = "cpu.max",
-                .mapping = MAP_LOSSY, /* times in µs precision; no wait_sum */
-                .read = stat_read,
-        },
-        {
-                .name = "cpu.rt_runtime_us",
-                .mode = 0644,
-                .requires = "cpu.max",
-                .mapping = MAP_NONE,
-                .read = rt_runtime_read,
-                .write = rt_runtime_write,
-        },
-        {
-                .name = "cpu.rt_period_us",
-                .mode = 0644,
-                .requires = "cpu.max",
-                .mapping = MAP_NONE,
-                .read = rt_period_read,
-                .write = rt_period_write,
-        },
-        {
-                .name = "cpu.uclamp.min",
-                .mode = 0644,
-                .place = NOT_ON_ROOT,
-                .requires = "cpu.uclamp.min",
-                .mapping = MAP_EXACT,
-                .arg = "cpu.uclamp.min",
-                .read = twin_read,
-                .write = twin_write_text,
-        },
-        {
-                .name = "cpu.uclamp.max",
-                .mode = 0644,
-                .place = NOT_ON_ROOT,
-                .requires = "cpu.uclamp.min",
-                .mapping = MAP_EXACT,
-                .arg = "cpu.uclamp.max",
-                .read = twin_read,
-                .write = twin_write_text,
-        },
+        /* cpu.weight is coarser: read-back kept while v2 holds the weight. */
+        CPU_ROW("shares", 0644, "cpu.max", MAP_LOSSY, .read = shares_read, .write = shares_write),
+        CPU_ROW("idle", 0644, "cpu.idle", MAP_EXACT, .arg = "cpu.idle", .read = twin_read, .write = twin_write_s64),
+        /* v1's hierarchy rule emulated; the view root counts as unlimited. */
+        CPU_ROW("cfs_quota_us", 0644, "cpu.max", MAP_EXACT, .read = quota_read, .write = quota_write),
+        CPU_ROW("cfs_period_us", 0644, "cpu.max", MAP_EXACT, .read = period_read, .write = period_write),
+        CPU_ROW("cfs_burst_us", 0644, "cpu.max.burst", MAP_EXACT, .arg = "cpu.max.burst", .read = twin_read,
+                .write = twin_write_u64),
+        /* Times in µs precision; no wait_sum. */
+        CPU_ROW("stat", 0444, "cpu.max", MAP_LOSSY, .read = stat_read),
+        CPU_ROW("rt_runtime_us", 0644, "cpu.max", MAP_NONE, .read = rt_runtime_read, .write = rt_runtime_write),
+        CPU_ROW("rt_period_us", 0644, "cpu.max", MAP_NONE, .read = rt_period_read, .write = rt_period_write),
+        CPU_ROW("uclamp.min", 0644, "cpu.uclamp.min", MAP_EXACT, .place = NOT_ON_ROOT, .arg = "cpu.uclamp.min",
+                .read = twin_read, .write = twin_write_text),
+        CPU_ROW("uclamp.max", 0644, "cpu.uclamp.min", MAP_EXACT, .place = NOT_ON_ROOT, .arg = "cpu.uclamp.max",
+                .read = twin_read, .write = twin_write_text),
 };
 
 const struct subsystem subsys_cpu = {

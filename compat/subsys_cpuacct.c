@@ -156,74 +156,24 @@ static int all_read(const struct file_ctx *ctx, struct text *out) {
                                   u.usec[CPU_USAGE_SYSTEM] * NSEC_PER_USEC, out);
 }
 
+#define CPUACCT_ROW(n, m, ...) \
+        { .name = "cpuacct." n, .mode = (m), .requires = "cpu.stat", .mapping = MAP_LOSSY, __VA_ARGS__ }
+
 /*
  * In the order of the kernel's cpuacct files[]. All are lossy: v2 counts in µs
  * (v1 in ns), and splits user and system time from scaled cputime.
  */
 static const struct legacy_file files[] = {
-        {
-                .name = "cpuacct.usage",
-                .mode = 0644,
-                .requires = "cpu.stat",
-                .mapping = MAP_LOSSY,
-                .arg = "usage_usec",
-                .read = usage_read,
-                .write = usage_write,
-        },
-        {
-                .name = "cpuacct.usage_user",
-                .mode = 0444,
-                .requires = "cpu.stat",
-                .mapping = MAP_LOSSY,
-                .arg = "user_usec",
-                .read = usage_read,
-        },
-        {
-                .name = "cpuacct.usage_sys",
-                .mode = 0444,
-                .requires = "cpu.stat",
-                .mapping = MAP_LOSSY,
-                .arg = "system_usec",
-                .read = usage_read,
-        },
-        {
-                .name = "cpuacct.usage_percpu",
-                .mode = 0444,
-                .requires = "cpu.stat",
-                .mapping = MAP_LOSSY, /* no per-CPU data in v2: all on one CPU */
-                .arg = "usage_usec",
-                .read = percpu_read,
-        },
-        {
-                .name = "cpuacct.usage_percpu_user",
-                .mode = 0444,
-                .requires = "cpu.stat",
-                .mapping = MAP_LOSSY,
-                .arg = "user_usec",
-                .read = percpu_read,
-        },
-        {
-                .name = "cpuacct.usage_percpu_sys",
-                .mode = 0444,
-                .requires = "cpu.stat",
-                .mapping = MAP_LOSSY,
-                .arg = "system_usec",
-                .read = percpu_read,
-        },
-        {
-                .name = "cpuacct.usage_all",
-                .mode = 0444,
-                .requires = "cpu.stat",
-                .mapping = MAP_LOSSY,
-                .read = all_read,
-        },
-        {
-                .name = "cpuacct.stat",
-                .mode = 0444,
-                .requires = "cpu.stat",
-                .mapping = MAP_LOSSY, /* USER_HZ ticks from µs, not from the tick's own cpustat */
-                .read = stat_read,
-        },
+        CPUACCT_ROW("usage", 0644, .arg = "usage_usec", .read = usage_read, .write = usage_write),
+        CPUACCT_ROW("usage_user", 0444, .arg = "user_usec", .read = usage_read),
+        CPUACCT_ROW("usage_sys", 0444, .arg = "system_usec", .read = usage_read),
+        /* No per-CPU data in v2: all on one CPU. */
+        CPUACCT_ROW("usage_percpu", 0444, .arg = "usage_usec", .read = percpu_read),
+        CPUACCT_ROW("usage_percpu_user", 0444, .arg = "user_usec", .read = percpu_read),
+        CPUACCT_ROW("usage_percpu_sys", 0444, .arg = "system_usec", .read = percpu_read),
+        CPUACCT_ROW("usage_all", 0444, .read = all_read),
+        /* USER_HZ ticks from µs, not from the tick's own cpustat. */
+        CPUACCT_ROW("stat", 0444, .read = stat_read),
 };
 
 const struct subsystem subsys_cpuacct = {

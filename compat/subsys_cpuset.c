@@ -456,99 +456,34 @@ static int cpuset_init_group(const struct file_ctx *parent, const struct file_ct
 #define CPUS_WRITE_MAX (100 + 6 * CPUMASK_BITS_MAX)
 #define MEMS_WRITE_MAX (100 + 6 * NODEMASK_BITS)
 
-#define FLAG_ROW(_name, _default)                                                                          \
-        {                                                                                                  \
-                .name = "cpuset." _name, .mode = 0644, .requires = "cpuset.cpus", .mapping = MAP_NONE,     \
-                .arg = _default, .read = flag_read, .write = flag_write,                                   \
-        }
+#define CPUSET_ROW(n, m, map, ...) \
+        { .name = "cpuset." n, .mode = (m), .requires = "cpuset.cpus", .mapping = (map), __VA_ARGS__ }
+/* Flags with no v2 home, and their v1 default. */
+#define FLAG_ROW(n, _default) CPUSET_ROW(n, 0644, MAP_NONE, .arg = _default, .read = flag_read, .write = flag_write)
 
 static const struct legacy_file files[] = {
-        {
-                .name = "cpuset.cpus",
-                .mode = 0644,
-                .requires = "cpuset.cpus",
-                .mapping = MAP_LOSSY, /* v2 lets an empty group inherit; the view refuses tasks there as v1 */
-                .arg = "cpus",
-                .max_write = CPUS_WRITE_MAX,
-                .read = mask_read,
-                .write = mask_write,
-        },
-        {
-                .name = "cpuset.mems",
-                .mode = 0644,
-                .requires = "cpuset.cpus",
-                .mapping = MAP_LOSSY, /* and v2 always migrates pages when mems change */
-                .arg = "mems",
-                .max_write = MEMS_WRITE_MAX,
-                .read = mask_read,
-                .write = mask_write,
-        },
-        {
-                .name = "cpuset.effective_cpus",
-                .mode = 0444,
-                .requires = "cpuset.cpus",
-                .mapping = MAP_LOSSY, /* v1 shows an unset group empty, v2 what it inherits */
-                .arg = "cpus",
-                .read = effective_read,
-        },
-        {
-                .name = "cpuset.effective_mems",
-                .mode = 0444,
-                .requires = "cpuset.cpus",
-                .mapping = MAP_LOSSY,
-                .arg = "mems",
-                .read = effective_read,
-        },
-        {
-                .name = "cpuset.cpu_exclusive",
-                .mode = 0644,
-                .requires = "cpuset.cpus",
-                .mapping = MAP_LOSSY, /* v1's rules between groups, no scheduling domain of its own */
-                .arg = "cpus",
-                .read = exclusive_read,
-                .write = exclusive_write,
-        },
-        {
-                .name = "cpuset.mem_exclusive",
-                .mode = 0644,
-                .requires = "cpuset.cpus",
-                .mapping = MAP_NONE,
-                .arg = "mems",
-                .read = exclusive_read,
-                .write = exclusive_write,
-        },
+        /* v2 lets an empty group inherit; the view refuses tasks there as v1. */
+        CPUSET_ROW("cpus", 0644, MAP_LOSSY, .arg = "cpus", .max_write = CPUS_WRITE_MAX, .read = mask_read,
+                   .write = mask_write),
+        /* And v2 always migrates pages when mems change. */
+        CPUSET_ROW("mems", 0644, MAP_LOSSY, .arg = "mems", .max_write = MEMS_WRITE_MAX, .read = mask_read,
+                   .write = mask_write),
+        /* v1 shows an unset group empty, v2 what it inherits. */
+        CPUSET_ROW("effective_cpus", 0444, MAP_LOSSY, .arg = "cpus", .read = effective_read),
+        CPUSET_ROW("effective_mems", 0444, MAP_LOSSY, .arg = "mems", .read = effective_read),
+        /* v1's rules between groups, no scheduling domain of its own. */
+        CPUSET_ROW("cpu_exclusive", 0644, MAP_LOSSY, .arg = "cpus", .read = exclusive_read, .write = exclusive_write),
+        CPUSET_ROW("mem_exclusive", 0644, MAP_NONE, .arg = "mems", .read = exclusive_read, .write = exclusive_write),
         FLAG_ROW("mem_hardwall", "0"),
         FLAG_ROW("sched_load_balance", "1"),
-        {
-                .name = "cpuset.sched_relax_domain_level",
-                .mode = 0644,
-                .requires = "cpuset.cpus",
-                .mapping = MAP_NONE,
-                .arg = "-1",
-                .read = flag_read,
-                .write = relax_domain_level_write,
-        },
+        CPUSET_ROW("sched_relax_domain_level", 0644, MAP_NONE, .arg = "-1", .read = flag_read,
+                   .write = relax_domain_level_write),
         FLAG_ROW("memory_migrate", "0"),
-        {
-                .name = "cpuset.memory_pressure",
-                .mode = 0444,
-                .requires = "cpuset.cpus",
-                .mapping = MAP_NONE,
-                .arg = "0",
-                .read = flag_read,
-        },
+        CPUSET_ROW("memory_pressure", 0444, MAP_NONE, .arg = "0", .read = flag_read),
         FLAG_ROW("memory_spread_page", "0"),
         FLAG_ROW("memory_spread_slab", "0"),
-        {
-                .name = "cpuset.memory_pressure_enabled",
-                .mode = 0644,
-                .place = IN_ROOT_ONLY,
-                .requires = "cpuset.cpus",
-                .mapping = MAP_NONE,
-                .arg = "0",
-                .read = flag_read,
-                .write = flag_write,
-        },
+        CPUSET_ROW("memory_pressure_enabled", 0644, MAP_NONE, .place = IN_ROOT_ONLY, .arg = "0", .read = flag_read,
+                   .write = flag_write),
 };
 
 const struct subsystem subsys_cpuset = {

@@ -18,7 +18,6 @@
 
 #include "convert_simple.h"
 #include "group_io.h"
-#include "kstrto.h"
 
 struct counter {
         const char *arg;       /* "2MB" or "2MB.rsvd" */
@@ -42,41 +41,6 @@ static int counter_of(const struct file_ctx *ctx, struct counter *ret) {
 static int counter_file(const struct counter *c, const char *what, char *buf, size_t size) {
         int n = snprintf(buf, size, "hugetlb.%s.%s", c->arg, what);
         return n < 0 || (size_t) n >= size ? -ENAMETOOLONG : 0;
-}
-
-static int read_number(const struct file_ctx *ctx, const char *file, uint64_t *ret) {
-        _cleanup_free_ char *text = NULL;
-        unsigned long long v;
-        int r = group_read_v2(ctx, file, &text);
-        if (r < 0)
-                return r;
-        if (kstrtoull(text, strlen(text), 10, &v) < 0)
-                return -EBADMSG;
-        *ret = v;
-        return 0;
-}
-
-/* A number kept as state on the group; @fallback if there is none. */
-static int state_number(const struct file_ctx *ctx, const char *key, uint64_t fallback, uint64_t *ret) {
-        char buf[32];
-        unsigned long long v;
-        int r = legacy_state_get(ctx, key, buf, sizeof(buf));
-        if (r == -ENODATA) {
-                *ret = fallback;
-                return 0;
-        }
-        if (r < 0)
-                return r;
-        if (kstrtoull(buf, (size_t) r, 10, &v) < 0)
-                return -EBADMSG;
-        *ret = v;
-        return 0;
-}
-
-static int set_state_number(const struct file_ctx *ctx, const char *key, uint64_t value) {
-        char buf[32];
-        int n = snprintf(buf, sizeof(buf), "%" PRIu64, value);
-        return legacy_state_set(ctx, key, buf, (size_t) n);
 }
 
 static int limit_read(const struct file_ctx *ctx, struct text *out) {
@@ -134,15 +98,15 @@ static int usage_and_watermark(const struct file_ctx *ctx, uint64_t *ret_usage, 
         if (r >= 0)
                 r = counter_file(&c, "max_usage_in_bytes", key, sizeof(key));
         if (r >= 0)
-                r = read_number(ctx, file, &usage);
+                r = group_read_u64(ctx, file, &usage);
         if (r < 0)
                 return r;
         *ret_usage = usage;
 
-        r = state_number(ctx, key, 0, &seen);
+        r = legacy_state_get_u64(ctx, key, 0, &seen);
         if (r >= 0 && usage > seen) {
                 seen = usage;
-                r = set_state_number(ctx, key, seen);
+                r = legacy_state_set_u64(ctx, key, seen);
         }
         if (ret_max) {
                 if (r < 0)
@@ -178,7 +142,7 @@ static int max_usage_write(const struct file_ctx *ctx, const char *buf, size_t l
         r = usage_and_watermark(ctx, &usage, NULL);
         if (r < 0)
                 return r;
-        return set_state_number(ctx, ctx->file->name, usage);
+        return legacy_state_set_u64(ctx, ctx->file->name, usage);
 }
 
 /*
@@ -189,7 +153,6 @@ static int max_usage_write(const struct file_ctx *ctx, const char *buf, size_t l
  * the limit that refuses is the group's own, which is how limits are used.
  */
 static int events_max(const struct file_ctx *ctx, uint64_t *ret) {
-        _cleanup_free_ char *text = NULL;
         struct counter c;
         char file[64];
         int r;
@@ -200,17 +163,13 @@ static int events_max(const struct file_ctx *ctx, uint64_t *ret) {
                 r = n < 0 || (size_t) n >= sizeof(file) ? -ENAMETOOLONG : 0;
         }
         if (r >= 0)
-                r = group_read_v2(ctx, file, &text);
-        if (r >= 0)
-                r = keyed_u64(text, "max", ret);
+                r = group_read_keyed(ctx, file, "max", ret);
         return r;
 }
 
 static int failcnt_read(const struct file_ctx *ctx, struct text *out) {
         uint64_t events, baseline;
-        int r = events_max(ctx, &events);
-        if (r >= 0)
-                r = state_number(ctx, ctx->file->name, 0, &baseline);
+        int r = count_and_baseline(ctx, events_max, &events, &baseline);
         if (r < 0)
                 return r;
         /* A baseline above the count is stale (not ours to explain): count from zero again. */
@@ -218,39 +177,21 @@ static int failcnt_read(const struct file_ctx *ctx, struct text *out) {
 }
 
 static int failcnt_write(const struct file_ctx *ctx, const char *buf, size_t len) {
-        uint64_t events;
-        int r;
-
         (void) buf;
         (void) len;
-        r = events_max(ctx, &events);
-        if (r < 0)
-                return r;
-        return set_state_number(ctx, ctx->file->name, events);
+        return count_reset(ctx, events_max);
 }
 
+#define COUNTER_ROW(counter, what, m, map, ...) \
+        { .name = "hugetlb." counter "." what, .mode = (m), .requires = "hugetlb." counter ".max", \
+          .mapping = (map), .arg = counter, __VA_ARGS__ }
+
 /* The v1 files of one counter (__hugetlb_cgroup_file_legacy_init makes them for each size). */
-#define COUNTER_ROWS(counter)                                                                              \
-        {                                                                                                  \
-                .name = "hugetlb." counter ".limit_in_bytes", .mode = 0644,                                \
-                .requires = "hugetlb." counter ".max", .mapping = MAP_EXACT, .arg = counter,               \
-                .read = limit_read, .write = limit_write,                                                  \
-        },                                                                                                 \
-        {                                                                                                  \
-                .name = "hugetlb." counter ".usage_in_bytes", .mode = 0444,                                \
-                .requires = "hugetlb." counter ".max", .mapping = MAP_EXACT, .arg = counter,               \
-                .read = usage_read,                                                                        \
-        },                                                                                                 \
-        {                                                                                                  \
-                .name = "hugetlb." counter ".max_usage_in_bytes", .mode = 0644,                            \
-                .requires = "hugetlb." counter ".max", .mapping = MAP_LOSSY, .arg = counter,               \
-                .read = max_usage_read, .write = max_usage_write,                                          \
-        },                                                                                                 \
-        {                                                                                                  \
-                .name = "hugetlb." counter ".failcnt", .mode = 0644,                                       \
-                .requires = "hugetlb." counter ".max", .mapping = MAP_LOSSY, .arg = counter,               \
-                .read = failcnt_read, .write = failcnt_write,                                              \
-        }
+#define COUNTER_ROWS(counter) \
+        COUNTER_ROW(counter, "limit_in_bytes", 0644, MAP_EXACT, .read = limit_read, .write = limit_write), \
+        COUNTER_ROW(counter, "usage_in_bytes", 0444, MAP_EXACT, .read = usage_read), \
+        COUNTER_ROW(counter, "max_usage_in_bytes", 0644, MAP_LOSSY, .read = max_usage_read, .write = max_usage_write), \
+        COUNTER_ROW(counter, "failcnt", 0644, MAP_LOSSY, .read = failcnt_read, .write = failcnt_write)
 
 #define SIZE_ROWS(size) COUNTER_ROWS(size), COUNTER_ROWS(size ".rsvd")
 

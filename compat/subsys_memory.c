@@ -26,7 +26,7 @@
 #define CHARGE_BATCH_PAGES 64
 /* v1's MAX_SWAPPINESS. */
 #define SWAPPINESS_MAX 200
-/* The bits of move_charge_at_immigrate (MOVE_ANON | MOVE_FILE). */
+/* The bits of move_charge_at_immigrate (MOVE_ANON | MOVE_FILE), the low ones: above them is EINVAL. */
 #define MOVE_CHARGE_MASK 3
 
 /* The same row and tree, on the group behind @fd. */
@@ -38,17 +38,7 @@ static struct file_ctx ctx_at(const struct file_ctx *ctx, int fd) {
 
 static int read_u64_at(const struct file_ctx *ctx, int fd, const char *file, uint64_t *ret) {
         struct file_ctx at = ctx_at(ctx, fd);
-        _cleanup_free_ char *text = NULL;
-        unsigned long long v;
-        int r;
-
-        r = group_read_v2(&at, file, &text);
-        if (r < 0)
-                return r;
-        if (kstrtoull(text, strlen(text), 10, &v) < 0)
-                return -EBADMSG;
-        *ret = v;
-        return 0;
+        return group_read_u64(&at, file, ret);
 }
 
 /* A counter v2 may not have (memory.swap.current without swap accounting): absent reads @fallback. */
@@ -89,48 +79,25 @@ static int print_u64(struct text *out, uint64_t v) {
         return text_printf(out, "%" PRIu64 "\n", v);
 }
 
-/* A number kept in the group's legacy state; 0 and @fallback when there is none. */
-static int state_u64(const struct file_ctx *ctx, const char *name, uint64_t fallback, uint64_t *ret) {
-        char buf[32];
-        unsigned long long v;
-        int r;
-
-        r = legacy_state_get(ctx, name, buf, sizeof(buf));
-        if (r == -ENODATA) {
-                *ret = fallback;
-                return 0;
-        }
-        if (r < 0)
-                return r;
-        if (kstrtoull(buf, (size_t) r, 10, &v) < 0)
-                return -EBADMSG;
-        *ret = v;
-        return 0;
-}
-
-static int state_set_u64(const struct file_ctx *ctx, const char *name, uint64_t v) {
-        char buf[32];
-        int n = snprintf(buf, sizeof(buf), "%" PRIu64, v);
-        return legacy_state_set(ctx, name, buf, (size_t) n);
-}
-
 /*
  * A value no v2 file carries: the one v2 behaves as (@is_default: the OOM killer
  * on, no charge moving, no tcp limit) needs nothing kept; any other follows the
  * view's policy for unsupported files.
  */
-static int store_unless_default(const struct file_ctx *ctx, const char *value, bool is_default) {
+static int store_unless_default(const struct file_ctx *ctx, uint64_t value, bool is_default) {
         if (is_default)
                 return legacy_state_remove(ctx, ctx->file->name);
-        return unsupported_store(ctx, value, strlen(value));
+        return unsupported_store_u64(ctx, value);
 }
 
-/* write_u64 files: kstrtoull(buf, 0), no stripping, one trailing newline (cgroup_file_write). */
-static int parse_u64_write(const char *buf, size_t len, uint64_t *ret) {
+/* write_u64 files: kstrtoull(buf, 0), no stripping, one trailing newline (cgroup_file_write); above @max is EINVAL. */
+static int parse_u64_write(const char *buf, size_t len, uint64_t max, uint64_t *ret) {
         unsigned long long v;
         int r = kstrtoull(buf, len, 0, &v);
         if (r < 0)
                 return r;
+        if (v > max)
+                return -EINVAL;
         *ret = v;
         return 0;
 }
@@ -405,23 +372,15 @@ static int limit_hits(const struct file_ctx *ctx, uint64_t *ret) {
 
 static int failcnt_read(const struct file_ctx *ctx, struct text *out) {
         uint64_t hits, baseline;
-        int r = limit_hits(ctx, &hits);
-        if (r >= 0)
-                r = state_u64(ctx, ctx->file->name, 0, &baseline);
+        int r = count_and_baseline(ctx, limit_hits, &hits, &baseline);
         if (r < 0)
                 return r;
         return print_u64(out, hits > baseline ? hits - baseline : 0);
 }
 
 static int failcnt_write(const struct file_ctx *ctx, const char *buf, size_t len) {
-        uint64_t hits;
-        int r;
-
         (void) buf, (void) len; /* any text resets, as mem_cgroup_reset() */
-        r = limit_hits(ctx, &hits);
-        if (r < 0)
-                return r;
-        return state_set_u64(ctx, ctx->file->name, hits);
+        return count_reset(ctx, limit_hits);
 }
 
 /* Counters v2 does not have, of limits nothing enforces (kmem, tcp): nothing to count, nothing to reset. */
@@ -591,7 +550,7 @@ static int own_oom_kills(const struct file_ctx *ctx, uint64_t *ret) {
 
 static int oom_control_read(const struct file_ctx *ctx, struct text *out) {
         uint64_t disabled, kills;
-        int r = state_u64(ctx, ctx->file->name, 0, &disabled);
+        int r = legacy_state_get_u64(ctx, ctx->file->name, 0, &disabled);
         if (r >= 0)
                 r = own_oom_kills(ctx, &kills);
         if (r < 0)
@@ -602,13 +561,13 @@ static int oom_control_read(const struct file_ctx *ctx, struct text *out) {
 
 static int oom_control_write(const struct file_ctx *ctx, const char *buf, size_t len) {
         uint64_t v;
-        int r = parse_u64_write(buf, len, &v);
+        int r = parse_u64_write(buf, len, 1, &v);
         if (r < 0)
                 return r;
-        if (ctx->is_root || v > 1)
+        if (ctx->is_root)
                 return -EINVAL;
         /* v2 cannot disable the OOM killer: 1 is kept (or refused) by the view's policy. */
-        return store_unless_default(ctx, v ? "1" : "0", v == 0);
+        return store_unless_default(ctx, v, v == 0);
 }
 
 /* ---- knobs v2 does not have ---- */
@@ -629,16 +588,12 @@ static int swappiness_read(const struct file_ctx *ctx, struct text *out) {
 }
 
 static int swappiness_write(const struct file_ctx *ctx, const char *buf, size_t len) {
-        char value[32];
         uint64_t v;
-        int r = parse_u64_write(buf, len, &v);
+        int r = parse_u64_write(buf, len, SWAPPINESS_MAX, &v);
         if (r < 0)
                 return r;
-        if (v > SWAPPINESS_MAX)
-                return -EINVAL;
         /* v1's root would set vm.swappiness for the whole machine: the view keeps it to itself. */
-        snprintf(value, sizeof(value), "%" PRIu64, v);
-        return unsupported_store(ctx, value, strlen(value));
+        return unsupported_store_u64(ctx, v);
 }
 
 static int move_charge_read(const struct file_ctx *ctx, struct text *out) {
@@ -646,16 +601,12 @@ static int move_charge_read(const struct file_ctx *ctx, struct text *out) {
 }
 
 static int move_charge_write(const struct file_ctx *ctx, const char *buf, size_t len) {
-        char value[8];
         uint64_t v;
-        int r = parse_u64_write(buf, len, &v);
+        int r = parse_u64_write(buf, len, MOVE_CHARGE_MASK, &v);
         if (r < 0)
                 return r;
-        if (v & ~(uint64_t) MOVE_CHARGE_MASK)
-                return -EINVAL;
         /* v2 never moves charges with a task: 0 is what it does. */
-        snprintf(value, sizeof(value), "%" PRIu64, v);
-        return store_unless_default(ctx, value, v == 0);
+        return store_unless_default(ctx, v, v == 0);
 }
 
 static int use_hierarchy_read(const struct file_ctx *ctx, struct text *out) {
@@ -665,7 +616,7 @@ static int use_hierarchy_read(const struct file_ctx *ctx, struct text *out) {
 
 static int use_hierarchy_write(const struct file_ctx *ctx, const char *buf, size_t len) {
         uint64_t v;
-        int r = parse_u64_write(buf, len, &v);
+        int r = parse_u64_write(buf, len, UINT64_MAX, &v);
         (void) ctx;
         if (r < 0)
                 return r;
@@ -712,14 +663,13 @@ static int tcp_limit_read(const struct file_ctx *ctx, struct text *out) {
 }
 
 static int tcp_limit_write(const struct file_ctx *ctx, const char *buf, size_t len) {
-        char bytes[32];
         uint64_t pages;
         int r = parse_limit_not_root(ctx, buf, len, &pages);
         if (r < 0)
                 return r;
         /* v2 charges socket memory to memory.max, with no limit of its own. */
-        snprintf(bytes, sizeof(bytes), "%" PRIu64, memcg_pages_to_bytes(pages, page_size()));
-        return store_unless_default(ctx, bytes, pages >= memcg_pages_max(page_size()));
+        uint64_t page = page_size();
+        return store_unless_default(ctx, memcg_pages_to_bytes(pages, page), pages >= memcg_pages_max(page));
 }
 
 static int empty_read(const struct file_ctx *ctx, struct text *out) {
@@ -734,12 +684,7 @@ static int memory_init_group(const struct file_ctx *parent, const struct file_ct
         static const char *const inherited[] = { "memory.swappiness", "memory.oom_control" };
 
         for (size_t i = 0; i < ELEMENTSOF(inherited); i++) {
-                char value[32];
-                int r = legacy_state_get(parent, inherited[i], value, sizeof(value));
-                if (r == -ENODATA)
-                        continue;
-                if (r >= 0)
-                        r = legacy_state_set(child, inherited[i], value, (size_t) r);
+                int r = legacy_state_inherit(parent, child, inherited[i]);
                 if (r < 0)
                         return r;
         }

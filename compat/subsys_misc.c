@@ -35,26 +35,12 @@ static int capacity_read(const struct file_ctx *ctx, struct text *out) {
         return text_append(out, text, len);
 }
 
-#define MISC_ROW(file, file_mode, file_place, file_requires)                                                   \
-        {                                                                                                  \
-                .name = file, .mode = file_mode, .place = file_place, .requires = file_requires,           \
-                .mapping = MAP_EXACT, .read = passthrough_read,                                            \
-        }
-
 static const struct legacy_file files[] = {
-        {
-                .name = "misc.max",
-                .mode = 0644,
-                .place = NOT_ON_ROOT,
-                .requires = "misc.current",
-                .mapping = MAP_EXACT,
-                .read = passthrough_read,
-                .write = passthrough_write,
-        },
-        MISC_ROW("misc.current", 0444, IN_EVERY_GROUP, "misc.current"),
-        MISC_ROW("misc.peak", 0444, IN_EVERY_GROUP, "misc.peak"),
-        MISC_ROW("misc.events", 0444, NOT_ON_ROOT, "misc.events"),
-        MISC_ROW("misc.events.local", 0444, NOT_ON_ROOT, "misc.events.local"),
+        PASSTHROUGH_ROW("misc.max", 0644, NOT_ON_ROOT, "misc.current", .write = passthrough_write),
+        PASSTHROUGH_ROW("misc.current", 0444, IN_EVERY_GROUP, "misc.current"),
+        PASSTHROUGH_ROW("misc.peak", 0444, IN_EVERY_GROUP, "misc.peak"),
+        PASSTHROUGH_ROW("misc.events", 0444, NOT_ON_ROOT, "misc.events"),
+        PASSTHROUGH_ROW("misc.events.local", 0444, NOT_ON_ROOT, "misc.events.local"),
         {
                 .name = "misc.capacity",
                 .mode = 0444,

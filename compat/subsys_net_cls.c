@@ -6,9 +6,6 @@
  * The real v1 net_cls must never be mounted beside v2: the kernel then turns off
  * v2's socket matching for the whole machine (cgroup_sk_alloc_disable).
  */
-#include <inttypes.h>
-#include <stdio.h>
-
 #include "convert_simple.h"
 #include "group_io.h"
 
@@ -18,15 +15,12 @@ static int classid_read(const struct file_ctx *ctx, struct text *out) {
         return unsupported_read(ctx, "0", out);
 }
 
-/* Kept as v1 reads it back: decimal, whatever base it was written in. */
 static int classid_write(const struct file_ctx *ctx, const char *buf, size_t len) {
-        char value[16];
         uint32_t classid;
         int r = classid_parse(buf, len, &classid);
         if (r < 0)
                 return r;
-        int n = snprintf(value, sizeof(value), "%" PRIu32, classid);
-        return unsupported_store(ctx, value, (size_t) n);
+        return unsupported_store_u64(ctx, classid);
 }
 
 /* cgrp_css_online(): a new group starts with its parent's class id. */

@@ -49,31 +49,9 @@ static int pids_events_read(const struct file_ctx *ctx, struct text *out) {
 }
 
 static const struct legacy_file files[] = {
-        {
-                .name = "pids.max",
-                .mode = 0644,
-                .place = NOT_ON_ROOT,
-                .requires = "pids.max",
-                .mapping = MAP_EXACT,
-                .read = passthrough_read,
-                .write = pids_max_write,
-        },
-        {
-                .name = "pids.current",
-                .mode = 0444,
-                .place = NOT_ON_ROOT,
-                .requires = "pids.max",
-                .mapping = MAP_EXACT,
-                .read = passthrough_read,
-        },
-        {
-                .name = "pids.peak", /* kernels that have it in v2 have it in v1 */
-                .mode = 0444,
-                .place = NOT_ON_ROOT,
-                .requires = "pids.peak",
-                .mapping = MAP_EXACT,
-                .read = passthrough_read,
-        },
+        PASSTHROUGH_ROW("pids.max", 0644, NOT_ON_ROOT, "pids.max", .write = pids_max_write),
+        PASSTHROUGH_ROW("pids.current", 0444, NOT_ON_ROOT, "pids.max"),
+        PASSTHROUGH_ROW("pids.peak", 0444, NOT_ON_ROOT, "pids.peak"), /* kernels that have it in v2 have it in v1 */
         {
                 .name = "pids.events",
                 .mode = 0444,

@@ -7,31 +7,9 @@
 #include "group_io.h"
 
 static const struct legacy_file files[] = {
-        {
-                .name = "rdma.max",
-                .mode = 0644,
-                .place = NOT_ON_ROOT,
-                .requires = "rdma.max",
-                .mapping = MAP_EXACT,
-                .read = passthrough_read,
-                .write = passthrough_write,
-        },
-        {
-                .name = "rdma.current",
-                .mode = 0444,
-                .place = NOT_ON_ROOT,
-                .requires = "rdma.max",
-                .mapping = MAP_EXACT,
-                .read = passthrough_read,
-        },
-        {
-                .name = "rdma.peak", /* kernels that have it in v2 have it in v1 */
-                .mode = 0444,
-                .place = NOT_ON_ROOT,
-                .requires = "rdma.peak",
-                .mapping = MAP_EXACT,
-                .read = passthrough_read,
-        },
+        PASSTHROUGH_ROW("rdma.max", 0644, NOT_ON_ROOT, "rdma.max", .write = passthrough_write),
+        PASSTHROUGH_ROW("rdma.current", 0444, NOT_ON_ROOT, "rdma.max"),
+        PASSTHROUGH_ROW("rdma.peak", 0444, NOT_ON_ROOT, "rdma.peak"), /* kernels that have it in v2 have it in v1 */
 };
 
 const struct subsystem subsys_rdma = {

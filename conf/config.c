@@ -413,22 +413,6 @@ static int expect_string(struct parser *p, yaml_event_t *ev, const char *what) {
         return check_string(p, ev, what);
 }
 
-/* The next item of a sequence of strings whose start was just read: returns 1 with the item in @ev
- * and its name ("what[index]") in @item_what, or 0 at the end of the sequence. */
-static int next_string_item(struct parser *p, yaml_event_t *ev, const char *what, size_t index, char *item_what,
-                            size_t size) {
-        int r;
-
-        r = next_event(p, ev);
-        if (r < 0)
-                return r;
-        if (ev->type == YAML_SEQUENCE_END_EVENT)
-                return 0;
-        snprintf(item_what, size, "%s[%zu]", what, index);
-        r = check_string(p, ev, item_what);
-        return r < 0 ? r : 1;
-}
-
 static int take_string(const yaml_event_t *ev, char **dest) {
         char *s = strndup((const char *) ev->data.scalar.value, ev->data.scalar.length);
         if (!s)
@@ -442,6 +426,82 @@ static const char *scalar(const yaml_event_t *ev) {
         return (const char *) ev->data.scalar.value;
 }
 
+/* The next node as a name: a string, and not an empty one. */
+static int expect_name(struct parser *p, yaml_event_t *ev, const char *what) {
+        int r;
+
+        r = expect_string(p, ev, what);
+        if (r < 0)
+                return r;
+        if (ev->data.scalar.length == 0)
+                return fail(p, ev->start_mark, "%s must not be empty", what);
+        return 0;
+}
+
+static int fail_too_long(struct parser *p, const yaml_event_t *ev, const char *what, size_t len, int max) {
+        return fail(p, ev->start_mark, "%s is too long (%zu bytes, at most %d)", what, len, max);
+}
+
+/* Takes one item of a sequence of strings, named "what[index]" (@item_what) in messages. */
+typedef int (*string_item_fn)(struct parser *p, const yaml_event_t *item, const char *item_what, void *userdata);
+
+/* The next node as a sequence of strings, each given to @fn; the sequence's mark in *@ret_start if wanted. */
+static int parse_string_sequence(struct parser *p, const char *what, string_item_fn fn, void *userdata,
+                                 yaml_mark_t *ret_start) {
+        _cleanup_event_ yaml_event_t start = {}, item = {};
+        char item_what[160];
+        int r;
+
+        r = expect_collection(p, &start, YAML_SEQUENCE_START_EVENT, what);
+        if (r < 0)
+                return r;
+        if (ret_start)
+                *ret_start = start.start_mark;
+
+        for (size_t i = 0;; i++) {
+                r = next_event(p, &item);
+                if (r < 0)
+                        return r;
+                if (item.type == YAML_SEQUENCE_END_EVENT)
+                        return 0;
+                snprintf(item_what, sizeof(item_what), "%s[%zu]", what, i);
+                r = check_string(p, &item, item_what);
+                if (r >= 0)
+                        r = fn(p, &item, item_what, userdata);
+                if (r < 0)
+                        return r;
+        }
+}
+
+/* A keyword and what it stands for (not negative). */
+struct keyword {
+        const char *word;
+        int value;
+};
+
+/*
+ * The next node as one of @n keywords: what it stands for. @expected lists them in messages; the
+ * node's mark goes to *@ret_mark if wanted.
+ */
+static int parse_keyword(struct parser *p, const char *what, const struct keyword *words, size_t n,
+                         const char *expected, yaml_mark_t *ret_mark) {
+        _cleanup_event_ yaml_event_t ev = {};
+        int r;
+
+        r = expect_string(p, &ev, what);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < n; i++)
+                if (streq(scalar(&ev), words[i].word)) {
+                        assert(words[i].value >= 0);
+                        if (ret_mark)
+                                *ret_mark = ev.start_mark;
+                        return words[i].value;
+                }
+        return fail(p, ev.start_mark, "%s must be %s, got %s", what, expected,
+                    quote(p, ev.data.scalar.value, ev.data.scalar.length));
+}
+
 /* An absolute path the kernel will take, quoted in messages as @what. */
 static int check_absolute_path(struct parser *p, const yaml_event_t *ev, const char *what, const char *expected) {
         const char *s = scalar(ev);
@@ -450,8 +510,7 @@ static int check_absolute_path(struct parser *p, const yaml_event_t *ev, const c
         if (s[0] != '/')
                 return fail(p, ev->start_mark, "%s must be %s, got %s", what, expected, quote(p, s, len));
         if (len >= CONFIG_PATH_MAX)
-                return fail(p, ev->start_mark, "%s is too long (%zu bytes, at most %d)", what, len,
-                            CONFIG_PATH_MAX - 1);
+                return fail_too_long(p, ev, what, len, CONFIG_PATH_MAX - 1);
         return 0;
 }
 
@@ -515,6 +574,32 @@ static int check_mount_path(struct parser *p, const yaml_event_t *ev, const char
                 return fail(p, ev->start_mark, "%s must not be the root directory, got %s", what,
                             quote(p, ev->data.scalar.value, ev->data.scalar.length));
         return 0;
+}
+
+/* check_absolute_path() or check_mount_path(). */
+typedef int (*path_check_fn)(struct parser *p, const yaml_event_t *ev, const char *what, const char *expected);
+
+/*
+ * The next node as a path into *@dest, which @check must pass unless it is @exempt (a word that stands
+ * for no path, like "auto" or ""; NULL for none); @expected says what is taken, in messages. The node's
+ * mark goes to *@ret_mark if wanted.
+ */
+static int parse_path(struct parser *p, const char *what, const char *exempt, path_check_fn check,
+                      const char *expected, char **dest, yaml_mark_t *ret_mark) {
+        _cleanup_event_ yaml_event_t ev = {};
+        int r;
+
+        r = expect_string(p, &ev, what);
+        if (r < 0)
+                return r;
+        if (!exempt || !streq(scalar(&ev), exempt)) {
+                r = check(p, &ev, what, expected);
+                if (r < 0)
+                        return r;
+        }
+        if (ret_mark)
+                *ret_mark = ev.start_mark;
+        return take_string(&ev, dest);
 }
 
 /* A mapping's keys, each with the parser of its value. */
@@ -581,18 +666,8 @@ struct loader {
 
 static int parse_backend_root(struct parser *p, const char *what, void *userdata) {
         struct loader *l = userdata;
-        _cleanup_event_ yaml_event_t ev = {};
-        int r;
-
-        r = expect_string(p, &ev, what);
-        if (r < 0)
-                return r;
-        if (!streq(scalar(&ev), "auto")) {
-                r = check_absolute_path(p, &ev, what, "\"auto\" or an absolute path");
-                if (r < 0)
-                        return r;
-        }
-        return take_string(&ev, &l->config->backend_root);
+        return parse_path(p, what, "auto", check_absolute_path, "\"auto\" or an absolute path",
+                          &l->config->backend_root, NULL);
 }
 
 static int parse_backend_leaf(struct parser *p, const char *what, void *userdata) {
@@ -602,21 +677,18 @@ static int parse_backend_leaf(struct parser *p, const char *what, void *userdata
         size_t len;
         int r;
 
-        r = expect_string(p, &ev, what);
+        /* It becomes one directory name under every group, and is hidden from the views by that name. */
+        r = expect_name(p, &ev, what);
         if (r < 0)
                 return r;
         s = scalar(&ev);
         len = ev.data.scalar.length;
-
-        /* It becomes one directory name under every group, and is hidden from the views by that name. */
-        if (len == 0)
-                return fail(p, ev.start_mark, "%s must not be empty", what);
         if (strchr(s, '/'))
                 return fail(p, ev.start_mark, "%s must be a single path component, got %s", what, quote(p, s, len));
         if (streq(s, ".") || streq(s, ".."))
                 return fail(p, ev.start_mark, "%s must not be \".\" or \"..\"", what);
         if (len > LEAF_MAX)
-                return fail(p, ev.start_mark, "%s is too long (%zu bytes, at most %d)", what, len, LEAF_MAX);
+                return fail_too_long(p, &ev, what, len, LEAF_MAX);
         if (strchr(s, '\n'))
                 return fail(p, ev.start_mark, "%s must not contain a newline", what);
 
@@ -641,18 +713,7 @@ static int parse_backend(struct parser *p, const char *what, void *userdata) {
 
 /* A release agent: an absolute path, or "" for none. */
 static int parse_agent(struct parser *p, const char *what, char **dest) {
-        _cleanup_event_ yaml_event_t ev = {};
-        int r;
-
-        r = expect_string(p, &ev, what);
-        if (r < 0)
-                return r;
-        if (ev.data.scalar.length > 0) {
-                r = check_absolute_path(p, &ev, what, "an absolute path or \"\"");
-                if (r < 0)
-                        return r;
-        }
-        return take_string(&ev, dest);
+        return parse_path(p, what, "", check_absolute_path, "an absolute path or \"\"", dest, NULL);
 }
 
 static int parse_release_agent(struct parser *p, const char *what, void *userdata) {
@@ -662,67 +723,37 @@ static int parse_release_agent(struct parser *p, const char *what, void *userdat
 
 static int parse_legacy_root(struct parser *p, const char *what, void *userdata) {
         struct loader *l = userdata;
-        _cleanup_event_ yaml_event_t ev = {};
-        int r;
-
-        r = expect_string(p, &ev, what);
-        if (r < 0)
-                return r;
-        if (ev.data.scalar.length > 0) {
-                r = check_mount_path(p, &ev, what, "an absolute path or \"\"");
-                if (r < 0)
-                        return r;
-        }
-        return take_string(&ev, &l->config->legacy_root);
+        return parse_path(p, what, "", check_mount_path, "an absolute path or \"\"", &l->config->legacy_root, NULL);
 }
 
 static int parse_runtime_dir(struct parser *p, const char *what, void *userdata) {
         struct loader *l = userdata;
-        _cleanup_event_ yaml_event_t ev = {};
-        int r;
-
-        r = expect_string(p, &ev, what);
-        if (r < 0)
-                return r;
-        r = check_mount_path(p, &ev, what, "an absolute path");
-        if (r < 0)
-                return r;
-        return take_string(&ev, &l->config->runtime_dir);
+        return parse_path(p, what, NULL, check_mount_path, "an absolute path", &l->config->runtime_dir, NULL);
 }
 
 static int parse_audit(struct parser *p, const char *what, void *userdata) {
-        static const char *const on[] = { "on", "true", "yes" }, *const off[] = { "off", "false", "no" };
+        static const struct keyword words[] = {
+                { "on", true },   { "true", true },   { "yes", true },
+                { "off", false }, { "false", false }, { "no", false },
+        };
         struct loader *l = userdata;
-        _cleanup_event_ yaml_event_t ev = {};
-        int r;
-
-        r = expect_string(p, &ev, what);
+        int r = parse_keyword(p, what, words, ELEMENTSOF(words), "on or off", NULL);
         if (r < 0)
                 return r;
-        for (size_t i = 0; i < ELEMENTSOF(on); i++)
-                if (streq(scalar(&ev), on[i]) || streq(scalar(&ev), off[i])) {
-                        l->config->audit = streq(scalar(&ev), on[i]);
-                        return 0;
-                }
-        return fail(p, ev.start_mark, "%s must be on or off, got %s", what,
-                    quote(p, ev.data.scalar.value, ev.data.scalar.length));
+        l->config->audit = r;
+        return 0;
 }
 
 static int parse_unsupported(struct parser *p, const char *what, void *userdata) {
+        static const struct keyword words[] = {
+                { "store", UNSUPPORTED_STORE },
+                { "reject", UNSUPPORTED_REJECT },
+        };
         struct loader *l = userdata;
-        _cleanup_event_ yaml_event_t ev = {};
-        int r;
-
-        r = expect_string(p, &ev, what);
+        int r = parse_keyword(p, what, words, ELEMENTSOF(words), "\"store\" or \"reject\"", NULL);
         if (r < 0)
                 return r;
-        if (streq(scalar(&ev), "store"))
-                l->config->unsupported = UNSUPPORTED_STORE;
-        else if (streq(scalar(&ev), "reject"))
-                l->config->unsupported = UNSUPPORTED_REJECT;
-        else
-                return fail(p, ev.start_mark, "%s must be \"store\" or \"reject\", got %s", what,
-                            quote(p, ev.data.scalar.value, ev.data.scalar.length));
+        l->config->unsupported = r;
         return 0;
 }
 
@@ -788,74 +819,51 @@ static int view_list_append(struct view_list *l, struct view_entry *e) {
 }
 
 static int parse_view_flavor(struct parser *p, const char *what, void *userdata) {
+        static const struct keyword words[] = {
+                { "container", FLAVOR_CONTAINER },
+                { "cgroup-v1", FLAVOR_CGROUP_V1 },
+        };
         struct view_entry *e = userdata;
-        _cleanup_event_ yaml_event_t ev = {};
-        int r;
-
-        r = expect_string(p, &ev, what);
+        int r = parse_keyword(p, what, words, ELEMENTSOF(words), "\"container\" or \"cgroup-v1\"",
+                              &e->marks.flavor);
         if (r < 0)
                 return r;
-        if (streq(scalar(&ev), "container"))
-                e->view.flavor = FLAVOR_CONTAINER;
-        else if (streq(scalar(&ev), "cgroup-v1"))
-                e->view.flavor = FLAVOR_CGROUP_V1;
-        else
-                return fail(p, ev.start_mark, "%s must be \"container\" or \"cgroup-v1\", got %s", what,
-                            quote(p, ev.data.scalar.value, ev.data.scalar.length));
-        e->marks.flavor = ev.start_mark;
+        e->view.flavor = r;
         return 0;
 }
 
 static int parse_view_mount(struct parser *p, const char *what, void *userdata) {
         struct view_entry *e = userdata;
-        _cleanup_event_ yaml_event_t ev = {};
-        int r;
+        return parse_path(p, what, NULL, check_mount_path, "an absolute path", &e->view.mount, &e->marks.mount);
+}
 
-        r = expect_string(p, &ev, what);
-        if (r < 0)
-                return r;
-        r = check_mount_path(p, &ev, what, "an absolute path");
-        if (r < 0)
-                return r;
-        e->marks.mount = ev.start_mark;
-        return take_string(&ev, &e->view.mount);
+static int add_view_subsystem(struct parser *p, const yaml_event_t *item, const char *item_what, void *userdata) {
+        struct view_entry *e = userdata;
+        const char *name;
+        int s;
+
+        s = subsystem_by_name(scalar(item));
+        if (s < 0)
+                return fail(p, item->start_mark, "%s: unknown subsystem %s", item_what,
+                            quote(p, item->data.scalar.value, item->data.scalar.length));
+        name = subsystem_get(s)->name;
+        if (e->view.subsystems & SUBSYS_BIT(s))
+                return fail(p, item->start_mark, "%s: duplicate subsystem \"%s\"", item_what, name);
+        /* The kernel binds a subsystem to one hierarchy (EBUSY); a view is one. */
+        for (size_t v = 0; v < e->list->n; v++)
+                if (e->list->views[v].subsystems & SUBSYS_BIT(s))
+                        return fail(p, item->start_mark,
+                                    "%s: subsystem \"%s\" is already in views[%zu] (line %zu): "
+                                    "a subsystem can be in one view only",
+                                    item_what, name, v, e->list->marks[v].subsystem[s].line + 1);
+        e->view.subsystems |= SUBSYS_BIT(s);
+        e->marks.subsystem[s] = item->start_mark;
+        return 0;
 }
 
 static int parse_view_subsystems(struct parser *p, const char *what, void *userdata) {
         struct view_entry *e = userdata;
-        _cleanup_event_ yaml_event_t start = {}, item = {};
-        char item_what[160];
-        int r;
-
-        r = expect_collection(p, &start, YAML_SEQUENCE_START_EVENT, what);
-        if (r < 0)
-                return r;
-        e->marks.subsystems = start.start_mark;
-
-        for (size_t i = 0;; i++) {
-                const char *name;
-                int s;
-
-                r = next_string_item(p, &item, what, i, item_what, sizeof(item_what));
-                if (r <= 0)
-                        return r;
-                s = subsystem_by_name(scalar(&item));
-                if (s < 0)
-                        return fail(p, item.start_mark, "%s: unknown subsystem %s", item_what,
-                                    quote(p, item.data.scalar.value, item.data.scalar.length));
-                name = subsystem_get(s)->name;
-                if (e->view.subsystems & SUBSYS_BIT(s))
-                        return fail(p, item.start_mark, "%s: duplicate subsystem \"%s\"", item_what, name);
-                /* The kernel binds a subsystem to one hierarchy (EBUSY); a view is one. */
-                for (size_t v = 0; v < e->list->n; v++)
-                        if (e->list->views[v].subsystems & SUBSYS_BIT(s))
-                                return fail(p, item.start_mark,
-                                            "%s: subsystem \"%s\" is already in views[%zu] (line %zu): "
-                                            "a subsystem can be in one view only",
-                                            item_what, name, v, e->list->marks[v].subsystem[s].line + 1);
-                e->view.subsystems |= SUBSYS_BIT(s);
-                e->marks.subsystem[s] = item.start_mark;
-        }
+        return parse_string_sequence(p, what, add_view_subsystem, e, &e->marks.subsystems);
 }
 
 /* The kernel's rules for name= (cgroup1_parse_param): "[\w.-]+", shorter than MAX_CGROUP_ROOT_NAMELEN (64). */
@@ -869,15 +877,13 @@ static int parse_view_name(struct parser *p, const char *what, void *userdata) {
         size_t len;
         int r;
 
-        r = expect_string(p, &ev, what);
+        r = expect_name(p, &ev, what);
         if (r < 0)
                 return r;
         s = scalar(&ev);
         len = ev.data.scalar.length;
-        if (len == 0)
-                return fail(p, ev.start_mark, "%s must not be empty", what);
         if (len > HIERARCHY_NAME_MAX)
-                return fail(p, ev.start_mark, "%s is too long (%zu bytes, at most %d)", what, len, HIERARCHY_NAME_MAX);
+                return fail_too_long(p, &ev, what, len, HIERARCHY_NAME_MAX);
         if (strspn(s, HIERARCHY_NAME_CHARS) != len)
                 return fail(p, ev.start_mark, "%s may hold only ASCII letters, digits, \"_\", \".\" and \"-\", got %s",
                             what, quote(p, s, len));
@@ -897,27 +903,15 @@ static int view_entry_add_link(struct view_entry *e, const yaml_event_t *ev) {
         return view_config_add_link(&e->view, strndup(scalar(ev), ev->data.scalar.length));
 }
 
-static int parse_view_links(struct parser *p, const char *what, void *userdata) {
-        struct view_entry *e = userdata;
-        _cleanup_event_ yaml_event_t start = {}, item = {};
-        char item_what[160];
-        int r;
-
-        r = expect_collection(p, &start, YAML_SEQUENCE_START_EVENT, what);
+static int add_view_link(struct parser *p, const yaml_event_t *item, const char *item_what, void *userdata) {
+        int r = check_mount_path(p, item, item_what, "an absolute path");
         if (r < 0)
                 return r;
+        return view_entry_add_link(userdata, item);
+}
 
-        for (size_t i = 0;; i++) {
-                r = next_string_item(p, &item, what, i, item_what, sizeof(item_what));
-                if (r <= 0)
-                        return r;
-                r = check_mount_path(p, &item, item_what, "an absolute path");
-                if (r < 0)
-                        return r;
-                r = view_entry_add_link(e, &item);
-                if (r < 0)
-                        return r;
-        }
+static int parse_view_links(struct parser *p, const char *what, void *userdata) {
+        return parse_string_sequence(p, what, add_view_link, userdata, NULL);
 }
 
 static int parse_view_release_agent(struct parser *p, const char *what, void *userdata) {

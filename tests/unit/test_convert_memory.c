@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "compat/convert_memory.h"
+#include "unit_helpers.h"
 
 #define PAGE 4096
 #define PAGE_64K 65536
@@ -25,9 +26,7 @@
 /* Parse from an exact-size heap copy, so that nothing past @len is read (FUSE buffers have no NUL). */
 static int parse(const char *s, uint64_t page, uint64_t *ret) {
         size_t len = strlen(s);
-        char *b = malloc(len ? len : 1);
-        cr_assert_not_null(b);
-        memcpy(b, s, len);
+        char *b = exact_copy(s, len);
         *ret = SENTINEL;
         int r = memcg_parse_limit(b, len, page, ret);
         free(b);

@@ -16,12 +16,11 @@
 
 #include "backend/device_bpf.h"
 #include "compat/device_rules.h"
+#include "unit_helpers.h"
 
 /* Parse @len bytes of @s from an exact-size heap copy, so ASan sees a read past them. */
 static int parse_n(const char *s, size_t len, struct device_rule *ret) {
-        char *b = malloc(len ? len : 1);
-        cr_assert_not_null(b);
-        memcpy(b, s, len);
+        char *b = exact_copy(s, len);
         struct device_rule sentinel = { .all = true, .exception = { 0xdead, 0xbeef, 0x5a, 0x5a } };
         *ret = sentinel;
         int r = device_rule_parse(b, len, ret);

@@ -15,53 +15,25 @@
 #include <string.h>
 
 #include "compat/kstrto.h"
+#include "unit_helpers.h"
 
 #define SENTINEL_ULL 0xA5A5A5A5A5A5A5A5ull
 #define SENTINEL_LL ((long long) 0x5A5A5A5A5A5A5A5Aull)
 #define SENTINEL_INT 0x5A5A5A5A
 
-/* A heap buffer holding exactly @len bytes of @s, not NUL-terminated. */
-static char *exact_copy(const char *s, size_t len) {
-        char *b = malloc(len ? len : 1);
-        cr_assert_not_null(b);
-        memcpy(b, s, len);
-        return b;
-}
-
 static int ull_n(const char *s, size_t len, unsigned base, unsigned long long *v) {
-        unsigned long long in_place = SENTINEL_ULL, copied = SENTINEL_ULL;
-        char *b = exact_copy(s, len);
-        int r1 = kstrtoull(s, len, base, &in_place);
-        int r2 = kstrtoull(b, len, base, &copied);
-        free(b);
-        cr_assert_eq(r1, r2, "in place %d, exact copy %d", r1, r2);
-        cr_assert_eq(in_place, copied);
-        *v = copied;
-        return r2;
+        *v = SENTINEL_ULL;
+        return parse_both_ways(kstrtoull, s, len, v, base);
 }
 
 static int ll_n(const char *s, size_t len, unsigned base, long long *v) {
-        long long in_place = SENTINEL_LL, copied = SENTINEL_LL;
-        char *b = exact_copy(s, len);
-        int r1 = kstrtoll(s, len, base, &in_place);
-        int r2 = kstrtoll(b, len, base, &copied);
-        free(b);
-        cr_assert_eq(r1, r2, "in place %d, exact copy %d", r1, r2);
-        cr_assert_eq(in_place, copied);
-        *v = copied;
-        return r2;
+        *v = SENTINEL_LL;
+        return parse_both_ways(kstrtoll, s, len, v, base);
 }
 
 static int int_n(const char *s, size_t len, unsigned base, int *v) {
-        int in_place = SENTINEL_INT, copied = SENTINEL_INT;
-        char *b = exact_copy(s, len);
-        int r1 = kstrtoint(s, len, base, &in_place);
-        int r2 = kstrtoint(b, len, base, &copied);
-        free(b);
-        cr_assert_eq(r1, r2, "in place %d, exact copy %d", r1, r2);
-        cr_assert_eq(in_place, copied);
-        *v = copied;
-        return r2;
+        *v = SENTINEL_INT;
+        return parse_both_ways(kstrtoint, s, len, v, base);
 }
 
 static void ull_ok(const char *s, unsigned base, unsigned long long expected) {

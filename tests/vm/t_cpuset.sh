@@ -8,114 +8,102 @@
 # shellcheck source=tests/vm/lib.sh
 . /opt/test/lib.sh
 
-V2=/sys/fs/cgroup/cgcompat
 VIEW=/run/cgcompat/cgroup/cpuset
 
-cgcompatd >/tmp/d.log 2>&1 &
-daemon=$!
-wait_for test -e /run/cgcompat/cgroup/memory/tasks
-wait_for test -e $VIEW/tasks
-check "the cpuset view is served" test -e $VIEW/cpuset.cpus
+start_daemon
+check "the cpuset view is served" wait_for test -e $VIEW/cpuset.cpus
 
-# write_err VALUE FILE: "ok", or the shell's message for the errno of the write.
-write_err() { _e=$( (echo "$1" >"$2") 2>&1) && echo ok || echo "${_e##*: }"; }
-EINVAL="Invalid argument"
-ENOSPC="No space left on device"
-EACCES="Permission denied"
-EBUSY="Device or resource busy"
-ERANGE="Numerical result out of range"
-is() { [ "$1" = "$2" ] || { echo "# got '$1', want '$2'"; return 1; }; }
 cpus_allowed() { sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/$1/status; }
 
 online=$(cat /sys/devices/system/cpu/online)
 echo "# cpus online $online, possible $(cat /sys/devices/system/cpu/possible)"
 
 # The view root is v1's top cpuset: all of the tree's CPUs and nodes, read-only.
-check "root cpuset.cpus is every online cpu" is "$(cat $VIEW/cpuset.cpus)" "$online"
-check "root cpuset.mems is node 0" is "$(cat $VIEW/cpuset.mems)" 0
-check "root cpuset.cpus cannot be written (EACCES)" is "$(write_err 0 $VIEW/cpuset.cpus)" "$EACCES"
-check "root cpu_exclusive reads 1" is "$(cat $VIEW/cpuset.cpu_exclusive)" 1
-check "root has memory_pressure_enabled 0" is "$(cat $VIEW/cpuset.memory_pressure_enabled)" 0
+check "root cpuset.cpus is every online cpu" is "$online" "$(cat $VIEW/cpuset.cpus)"
+check "root cpuset.mems is node 0" is 0 "$(cat $VIEW/cpuset.mems)"
+check "root cpuset.cpus cannot be written (EACCES)" is "$EACCES" "$(write_err 0 $VIEW/cpuset.cpus)"
+check "root cpu_exclusive reads 1" is 1 "$(cat $VIEW/cpuset.cpu_exclusive)"
+check "root has memory_pressure_enabled 0" is 0 "$(cat $VIEW/cpuset.memory_pressure_enabled)"
 
 # A fresh group: empty in v1 (v2 lets it inherit), and it takes no task.
 mkdir $VIEW/a
-check "fresh group: cpus reads empty" is "$(cat $VIEW/a/cpuset.cpus)" ""
-check "fresh group: mems reads empty" is "$(cat $VIEW/a/cpuset.mems)" ""
-check "fresh group: v2 cpuset.cpus is empty" is "$(cat $V2/a/cpuset.cpus)" ""
-check "fresh group: effective_cpus is what v2 inherits" is "$(cat $VIEW/a/cpuset.effective_cpus)" "$online"
+check "fresh group: cpus reads empty" is "" "$(cat $VIEW/a/cpuset.cpus)"
+check "fresh group: mems reads empty" is "" "$(cat $VIEW/a/cpuset.mems)"
+check "fresh group: v2 cpuset.cpus is empty" is "" "$(cat $V2/a/cpuset.cpus)"
+check "fresh group: effective_cpus is what v2 inherits" is "$online" "$(cat $VIEW/a/cpuset.effective_cpus)"
 sleep 60 &
 t1=$!
-check "attaching to a group without cpus fails ENOSPC" is "$(write_err $t1 $VIEW/a/tasks)" "$ENOSPC"
-check "and the task did not move" is "$(cat $VIEW/a/tasks)" ""
-check "cpus 0" is "$(write_err 0 $VIEW/a/cpuset.cpus)" ok
-check "still ENOSPC with cpus but no mems" is "$(write_err $t1 $VIEW/a/tasks)" "$ENOSPC"
-check "mems 0" is "$(write_err 0 $VIEW/a/cpuset.mems)" ok
-check "cpus reads 0" is "$(cat $VIEW/a/cpuset.cpus)" 0
-check "v2 cpuset.cpus is 0" is "$(cat $V2/a/cpuset.cpus)" 0
-check "v2 cpuset.mems is 0" is "$(cat $V2/a/cpuset.mems)" 0
-check "effective_cpus is 0" is "$(cat $VIEW/a/cpuset.effective_cpus)" 0
-check "before: the task may run on $online" is "$(cpus_allowed $t1)" "$online"
-check "attach now succeeds" is "$(write_err $t1 $VIEW/a/tasks)" ok
-check "the task is in a" is "$(cat $VIEW/a/tasks)" "$t1"
-check "the task's Cpus_allowed_list is 0" is "$(cpus_allowed $t1)" 0
+check "attaching to a group without cpus fails ENOSPC" is "$ENOSPC" "$(write_err $t1 $VIEW/a/tasks)"
+check "and the task did not move" is "" "$(cat $VIEW/a/tasks)"
+check "cpus 0" is ok "$(write_err 0 $VIEW/a/cpuset.cpus)"
+check "still ENOSPC with cpus but no mems" is "$ENOSPC" "$(write_err $t1 $VIEW/a/tasks)"
+check "mems 0" is ok "$(write_err 0 $VIEW/a/cpuset.mems)"
+check "cpus reads 0" is 0 "$(cat $VIEW/a/cpuset.cpus)"
+check "v2 cpuset.cpus is 0" is 0 "$(cat $V2/a/cpuset.cpus)"
+check "v2 cpuset.mems is 0" is 0 "$(cat $V2/a/cpuset.mems)"
+check "effective_cpus is 0" is 0 "$(cat $VIEW/a/cpuset.effective_cpus)"
+check "before: the task may run on $online" is "$online" "$(cpus_allowed $t1)"
+check "attach now succeeds" is ok "$(write_err $t1 $VIEW/a/tasks)"
+check "the task is in a" is "$t1" "$(cat $VIEW/a/tasks)"
+check "the task's Cpus_allowed_list is 0" is 0 "$(cpus_allowed $t1)"
 
 # Children stay within their parent (EACCES: validate_change_legacy()).
 mkdir $VIEW/a/b
-check "child cpus 1 under a parent with cpus 0 fails EACCES" is "$(write_err 1 $VIEW/a/b/cpuset.cpus)" "$EACCES"
-check "and v2 was not touched" is "$(cat $V2/a/b/cpuset.cpus)" ""
-check "child cpus 0 is accepted" is "$(write_err 0 $VIEW/a/b/cpuset.cpus)" ok
-check "a parent cannot shrink below a child (EBUSY)" is "$(write_err 1 $VIEW/a/cpuset.cpus)" "$EBUSY"
-check "and keeps its cpus" is "$(cat $V2/a/cpuset.cpus)" 0
+check "child cpus 1 under a parent with cpus 0 fails EACCES" is "$EACCES" "$(write_err 1 $VIEW/a/b/cpuset.cpus)"
+check "and v2 was not touched" is "" "$(cat $V2/a/b/cpuset.cpus)"
+check "child cpus 0 is accepted" is ok "$(write_err 0 $VIEW/a/b/cpuset.cpus)"
+check "a parent cannot shrink below a child (EBUSY)" is "$EBUSY" "$(write_err 1 $VIEW/a/cpuset.cpus)"
+check "and keeps its cpus" is 0 "$(cat $V2/a/cpuset.cpus)"
 
 # clone_children: the new child starts with the parent's cpus and mems.
 mkdir $VIEW/a/plain
-check "without clone_children a child reads empty" is "$(cat $VIEW/a/plain/cpuset.cpus)" ""
+check "without clone_children a child reads empty" is "" "$(cat $VIEW/a/plain/cpuset.cpus)"
 echo 1 >$VIEW/a/cgroup.clone_children
 mkdir $VIEW/a/c
-check "with clone_children a child reads the parent's cpus" is "$(cat $VIEW/a/c/cpuset.cpus)" 0
-check "and the parent's mems" is "$(cat $VIEW/a/c/cpuset.mems)" 0
-check "and v2 holds them" is "$(cat $V2/a/c/cpuset.cpus) $(cat $V2/a/c/cpuset.mems)" "0 0"
-check "a task can join it at once" is "$(write_err $t1 $VIEW/a/c/tasks)" ok
+check "with clone_children a child reads the parent's cpus" is 0 "$(cat $VIEW/a/c/cpuset.cpus)"
+check "and the parent's mems" is 0 "$(cat $VIEW/a/c/cpuset.mems)"
+check "and v2 holds them" is "0 0" "$(cat $V2/a/c/cpuset.cpus) $(cat $V2/a/c/cpuset.mems)"
+check "a task can join it at once" is ok "$(write_err $t1 $VIEW/a/c/tasks)"
 
 # A group with tasks keeps some cpus.
-check "emptying cpus with a task attached fails ENOSPC" is "$(write_err "" $VIEW/a/c/cpuset.cpus)" "$ENOSPC"
-check "emptying mems with a task attached fails ENOSPC" is "$(write_err "" $VIEW/a/c/cpuset.mems)" "$ENOSPC"
-check "v2 keeps cpus 0" is "$(cat $V2/a/c/cpuset.cpus)" 0
-check "a group without tasks may be emptied" is "$(write_err "" $VIEW/a/b/cpuset.cpus)" ok
-check "and reads empty again, in v2 too" is "$(cat $VIEW/a/b/cpuset.cpus)/$(cat $V2/a/b/cpuset.cpus)" /
+check "emptying cpus with a task attached fails ENOSPC" is "$ENOSPC" "$(write_err "" $VIEW/a/c/cpuset.cpus)"
+check "emptying mems with a task attached fails ENOSPC" is "$ENOSPC" "$(write_err "" $VIEW/a/c/cpuset.mems)"
+check "v2 keeps cpus 0" is 0 "$(cat $V2/a/c/cpuset.cpus)"
+check "a group without tasks may be emptied" is ok "$(write_err "" $VIEW/a/b/cpuset.cpus)"
+check "and reads empty again, in v2 too" is / "$(cat $VIEW/a/b/cpuset.cpus)/$(cat $V2/a/b/cpuset.cpus)"
 
 # Parsing: the kernel's own errno, compared with v2's cpuset.cpus (same parser).
 mkdir /sys/fs/cgroup/ref $VIEW/p
 for v in abc 0- 3-1 0-1:1/0 0x1 2 4294967296 "0 1" "0-1:1/2" N; do
         want=$(write_err "$v" /sys/fs/cgroup/ref/cpuset.cpus)
-        check "cpus '$v': as the kernel ($want)" is "$(write_err "$v" $VIEW/p/cpuset.cpus)" "$want"
-        check "cpus '$v': same list after it" is "$(cat $VIEW/p/cpuset.cpus)" "$(cat /sys/fs/cgroup/ref/cpuset.cpus)"
+        check "cpus '$v': as the kernel ($want)" is "$want" "$(write_err "$v" $VIEW/p/cpuset.cpus)"
+        check "cpus '$v': same list after it" is "$(cat /sys/fs/cgroup/ref/cpuset.cpus)" "$(cat $VIEW/p/cpuset.cpus)"
 done
-check "bad syntax is EINVAL" is "$(write_err 0-x $VIEW/p/cpuset.cpus)" "$EINVAL"
-check "a cpu past nr_cpu_ids is ERANGE" is "$(write_err 9 $VIEW/p/cpuset.cpus)" "$ERANGE"
-check "node 1 (no memory there) is EINVAL" is "$(write_err 1 $VIEW/p/cpuset.mems)" "$EINVAL"
+check "bad syntax is EINVAL" is "$EINVAL" "$(write_err 0-x $VIEW/p/cpuset.cpus)"
+check "a cpu past nr_cpu_ids is ERANGE" is "$ERANGE" "$(write_err 9 $VIEW/p/cpuset.cpus)"
+check "node 1 (no memory there) is EINVAL" is "$EINVAL" "$(write_err 1 $VIEW/p/cpuset.mems)"
 rmdir /sys/fs/cgroup/ref
 
 # Files with no v2 home read v1's defaults.
-check "sched_load_balance 1" is "$(cat $VIEW/a/cpuset.sched_load_balance)" 1
-check "sched_relax_domain_level -1" is "$(cat $VIEW/a/cpuset.sched_relax_domain_level)" -1
-check "memory_migrate 0" is "$(cat $VIEW/a/cpuset.memory_migrate)" 0
-check "memory_pressure 0" is "$(cat $VIEW/a/cpuset.memory_pressure)" 0
-check "sched_relax_domain_level -2 is EINVAL" is "$(write_err -2 $VIEW/a/cpuset.sched_relax_domain_level)" "$EINVAL"
+check "sched_load_balance 1" is 1 "$(cat $VIEW/a/cpuset.sched_load_balance)"
+check "sched_relax_domain_level -1" is -1 "$(cat $VIEW/a/cpuset.sched_relax_domain_level)"
+check "memory_migrate 0" is 0 "$(cat $VIEW/a/cpuset.memory_migrate)"
+check "memory_pressure 0" is 0 "$(cat $VIEW/a/cpuset.memory_pressure)"
+check "sched_relax_domain_level -2 is EINVAL" is "$EINVAL" "$(write_err -2 $VIEW/a/cpuset.sched_relax_domain_level)"
 
 # A cpu taken offline is outside the machine: EINVAL, as v1's top_cpuset check.
 if echo 0 >/sys/devices/system/cpu/cpu1/online 2>/dev/null; then
-        check "an offline cpu is EINVAL" is "$(write_err 1 $VIEW/p/cpuset.cpus)" "$EINVAL"
+        check "an offline cpu is EINVAL" is "$EINVAL" "$(write_err 1 $VIEW/p/cpuset.cpus)"
         echo 1 >/sys/devices/system/cpu/cpu1/online
-        check "online again, it is accepted" is "$(write_err 1 $VIEW/p/cpuset.cpus)" ok
+        check "online again, it is accepted" is ok "$(write_err 1 $VIEW/p/cpuset.cpus)"
 else
         echo "# cpu1 cannot go offline here: offline check skipped"
 fi
 
 mkdir $VIEW/x
 echo 0 >$VIEW/x/cpuset.cpus
-check "x cannot be exclusive while sibling a overlaps it (EINVAL)" is "$(write_err 1 $VIEW/x/cpuset.cpu_exclusive)" "$EINVAL"
-check "and reads 0" is "$(cat $VIEW/x/cpuset.cpu_exclusive)" 0
+check "x cannot be exclusive while sibling a overlaps it (EINVAL)" is "$EINVAL" "$(write_err 1 $VIEW/x/cpuset.cpu_exclusive)"
+check "and reads 0" is 0 "$(cat $VIEW/x/cpuset.cpu_exclusive)"
 
 kill $t1
 wait $t1 2>/dev/null
@@ -123,18 +111,18 @@ for d in a/c a/b a/plain a p; do rmdir $VIEW/$d || not_ok "rmdir $d"; done
 
 # cpu_exclusive: exclusive siblings do not overlap (EINVAL).
 mkdir $VIEW/y
-check "x keeps cpus 0" is "$(cat $VIEW/x/cpuset.cpus)" 0
-check "x cpu_exclusive 1" is "$(write_err 1 $VIEW/x/cpuset.cpu_exclusive)" ok
-check "x cpu_exclusive reads 1" is "$(cat $VIEW/x/cpuset.cpu_exclusive)" 1
-check "sibling y cannot take cpu 0 (EINVAL)" is "$(write_err 0 $VIEW/y/cpuset.cpus)" "$EINVAL"
-check "sibling y takes cpu 1" is "$(write_err 1 $VIEW/y/cpuset.cpus)" ok
+check "x keeps cpus 0" is 0 "$(cat $VIEW/x/cpuset.cpus)"
+check "x cpu_exclusive 1" is ok "$(write_err 1 $VIEW/x/cpuset.cpu_exclusive)"
+check "x cpu_exclusive reads 1" is 1 "$(cat $VIEW/x/cpuset.cpu_exclusive)"
+check "sibling y cannot take cpu 0 (EINVAL)" is "$EINVAL" "$(write_err 0 $VIEW/y/cpuset.cpus)"
+check "sibling y takes cpu 1" is ok "$(write_err 1 $VIEW/y/cpuset.cpus)"
 mkdir $VIEW/y/z
 check "a child of a non-exclusive parent cannot be exclusive (EACCES)" \
-        is "$(write_err 1 $VIEW/y/z/cpuset.cpu_exclusive)" "$EACCES"
-check "x cpu_exclusive 0" is "$(write_err 0 $VIEW/x/cpuset.cpu_exclusive)" ok
-check "then y may overlap x" is "$(write_err 0-1 $VIEW/y/cpuset.cpus)" ok
+        is "$EACCES" "$(write_err 1 $VIEW/y/z/cpuset.cpu_exclusive)"
+check "x cpu_exclusive 0" is ok "$(write_err 0 $VIEW/x/cpuset.cpu_exclusive)"
+check "then y may overlap x" is ok "$(write_err 0-1 $VIEW/y/cpuset.cpus)"
 
 for d in y/z y x; do rmdir $VIEW/$d || not_ok "rmdir $d"; done
-kill -TERM $daemon && wait $daemon
-[ "$fail" -eq 0 ] || sed 's/^/# daemon: /' /tmp/d.log
+stop_daemon
+log_if_failed
 summary

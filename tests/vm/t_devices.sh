@@ -8,23 +8,10 @@
 # shellcheck source=tests/vm/lib.sh
 . /opt/test/lib.sh
 
-V2=/sys/fs/cgroup/cgcompat
 D=/run/cgcompat/cgroup/devices
-EPERM="Operation not permitted"
-EINVAL="Invalid argument"
 
-start_daemon() {
-        cgcompatd >>/tmp/cgcompatd.log 2>&1 &
-        daemon=$!
-        wait_for test -e /run/cgcompat/cgroup/memory/tasks
-}
 start_daemon
-check "the devices view is served" test -f $D/devices.list
-if ! test -f $D/devices.list; then
-        sed 's/^/#   /' /tmp/cgcompatd.log
-        summary
-        exit 1
-fi
+require "the devices view is served" test -f $D/devices.list
 
 # A shell that joined GROUP (through the view's tasks) runs LINE; its output, its status.
 JOIN_FAILED="JOIN FAILED"
@@ -137,16 +124,8 @@ check "a user namespace can be made" test "$(unshare -Ur sh -c 'echo made')" = m
 check "a writer without CAP_SYS_ADMIN (user namespace): EPERM" eperm userns_write $D/g/devices.deny "c 1:3 w"
 check "and g's list is unchanged" lists $D/g/devices.list "c 1:3 wm"
 
-# stop_daemon: SIGTERM, and it exits 0 (a sanitizer build exits non-zero on a leak or error).
-stop_daemon() {
-        kill -TERM $daemon
-        wait $daemon
-        status=$?
-        check "cgcompatd exits 0 on SIGTERM (got $status)" test $status = 0
-}
-
 # --- The kernel keeps the program; the state lives on the v2 directory.
-stop_daemon
+check "cgcompatd exits 0 on SIGTERM" stop_daemon
 check "without the daemon, in g's leaf reading /dev/null is still EPERM" eperm in_v2 g/.tasks "$READ_NULL"
 start_daemon
 check "after a restart, g lists c 1:3 wm" lists $D/g/devices.list "c 1:3 wm"
@@ -160,7 +139,7 @@ check "rmdir g" rmdir $D/g
 check "rmdir other" rmdir $D/other
 check "g's v2 cgroup is gone" test ! -e $V2/g
 
-stop_daemon
-check "no sanitizer report in the daemon's log" sh -c '! grep -q -e Sanitizer -e "runtime error" /tmp/cgcompatd.log'
-[ "$fail" -eq 0 ] || { echo "# cgcompatd log:"; sed 's/^/#   /' /tmp/cgcompatd.log; }
+check "cgcompatd exits 0 on SIGTERM" stop_daemon
+check "no sanitizer report in the daemon's log" sh -c '! grep -q -e Sanitizer -e "runtime error" "$0"' "$DAEMON_LOG"
+log_if_failed
 summary

@@ -7,7 +7,6 @@
 # shellcheck source=tests/vm/lib.sh
 . /opt/test/lib.sh
 
-V2=/sys/fs/cgroup/cgcompat
 HUGE=/run/cgcompat/cgroup/hugetlb
 CLS=/run/cgcompat/cgroup/net_cls
 PRIO=/run/cgcompat/cgroup/net_prio
@@ -18,32 +17,9 @@ MB2=2097152
 # What v1 reads for an unlimited 2MB counter: round_down(LONG_MAX / 4096, 512) * 4096.
 UNLIMITED_2MB=9223372036852678656
 
-# start_daemon [CONFIG]: on the built-in defaults, or on a configuration file.
-start_daemon() {
-        cgcompatd ${1:+-c "$1"} >>/tmp/d.log 2>&1 &
-        daemon=$!
-        wait_for test -e /run/cgcompat/cgroup/memory/tasks
-}
-stop_daemon() { kill -TERM $daemon && wait $daemon; }
 start_daemon
-check "the hugetlb view is served" test -d $HUGE
-check "the net_cls,net_prio view is served" test -d $CLS -a -d $PRIO
-if [ ! -d $HUGE ] || [ ! -d $CLS ]; then
-        sed 's/^/# /' /tmp/d.log
-        summary
-        exit 1
-fi
-
-# is EXPECTED ACTUAL: equal, or say what came instead.
-is() { [ "$1" = "$2" ] || { echo "# expected '$1', got '$2'"; return 1; }; }
-# fails_with ERRNO-TEXT FILE VALUE: writing VALUE fails, and the shell names that errno.
-fails_with() {
-        _err=$(sh -c "echo '$3' > '$2'" 2>&1) && { echo "# writing $3 to $2 succeeded"; return 1; }
-        case $_err in *"$1"*) return 0 ;; esac
-        echo "# writing $3 to $2: $_err"
-        return 1
-}
-v2_key() { awk -v k="$2" '$1 == k { print $2 }' "$1"; }
+require "the hugetlb view is served" test -d $HUGE
+require "the net_cls,net_prio view is served" test -d $CLS -a -d $PRIO
 
 # --- hugetlb limits ---
 mkdir $HUGE/big
@@ -181,8 +157,6 @@ check "misc.max of a resource with no capacity is EINVAL, as in v2" fails_with "
         $MISC/m/misc.max "sev 1"
 check "rdma and misc are views of one tree" test -d $MISC/r -a -d $RDMA/m
 
-stop_daemon
-status=$?
-check "cgcompatd exits 0 on SIGTERM (got $status)" test $status = 0
-[ "$fail" -eq 0 ] || sed 's/^/# /' /tmp/d.log
+check "cgcompatd exits 0 on SIGTERM" stop_daemon
+log_if_failed
 summary

@@ -7,33 +7,12 @@
 # shellcheck source=tests/vm/lib.sh
 . /opt/test/lib.sh
 
-V2=/sys/fs/cgroup/cgcompat
 M=/run/cgcompat/cgroup/memory
 UNLIMITED=9223372036854771712 # (LONG_MAX / 4096) * 4096: the VM has 4 KiB pages
 
-cgcompatd >/tmp/d.log 2>&1 &
-daemon=$!
-wait_for test -e $M/tasks
-check "the memory view is served" test -f $M/memory.limit_in_bytes
-if [ ! -f $M/memory.limit_in_bytes ]; then
-        sed 's/^/# /' /tmp/d.log
-        summary
-        exit 1
-fi
+start_daemon
+require "the memory view is served" test -f $M/memory.limit_in_bytes
 
-# is EXPECTED ACTUAL: equal, or say what came instead.
-is() { [ "$1" = "$2" ] || { echo "# expected '$1', got '$2'"; return 1; }; }
-# fails_with ERROR FILE VALUE: writing VALUE fails, with the errno the shell names ERROR.
-fails_with() {
-        _err=$(sh -c "echo '$3' > '$2'" 2>&1) && { echo "# writing '$3' to $2 succeeded"; return 1; }
-        case $_err in *"$1"*) return 0 ;; esac
-        echo "# writing '$3' to $2: $_err"
-        return 1
-}
-fails_einval() { fails_with "Invalid argument" "$@"; }
-at_least() { [ "$1" -ge "$2" ] || { echo "# $1 < $2"; return 1; }; }
-at_most() { [ "$1" -le "$2" ] || { echo "# $1 > $2"; return 1; }; }
-key() { awk -v k="$2" '$1 == k { print $2 }' "$1"; }
 # run_in GROUP COMMAND...: COMMAND in a shell that joined the v1 group; its exit status.
 run_in() { _g=$1; shift; sh -c 'echo $$ > "$0/tasks" && exec "$@"' "$M/$_g" "$@"; }
 
@@ -93,23 +72,23 @@ check "memsw on the root is EINVAL" fails_einval $M/memory.memsw.limit_in_bytes 
 mkdir $M/oom
 echo 32M > $M/oom/memory.limit_in_bytes
 check "limit 32M: v2 memory.max 33554432" is 33554432 "$(cat $V2/oom/memory.max)"
-check "no OOM kill yet" is 0 "$(key $M/oom/memory.oom_control oom_kill)"
+check "no OOM kill yet" is 0 "$(v2_key $M/oom/memory.oom_control oom_kill)"
 check "failcnt starts at 0" is 0 "$(cat $M/oom/memory.failcnt)"
 run_in oom dd if=/dev/zero of=/dev/null bs=16M count=1 2>/dev/null
 check "a 16M buffer fits under the 32M limit (dd exits 0)" is 0 $?
-check "and nobody was OOM-killed" is 0 "$(key $M/oom/memory.oom_control oom_kill)"
+check "and nobody was OOM-killed" is 0 "$(v2_key $M/oom/memory.oom_control oom_kill)"
 run_in oom dd if=/dev/zero of=/dev/null bs=64M count=1 2>/dev/null
 check "a 64M buffer over the 32M limit: dd is killed (137)" is 137 $?
-check "oom_control counts the kill" is 1 "$(key $M/oom/memory.oom_control oom_kill)"
-check "as v2 memory.events does" is 1 "$(key $V2/oom/memory.events oom_kill)"
+check "oom_control counts the kill" is 1 "$(v2_key $M/oom/memory.oom_control oom_kill)"
+check "as v2 memory.events does" is 1 "$(v2_key $V2/oom/memory.events oom_kill)"
 check "oom_control reads oom_kill_disable 0, under_oom 0" \
         is "oom_kill_disable 0 under_oom 0" "$(head -2 $M/oom/memory.oom_control | tr '\n' ' ' | sed 's/ $//')"
 failcnt=$(cat $M/oom/memory.failcnt)
 check "failcnt counts the limit hits ($failcnt)" at_least "$failcnt" 1
-check "as v2 memory.events.local max" is "$failcnt" "$(key $V2/oom/memory.events.local max)"
+check "as v2 memory.events.local max" is "$failcnt" "$(v2_key $V2/oom/memory.events.local max)"
 echo 0 > $M/oom/memory.failcnt
 check "failcnt reset reads 0" is 0 "$(cat $M/oom/memory.failcnt)"
-check "while v2 keeps its count" is "$failcnt" "$(key $V2/oom/memory.events.local max)"
+check "while v2 keeps its count" is "$failcnt" "$(v2_key $V2/oom/memory.events.local max)"
 peak=$(cat $V2/oom/memory.peak)
 check "max_usage_in_bytes is v2 memory.peak ($peak)" is "$peak" "$(cat $M/oom/memory.max_usage_in_bytes)"
 check "which reached about the limit" at_least "$peak" 30000000
@@ -131,14 +110,14 @@ run_in busy dd if=/dev/zero of=/tmp/busy.fill bs=1M count=24 2>/dev/null # tmpfs
 usage=$(cat $M/busy/memory.usage_in_bytes)
 check "24M of tmpfs is charged to busy ($usage)" at_least "$usage" 25165824
 check "usage_in_bytes is v2 memory.current" is "$(cat $V2/busy/memory.current)" "$usage"
-check "memory.stat shmem holds it" at_least "$(key $M/busy/memory.stat shmem)" 25165824
-check "memory.stat cache holds it" at_least "$(key $M/busy/memory.stat cache)" 25165824
+check "memory.stat shmem holds it" at_least "$(v2_key $M/busy/memory.stat shmem)" 25165824
+check "memory.stat cache holds it" at_least "$(v2_key $M/busy/memory.stat cache)" 25165824
 check "limit 8M below 24M of shmem is EBUSY" fails_with "resource busy" $M/busy/memory.limit_in_bytes 8M
 check "and v2 memory.max is still 64M" is 67108864 "$(cat $V2/busy/memory.max)"
 echo 32M > $M/busy/memory.limit_in_bytes
 check "limit 32M above the usage is taken" is 33554432 "$(cat $V2/busy/memory.max)"
 check "kmem.usage_in_bytes is v2 memory.stat kernel" \
-        is "$(key $V2/busy/memory.stat kernel)" "$(cat $M/busy/memory.kmem.usage_in_bytes)"
+        is "$(v2_key $V2/busy/memory.stat kernel)" "$(cat $M/busy/memory.kmem.usage_in_bytes)"
 check "memsw.usage_in_bytes is current + swap.current (no swap: current)" \
         is "$(cat $V2/busy/memory.current)" "$(cat $M/busy/memory.memsw.usage_in_bytes)"
 rm /tmp/busy.fill
@@ -157,13 +136,13 @@ sh -c 'echo $$ > "$0/tasks" && x=$(yes 0123456789abcdef | head -c 16777216) &&
 holder=$!
 WAIT_TIMEOUT=60 wait_for test -e /tmp/held
 check "the holder's string is 16M long" is 16777216 "$(cat /tmp/held)"
-rss_c=$(key $M/p/c/memory.stat rss)
+rss_c=$(v2_key $M/p/c/memory.stat rss)
 check "c's rss holds the 16M string ($rss_c)" at_least "$rss_c" 16777216
-check "p's own rss is not c's" at_most "$(key $M/p/memory.stat rss)" 1048576
-check "p's total_rss includes c's" at_least "$(key $M/p/memory.stat total_rss)" 16777216
-check "p's total_rss is v2 memory.stat anon" is "$(key $V2/p/memory.stat anon)" "$(key $M/p/memory.stat total_rss)"
-check "c's hierarchical_memory_limit is p's 256M" is 268435456 "$(key $M/p/c/memory.stat hierarchical_memory_limit)"
-check "c's hierarchical_memsw_limit is unlimited" is $UNLIMITED "$(key $M/p/c/memory.stat hierarchical_memsw_limit)"
+check "p's own rss is not c's" at_most "$(v2_key $M/p/memory.stat rss)" 1048576
+check "p's total_rss includes c's" at_least "$(v2_key $M/p/memory.stat total_rss)" 16777216
+check "p's total_rss is v2 memory.stat anon" is "$(v2_key $V2/p/memory.stat anon)" "$(v2_key $M/p/memory.stat total_rss)"
+check "c's hierarchical_memory_limit is p's 256M" is 268435456 "$(v2_key $M/p/c/memory.stat hierarchical_memory_limit)"
+check "c's hierarchical_memsw_limit is unlimited" is $UNLIMITED "$(v2_key $M/p/c/memory.stat hierarchical_memsw_limit)"
 check "memory.stat has v1's keys in v1's order" is \
         "cache rss rss_huge shmem mapped_file dirty writeback workingset_refault_anon workingset_refault_file swap swapcached pgpgin pgpgout pgfault pgmajfault inactive_anon active_anon inactive_file active_file unevictable hierarchical_memory_limit hierarchical_memsw_limit total_cache total_rss total_rss_huge total_shmem total_mapped_file total_dirty total_writeback total_workingset_refault_anon total_workingset_refault_file total_swap total_swapcached total_pgpgin total_pgpgout total_pgfault total_pgmajfault total_inactive_anon total_active_anon total_inactive_file total_active_file total_unevictable" \
         "$(awk '{ printf "%s%s", (NR > 1 ? " " : ""), $1 }' $M/p/c/memory.stat)"
@@ -177,9 +156,9 @@ wait $holder 2>/dev/null
 check "oom_control 2 is EINVAL" fails_einval $M/a/memory.oom_control 2
 check "oom_control on the root is EINVAL" fails_einval $M/memory.oom_control 0
 echo 1 > $M/a/memory.oom_control
-check "oom_control 1 is kept (default policy: store)" is 1 "$(key $M/a/memory.oom_control oom_kill_disable)"
+check "oom_control 1 is kept (default policy: store)" is 1 "$(v2_key $M/a/memory.oom_control oom_kill_disable)"
 echo 0 > $M/a/memory.oom_control
-check "oom_control 0 reads 0" is 0 "$(key $M/a/memory.oom_control oom_kill_disable)"
+check "oom_control 0 reads 0" is 0 "$(v2_key $M/a/memory.oom_control oom_kill_disable)"
 check "swappiness reads vm.swappiness" is "$(cat /proc/sys/vm/swappiness)" "$(cat $M/a/memory.swappiness)"
 check "swappiness 201 is EINVAL" fails_einval $M/a/memory.swappiness 201
 echo 10 > $M/a/memory.swappiness
@@ -209,7 +188,6 @@ check "soft limit 16M: v2 memory.low 16777216" is 16777216 "$(cat $V2/a/memory.l
 echo 0 > $M/a/memory.soft_limit_in_bytes
 check "soft limit 0 written reads 0" is 0 "$(cat $M/a/memory.soft_limit_in_bytes)"
 
-kill -TERM $daemon
-wait $daemon
-[ "$fail" -eq 0 ] || sed 's/^/# /' /tmp/d.log
+stop_daemon
+log_if_failed
 summary

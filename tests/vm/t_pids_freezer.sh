@@ -6,32 +6,12 @@
 # shellcheck source=tests/vm/lib.sh
 . /opt/test/lib.sh
 
-V2=/sys/fs/cgroup/cgcompat
 PIDS=/run/cgcompat/cgroup/pids
 FRZ=/run/cgcompat/cgroup/freezer
 
-cgcompatd >/tmp/d.log 2>&1 &
-daemon=$!
-wait_for test -e /run/cgcompat/cgroup/memory/tasks
-check "the pids view is served" test -d $PIDS
-check "the freezer view is served" test -d $FRZ
-if [ ! -d $PIDS ] || [ ! -d $FRZ ]; then
-        sed 's/^/# /' /tmp/d.log
-        summary
-        exit 1
-fi
-
-# is EXPECTED ACTUAL: equal, or say what came instead.
-is() { [ "$1" = "$2" ] || { echo "# expected '$1', got '$2'"; return 1; }; }
-# fails_with ERRNO-TEXT FILE VALUE: writing VALUE fails, and the shell names that errno.
-fails_with() {
-        _err=$(sh -c "echo '$3' > '$2'" 2>&1) && { echo "# writing $3 to $2 succeeded"; return 1; }
-        case $_err in *"$1"*) return 0 ;; esac
-        echo "# writing $3 to $2: $_err"
-        return 1
-}
-v2_key() { awk -v k="$2" '$1 == k { print $2 }' "$1"; }
-stop() { kill "$@" 2>/dev/null; for _p in "$@"; do wait "$_p" 2>/dev/null; done; }
+start_daemon
+require "the pids view is served" test -d $PIDS
+require "the freezer view is served" test -d $FRZ
 
 # --- pids ---
 check "pids.max is not on the root (CFTYPE_NOT_ON_ROOT)" test ! -e $PIDS/pids.max
@@ -140,9 +120,6 @@ echo THAWED > $FRZ/ice/child/freezer.state
 check "ice/child THAWED again" is THAWED "$(cat $FRZ/ice/child/freezer.state)"
 stop $spin
 
-kill -TERM $daemon
-wait $daemon
-status=$?
-check "cgcompatd exits 0 on SIGTERM (got $status)" test $status = 0
-[ "$fail" -eq 0 ] || sed 's/^/# /' /tmp/d.log
+check "cgcompatd exits 0 on SIGTERM" stop_daemon
+log_if_failed
 summary
