@@ -123,13 +123,13 @@ test_v1_freezer_freezes_and_thaws() {
 # cpuacct reads cpu.stat, which cgroup2 has without the cpu controller.
 test_v1_cpuacct_counts_and_resets() {
         mkdir -p "$FREEZER/p/c"
-        sh -c 'echo $$ > "$1/p/c/tasks"; end=$(($(date +%s) + 1)); while [ "$(date +%s)" -lt "$end" ]; do :; done' \
-                sh "$FREEZER"
+        # Work in the shell itself (no fork per turn), a few tenths of a second of CPU.
+        sh -c 'echo $$ > "$1/p/c/tasks"; i=0; while [ $i -lt 300000 ]; do i=$((i + 1)); done' sh "$FREEZER"
         local usage parent v2
         usage=$(cat "$FREEZER/p/c/cpuacct.usage")
         parent=$(cat "$FREEZER/p/cpuacct.usage")
         v2=$(awk '$1 == "usage_usec" { print $2 }' "$V2ROOT/p/c/cpu.stat")
-        [ "$usage" -gt 100000000 ] || fail "cpuacct.usage after busy work: $usage ns"
+        [ "$usage" -gt 50000000 ] || fail "cpuacct.usage after busy work: $usage ns"
         expect_eq "cpuacct.usage is usage_usec in ns" "$((v2 * 1000))" "$usage"
         [ "$parent" -ge "$usage" ] || fail "the parent's usage $parent is below its child's $usage"
         grep -q '^user [0-9]' "$FREEZER/p/c/cpuacct.stat" || fail "cpuacct.stat: $(cat "$FREEZER/p/c/cpuacct.stat")"
