@@ -55,3 +55,17 @@ int text_printf(struct text *t, const char *fmt, ...) {
         t->len += (size_t) n;
         return 0;
 }
+
+void json_put_string(FILE *f, const char *s, size_t len) {
+        fputc('"', f);
+        for (size_t i = 0; i < len; i++) {
+                unsigned char c = (unsigned char) s[i];
+                if (c == '"' || c == '\\')
+                        fprintf(f, "\\%c", c);
+                else if (c < 0x20 || c == 0x7f)
+                        fprintf(f, "\\u%04x", c);
+                else
+                        fputc(c, f);
+        }
+        fputc('"', f);
+}

@@ -24,19 +24,6 @@ int audit_open(struct audit *a, const char *runtime_dir) {
         return 0;
 }
 
-static void put_json_string(FILE *f, const char *s, size_t len) {
-        fputc('"', f);
-        for (size_t i = 0; i < len; i++) {
-                unsigned char c = (unsigned char) s[i];
-                if (c == '"' || c == '\\')
-                        fprintf(f, "\\%c", c);
-                else if (c < 0x20 || c == 0x7f)
-                        fprintf(f, "\\u%04x", c);
-                else
-                        fputc(c, f);
-        }
-        fputc('"', f);
-}
 
 static const char *mapping_name(const struct file_ctx *ctx, int r) {
         switch (ctx->file->mapping) {
@@ -62,16 +49,16 @@ void audit_record(struct audit *a, const struct file_ctx *ctx, const char *value
                 len--;
         clock_gettime(CLOCK_REALTIME, &now);
         fprintf(a->log, "{\"time\":%lld.%03ld,\"view\":", (long long) now.tv_sec, now.tv_nsec / 1000000);
-        put_json_string(a->log, ctx->view->key, strlen(ctx->view->key));
+        json_put_string(a->log, ctx->view->key, strlen(ctx->view->key));
         fputs(",\"group\":", a->log);
-        put_json_string(a->log, path, strlen(path));
+        json_put_string(a->log, path, strlen(path));
         fputs(",\"file\":", a->log);
-        put_json_string(a->log, ctx->file->name, strlen(ctx->file->name));
+        json_put_string(a->log, ctx->file->name, strlen(ctx->file->name));
         fputs(",\"value\":", a->log);
-        put_json_string(a->log, value, len > 256 ? 256 : len);
+        json_put_string(a->log, value, len > 256 ? 256 : len);
         fputs(",\"v2\":", a->log);
         if (ctx->trace && ctx->trace->len)
-                put_json_string(a->log, ctx->trace->text, ctx->trace->len);
+                json_put_string(a->log, ctx->trace->text, ctx->trace->len);
         else
                 fputs(r >= 0 && ctx->file->mapping == MAP_NONE ? "\"(stored, not enforced)\"" : "\"\"", a->log);
         fprintf(a->log, ",\"mapping\":\"%s\",\"result\":\"%s\"}\n", mapping_name(ctx, r),

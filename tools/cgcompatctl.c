@@ -281,7 +281,7 @@ static void status_print_text(const struct status *st) {
 static void json_put_key_string(const char *key, const char *value, bool comma) {
         printf("%s\"%s\":", comma ? "," : "", key);
         if (value)
-                json_put_string(stdout, value);
+                json_put_string(stdout, value, strlen(value));
         else
                 fputs("null", stdout);
 }
@@ -792,10 +792,10 @@ static int pid_command(int argc, char *argv[]) {
 
         if (o.json) {
                 printf("{\"pid\":%ld,\"v2\":", pid);
-                json_put_string(stdout, v2);
+                json_put_string(stdout, v2, strlen(v2));
                 printf(",\"in_tree\":%s,\"container\":", outside ? "false" : "true");
                 if (container)
-                        json_put_string(stdout, legacy);
+                        json_put_string(stdout, legacy, strlen(legacy));
                 else
                         fputs("null", stdout);
                 fputs(",\"cgroup\":[", stdout);
@@ -812,7 +812,7 @@ static int pid_command(int argc, char *argv[]) {
                         snprintf(line, sizeof(line), "%zu:%s:%s", id, hierarchy, legacy);
                         if (shown++)
                                 fputc(',', stdout);
-                        json_put_string(stdout, line);
+                        json_put_string(stdout, line, strlen(line));
                 } else if (o.show != SHOW_CONTAINER)
                         printf("%s%zu:%s:%s\n", o.show == SHOW_CGROUP ? "" : "cgroup: ", id, hierarchy, legacy);
                 id--;
@@ -1120,7 +1120,7 @@ static void print_audit_text(const struct audit_report *a, const char *path) {
                 for (size_t k = 0; k < f->n_examples; k++) {
                         const struct value_example *e = &f->examples[k];
                         fputs("  ", stdout);
-                        json_put_string(stdout, e->value);
+                        json_put_string(stdout, e->value, strlen(e->value));
                         if (strcmp(e->result, "ok"))
                                 printf(" -> failed: %s\n", e->result);
                         else
@@ -1161,7 +1161,7 @@ static void print_audit_json(const struct audit_report *a, const char *path) {
                 for (size_t k = 0; k < f->n_failures; k++) {
                         if (k)
                                 fputc(',', stdout);
-                        json_put_string(stdout, f->failures[k].name);
+                        json_put_string(stdout, f->failures[k].name, strlen(f->failures[k].name));
                         printf(":%zu", f->failures[k].count);
                 }
                 fputs("}}", stdout);

@@ -78,8 +78,6 @@ int path_is_view_mount(const char *path);
  */
 int probe_views(char *const *mounts, size_t n, int timeout_ms, int *ret);
 
-void json_put_string(FILE *f, const char *s);
-
 static inline void served_freep(struct served *s) {
         served_free(s);
 }
