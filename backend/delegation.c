@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +18,7 @@
 
 #include "backend.h"
 #include "compat/macro.h"
+#include "compat/spawn.h"
 
 #define AUTO_ROOT_NAME "cgcompat"
 #define SYSTEMD_DEST "org.freedesktop.systemd1"
@@ -196,24 +196,7 @@ static int scope_cgroup(sd_bus *bus, char *buf, size_t size) {
 static int spawn_anchor(pid_t *ret) {
         char *argv[] = { "cgcompatd", DELEGATION_ANCHOR_ARG, NULL };
         char *envp[] = { NULL };
-        posix_spawn_file_actions_t actions;
-        posix_spawnattr_t attr;
-        sigset_t none, all;
-        int e;
-
-        sigemptyset(&none);
-        sigfillset(&all);
-        posix_spawn_file_actions_init(&actions);
-        posix_spawnattr_init(&attr);
-        for (int fd = 0; fd <= 2; fd++)
-                posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", O_RDWR, 0);
-        posix_spawnattr_setsigmask(&attr, &none);
-        posix_spawnattr_setsigdefault(&attr, &all);
-        posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSID);
-        e = posix_spawn(ret, "/proc/self/exe", &actions, &attr, argv, envp);
-        posix_spawn_file_actions_destroy(&actions);
-        posix_spawnattr_destroy(&attr);
-        return -e;
+        return spawn_detached("/proc/self/exe", argv, envp, ret);
 }
 
 void delegation_anchor_main(void) {

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 
 #include "compat/core_files.h"
+#include "compat/spawn.h"
 #include "log.h"
 
 struct release_watch {
@@ -33,27 +34,12 @@ static int group_releasable(const struct compat_tree *t, int fd) {
 static void run_agent(struct release *r, const char *agent, const char *path) {
         static char *const envp[] = { "HOME=/", "PATH=/sbin:/bin:/usr/sbin:/usr/bin", NULL };
         char *argv[] = { (char *) agent, (char *) path, NULL };
-        posix_spawn_file_actions_t actions;
-        posix_spawnattr_t attr;
-        sigset_t none, all;
         pid_t pid;
-        int e;
-
-        sigemptyset(&none);
-        sigfillset(&all);
-        posix_spawn_file_actions_init(&actions);
-        posix_spawnattr_init(&attr);
         /* Like a usermode helper: no inherited fds, signals or session. */
-        for (int fd = 0; fd <= 2; fd++)
-                posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", O_RDWR, 0);
-        posix_spawnattr_setsigmask(&attr, &none);
-        posix_spawnattr_setsigdefault(&attr, &all);
-        posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSID);
-        e = posix_spawn(&pid, agent, &actions, &attr, argv, envp);
-        posix_spawn_file_actions_destroy(&actions);
-        posix_spawnattr_destroy(&attr);
-        if (e != 0) {
-                log_warning_errno(-e, agent, "cannot run the release agent for %s", path);
+        int e = spawn_detached(agent, argv, envp, &pid);
+
+        if (e < 0) {
+                log_warning_errno(e, agent, "cannot run the release agent for %s", path);
                 return;
         }
         r->agents_started++;
