@@ -110,11 +110,13 @@ stop_daemon() {
         daemon_exit_status
 }
 
-# Dead means gone or a zombie: its watcher may not have collected it yet.
+# Dead means gone or a zombie (its watcher may not have collected it yet) whose every thread
+# has exited: the leader turns zombie first, and the FUSE connection stands until the last goes.
 daemon_dead() {
         local state
         state=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) || return 0
-        [ -z "$state" ] || [ "$state" = Z ]
+        [ -z "$state" ] && return 0
+        [ "$state" = Z ] && [ "$(ls "/proc/$1/task" 2>/dev/null | wc -l)" -le 1 ]
 }
 
 kill9_daemon() {

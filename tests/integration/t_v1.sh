@@ -1,5 +1,7 @@
 # cgroup-v1 views beside the container view: one tree, per-view flags, the legacy root.
 
+has_tasks() { [ -n "$(cat "$1/tasks")" ]; }
+
 # A group made through any view is in every view, as systemd's legacy mode kept hierarchies in sync.
 test_v1_views_are_one_tree() {
         mkdir "$V1VIEW/a"
@@ -9,7 +11,7 @@ test_v1_views_are_one_tree() {
         [ -d "$V1VIEW/a/b" ] || fail "a/b made in the container view is missing from the v1 view"
         sh -c 'echo $$ > "$1/a/b/tasks"; exec sleep 30' sh "$V1VIEW" &
         local pid=$!
-        wait_for 100 test -n "$(cat "$VIEW/a/b/tasks")"
+        wait_for 100 has_tasks "$VIEW/a/b"
         expect_eq "tasks of a/b in the container view" "$pid" "$(cat "$VIEW/a/b/tasks")"
         expect_eq "cgroup.procs of a/b in the freezer view" "$pid" "$(cat "$FREEZER/a/b/cgroup.procs")"
         expect_errno "Device or resource busy" rmdir "$FREEZER/a/b"
@@ -99,7 +101,7 @@ test_v1_freezer_freezes_and_thaws() {
         mkdir "$FREEZER/f"
         sh -c 'echo $$ > "$1/f/tasks"; exec sh -c "while :; do :; done"' sh "$FREEZER" &
         local pid=$! before after
-        wait_for 100 test -n "$(cat "$FREEZER/f/tasks")"
+        wait_for 100 has_tasks "$FREEZER/f"
         expect_eq "state before" THAWED "$(cat "$FREEZER/f/freezer.state")"
         echo FROZEN > "$FREEZER/f/freezer.state"
         expect_eq "v2 cgroup.freeze" 1 "$(cat "$V2ROOT/f/cgroup.freeze")"
