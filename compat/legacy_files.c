@@ -124,8 +124,10 @@ enum subsys legacy_file_subsys(const struct legacy_file *f) {
         return (enum subsys) table_of(f, &base) - 1;
 }
 
+/* One walk of the tables answers both what subsystem a row is of and its index. */
 bool legacy_file_visible(const struct legacy_file *f, const struct view_settings *view, bool is_root) {
-        enum subsys s = legacy_file_subsys(f);
+        size_t base, table = table_of(f, &base);
+        enum subsys s = (enum subsys) table - 1;
 
         if (s == SUBSYS_NONE) {
                 if (!(f->flavors & view->flavor))
@@ -134,7 +136,7 @@ bool legacy_file_visible(const struct legacy_file *f, const struct view_settings
                 return false;
         if ((f->place == IN_ROOT_ONLY && !is_root) || (f->place == NOT_ON_ROOT && is_root))
                 return false;
-        return !view->offered || view->offered[legacy_file_index(f)];
+        return !view->offered || view->offered[base + (size_t) (f - tables[table]->files)];
 }
 
 const struct legacy_file *legacy_file_find(const struct view_settings *view, bool is_root, const char *name) {
