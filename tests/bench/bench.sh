@@ -484,18 +484,24 @@ done
 # 1. Base costs, rounds interleaved between the three systems
 
 log "attach, mkdir+rmdir, small-file read, tasks reads: $ROUNDS rounds"
+# attach, mkdir+rmdir and a small read on the three systems, into cells named with prefix $1.
+measure_base_costs() {
+        local p=$1
+        measure "${p}attach" v1 attach "$V1/a/tasks" "$V1/b/tasks" "$SLEEPER" "$N_ATTACH"
+        measure "${p}attach" v2 attach "$V2/a/cgroup.procs" "$V2/b/cgroup.procs" "$SLEEPER" "$N_ATTACH"
+        measure "${p}attach" cg attach "$VIEW/a/tasks" "$VIEW/b/tasks" "$SLEEPER" "$N_ATTACH"
+
+        measure "${p}mkdir" v1 mkdir-rmdir "$V1" "$N_MKDIR"
+        measure "${p}mkdir" v2 mkdir-rmdir "$V2" "$N_MKDIR"
+        measure "${p}mkdir" cg mkdir-rmdir "$VIEW" "$N_MKDIR"
+
+        measure "${p}small" v1 read "$V1/a/notify_on_release" "$N_SMALL"
+        measure "${p}small" v2 read "$V2/a/cgroup.freeze" "$N_SMALL"
+        measure "${p}small" cg read "$VIEW/a/notify_on_release" "$N_SMALL"
+}
+
 for r in $(seq "$ROUNDS"); do
-        measure attach v1 attach "$V1/a/tasks" "$V1/b/tasks" "$SLEEPER" "$N_ATTACH"
-        measure attach v2 attach "$V2/a/cgroup.procs" "$V2/b/cgroup.procs" "$SLEEPER" "$N_ATTACH"
-        measure attach cg attach "$VIEW/a/tasks" "$VIEW/b/tasks" "$SLEEPER" "$N_ATTACH"
-
-        measure mkdir v1 mkdir-rmdir "$V1" "$N_MKDIR"
-        measure mkdir v2 mkdir-rmdir "$V2" "$N_MKDIR"
-        measure mkdir cg mkdir-rmdir "$VIEW" "$N_MKDIR"
-
-        measure small v1 read "$V1/a/notify_on_release" "$N_SMALL"
-        measure small v2 read "$V2/a/cgroup.freeze" "$N_SMALL"
-        measure small cg read "$VIEW/a/notify_on_release" "$N_SMALL"
+        measure_base_costs ""
 
         for n in 10 1000 10000; do
                 eval "count=\$N_T$n"
@@ -512,15 +518,7 @@ PIN_ROUNDS=$(( ROUNDS / 2 > 0 ? ROUNDS / 2 : 1 ))
 if pin_to_cpu0; then
         log "attach, mkdir+rmdir, small-file read on CPU 0 only: $PIN_ROUNDS rounds"
         for r in $(seq "$PIN_ROUNDS"); do
-                measure pattach v1 attach "$V1/a/tasks" "$V1/b/tasks" "$SLEEPER" "$N_ATTACH"
-                measure pattach v2 attach "$V2/a/cgroup.procs" "$V2/b/cgroup.procs" "$SLEEPER" "$N_ATTACH"
-                measure pattach cg attach "$VIEW/a/tasks" "$VIEW/b/tasks" "$SLEEPER" "$N_ATTACH"
-                measure pmkdir v1 mkdir-rmdir "$V1" "$N_MKDIR"
-                measure pmkdir v2 mkdir-rmdir "$V2" "$N_MKDIR"
-                measure pmkdir cg mkdir-rmdir "$VIEW" "$N_MKDIR"
-                measure psmall v1 read "$V1/a/notify_on_release" "$N_SMALL"
-                measure psmall v2 read "$V2/a/cgroup.freeze" "$N_SMALL"
-                measure psmall cg read "$VIEW/a/notify_on_release" "$N_SMALL"
+                measure_base_costs p
         done
         unpin
         check_daemon "the measurements on one CPU"
