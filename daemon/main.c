@@ -459,8 +459,11 @@ static int serve(struct daemon *d) {
                                 struct view *v = &d->views[source];
                                 for (int k = 0; k < REQUESTS_PER_WAKEUP; k++) {
                                         int r = view_process(v);
-                                        if (r == 0 && !fuse_session_exited(v->session))
+                                        if (r >= 0 && !fuse_session_exited(v->session)) {
+                                                if (r == 0)
+                                                        break; /* drained: back to epoll */
                                                 continue;
+                                        }
                                         if (r < 0) {
                                                 log_info(v->mount, "unmounted from outside, no longer serving");
                                                 epoll_ctl(d->epoll_fd, EPOLL_CTL_DEL, view_fd(v), NULL);

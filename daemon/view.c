@@ -1060,7 +1060,7 @@ int view_process(struct view *v) {
         bool was_initialised = v->initialised;
         int r = fuse_session_receive_buf(v->session, &v->buf);
         if (r == -EINTR || r == -EAGAIN)
-                return 0;
+                return 0; /* nothing queued */
         if (r <= 0 || fuse_session_exited(v->session))
                 return r < 0 ? r : -ENODEV;
         if (!was_initialised)
@@ -1068,7 +1068,7 @@ int view_process(struct view *v) {
         fuse_session_process_buf(v->session, &v->buf);
         if (!was_initialised && v->initialised && v->initialised_hook)
                 v->initialised_hook(v->userdata, v);
-        return 0;
+        return 1;
 }
 
 fuse_ino_t view_group_nodeid(struct view *v, uint64_t ino) {

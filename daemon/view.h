@@ -54,7 +54,7 @@ void view_abandon(struct view_resume *resume);
 /* A sealed memfd recording the connection, which a restarted daemon needs with view_fd(); -EAGAIN before FUSE_INIT. */
 int view_record(const struct view *v, int *ret_fd);
 int view_fd(const struct view *v);
-/* Serve one request; -ENODEV once the mount is gone. */
+/* Serve one request: 1 if one was served, 0 if none was queued, -ENODEV once the mount is gone. */
 int view_process(struct view *v);
 /* Unmount, leaving the session to view_stop(); without it, view_stop() leaves the view mounted. */
 void view_unmount(struct view *v);
