@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "core_files.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -91,9 +92,31 @@ static int check_mover(const struct caller *c, const struct task_info *task) {
         return may_move_task(c->uid, task->ruid, task->suid) ? 0 : -EACCES;
 }
 
+/*
+ * v1's checks before a move, in its order: the task exists (ESRCH), is no kernel thread (EINVAL),
+ * and the opener and the writer may move it (EACCES). uid 0 may move any task, and v2's own write
+ * refuses kernel threads with EINVAL: then /proc/TID/status, the costliest part of an attach, is
+ * not needed, only whether the task exists.
+ */
+static int check_move(const struct file_ctx *ctx, pid_t tid) {
+        struct task_info task;
+        int r;
+
+        if (ctx->opener->uid == 0 && ctx->caller->uid == 0)
+                return kill(tid, 0) < 0 && errno == ESRCH ? -ESRCH : 0;
+        r = task_info_read(tid, &task);
+        if (r < 0)
+                return r;
+        if (task.kthread)
+                return -EINVAL; /* PF_NO_SETAFFINITY: the kernel says no, before any permission check */
+        r = check_mover(ctx->opener, &task);
+        if (r >= 0)
+                r = check_mover(ctx->caller, &task);
+        return r;
+}
+
 int tasks_write(const struct file_ctx *ctx, const char *buf, size_t len) {
         struct pidns_view view;
-        struct task_info task;
         _cleanup_close_ int leaf_fd = -1;
         pid_t pid, tid;
         int r;
@@ -113,14 +136,7 @@ int tasks_write(const struct file_ctx *ctx, const char *buf, size_t len) {
                         return r;
         }
 
-        r = task_info_read(tid, &task);
-        if (r < 0)
-                return r;
-        if (task.kthread)
-                return -EINVAL; /* PF_NO_SETAFFINITY: the kernel says no, before any permission check */
-        r = check_mover(ctx->opener, &task);
-        if (r >= 0)
-                r = check_mover(ctx->caller, &task);
+        r = check_move(ctx, tid);
         if (r < 0)
                 return r;
 
@@ -129,7 +145,8 @@ int tasks_write(const struct file_ctx *ctx, const char *buf, size_t len) {
                 r = tree_open_leaf(ctx->tree, ctx->fd, true, &leaf_fd);
         if (r < 0)
                 return r;
-        r = ctx->tree->backend->attach_process(leaf_fd, task.tgid);
+        /* A thread id moves its whole process: v2's cgroup.procs takes the thread group of any of its tids. */
+        r = ctx->tree->backend->attach_process(leaf_fd, tid);
         if (r < 0)
                 return r;
         /* In use again: the next emptying is a new release, also across a restart. */
