@@ -110,6 +110,8 @@ struct legacy_file {
         const char *arg;
         /* Writers need CAP_SYS_ADMIN in the initial user namespace (CVE-2022-0492). */
         bool admin_only;
+        /* The content depends on who reads it (pids in the reader's namespace): never shared in the page cache. */
+        bool per_reader;
         size_t max_write; /* longer writes fail E2BIG; 0 means the kernel's PAGE_SIZE */
         int (*read)(const struct file_ctx *ctx, struct text *out);
         int (*write)(const struct file_ctx *ctx, const char *buf, size_t len);
@@ -143,6 +145,11 @@ enum subsys legacy_file_subsys(const struct legacy_file *f);
 /* The row for @name as it appears in a group of the view, or NULL. */
 const struct legacy_file *legacy_file_find(const struct view_settings *view, bool is_root, const char *name);
 bool legacy_file_visible(const struct legacy_file *f, const struct view_settings *view, bool is_root);
+/*
+ * May readers share the content through the kernel's page cache while it stays the same? Files
+ * that are written to be read back (settings), not the pidlists, whose content is the reader's.
+ */
+bool legacy_file_cacheable(const struct legacy_file *f);
 
 /* Checks shared by every write: size limit, privilege, then the row's own parser. */
 int legacy_file_write(const struct legacy_file *f, const struct file_ctx *ctx, const char *buf, size_t len);

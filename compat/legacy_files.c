@@ -15,6 +15,7 @@ static const struct legacy_file core_files[] = {
                 .mode = 0644,
                 .flavors = FLAVOR_CONTAINER | FLAVOR_CGROUP_V1,
                 .backing = "cgroup.procs",
+                .per_reader = true,
                 .read = tasks_read,
                 .write = tasks_write,
         },
@@ -23,6 +24,7 @@ static const struct legacy_file core_files[] = {
                 .mode = 0644,
                 .flavors = FLAVOR_CGROUP_V1,
                 .backing = "cgroup.procs",
+                .per_reader = true,
                 .read = procs_read,
                 .write = tasks_write, /* v1 moves the thread group of the pid either way */
         },
@@ -125,6 +127,10 @@ enum subsys legacy_file_subsys(const struct legacy_file *f) {
 }
 
 /* One walk of the tables answers both what subsystem a row is of and its index. */
+bool legacy_file_cacheable(const struct legacy_file *f) {
+        return f->read && f->write && !f->per_reader;
+}
+
 bool legacy_file_visible(const struct legacy_file *f, const struct view_settings *view, bool is_root) {
         size_t base, table = table_of(f, &base);
         enum subsys s = (enum subsys) table - 1;

@@ -40,6 +40,12 @@ static inline void closep(int *fd) {
                 (p) = NULL;                \
                 _p_;                       \
         })
+#define TAKE_STRUCT(s)                     \
+        ({                                 \
+                __typeof__(s) _s_ = (s);   \
+                (s) = (__typeof__(s)) {};  \
+                _s_;                       \
+        })
 
 /* errno as a negative return value, never 0 even if errno was clobbered. */
 static inline int negative_errno(void) {

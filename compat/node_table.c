@@ -81,10 +81,19 @@ int node_fd(struct node_table *t, struct node *group) {
         return fd;
 }
 
-static void node_free(struct node_table *t, struct node *n) {
-        if (n->kind == NODE_GROUP)
-                uncache_fd(t, n);
+static void file_node_free(struct node *n) {
+        if (n->page_content)
+                text_free(n->page_content);
+        free(n->page_content);
         free(n);
+}
+
+static void node_free(struct node_table *t, struct node *n) {
+        if (n->kind == NODE_GROUP) {
+                uncache_fd(t, n);
+                free(n);
+        } else
+                file_node_free(n);
 }
 
 void node_table_free(struct node_table *t) {
@@ -93,7 +102,7 @@ void node_table_free(struct node_table *t) {
                         next = n->hash_next;
                         for (struct node *f = n->files, *next_file; f; f = next_file) {
                                 next_file = f->next_file;
-                                free(f);
+                                file_node_free(f);
                         }
                         /* Everything goes: no need to keep the LRU list, whose neighbours may be freed already. */
                         closep(&n->fd);

@@ -33,6 +33,10 @@ struct node {
         int fd;                        /* group: its v2 directory while cached, else -1 */
         struct node *group;            /* file: the group it belongs to (pinned) */
         const struct legacy_file *file;
+        /* file: what its pages in the kernel's page cache hold and st_size says, NULL while unknown */
+        struct text *page_content;
+        unsigned page_readers;         /* file: open handles reading those pages */
+        unsigned writers;              /* file: open handles that may write it */
         uint64_t nlookup;              /* held by the kernel */
         unsigned pins;                 /* held by open handles and by file nodes */
         struct node *files;            /* group: its file nodes, created lazily */

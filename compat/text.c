@@ -11,6 +11,10 @@ void text_free(struct text *t) {
         *t = (struct text) {};
 }
 
+bool text_equal(const struct text *a, const struct text *b) {
+        return a->len == b->len && (a->len == 0 || memcmp(a->data, b->data, a->len) == 0);
+}
+
 int text_reserve(struct text *t, size_t extra) {
         if (t->size - t->len > extra)
                 return 0;

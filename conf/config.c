@@ -731,17 +731,27 @@ static int parse_runtime_dir(struct parser *p, const char *what, void *userdata)
         return parse_path(p, what, NULL, check_mount_path, "an absolute path", &l->config->runtime_dir, NULL);
 }
 
-static int parse_audit(struct parser *p, const char *what, void *userdata) {
+/* on or off, in the words YAML users write for a boolean. */
+static int parse_switch(struct parser *p, const char *what, bool *ret) {
         static const struct keyword words[] = {
                 { "on", true },   { "true", true },   { "yes", true },
                 { "off", false }, { "false", false }, { "no", false },
         };
-        struct loader *l = userdata;
         int r = parse_keyword(p, what, words, ELEMENTSOF(words), "on or off", NULL);
         if (r < 0)
                 return r;
-        l->config->audit = r;
+        *ret = r;
         return 0;
+}
+
+static int parse_audit(struct parser *p, const char *what, void *userdata) {
+        struct loader *l = userdata;
+        return parse_switch(p, what, &l->config->audit);
+}
+
+static int parse_page_cache(struct parser *p, const char *what, void *userdata) {
+        struct loader *l = userdata;
+        return parse_switch(p, what, &l->config->page_cache);
 }
 
 static int parse_unsupported(struct parser *p, const char *what, void *userdata) {
@@ -1085,6 +1095,7 @@ enum {
         TOP_KEY_UNSUPPORTED,
         TOP_KEY_RUNTIME_DIR,
         TOP_KEY_AUDIT,
+        TOP_KEY_PAGE_CACHE,
         TOP_KEY_VIEWS,
 };
 
@@ -1095,6 +1106,7 @@ static const struct key_parser top_keys[] = {
         [TOP_KEY_UNSUPPORTED] = { "unsupported", parse_unsupported },
         [TOP_KEY_RUNTIME_DIR] = { "runtime_dir", parse_runtime_dir },
         [TOP_KEY_AUDIT] = { "audit", parse_audit },
+        [TOP_KEY_PAGE_CACHE] = { "page_cache", parse_page_cache },
         [TOP_KEY_VIEWS] = { "views", parse_views },
 };
 

@@ -38,6 +38,8 @@ struct config {
         /* The daemon's runtime files: the view registry ("views"), its control socket. */
         char *runtime_dir;
         bool audit;           /* record every legacy write in <runtime_dir>/audit.log */
+        /* Settings read through the kernel's page cache while unchanged (see view.c's open_page_cached). */
+        bool page_cache;
         struct view_config *views;
         size_t n_views;
 };

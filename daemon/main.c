@@ -370,6 +370,7 @@ static int start(struct daemon *d) {
                 r = view_start(&d->views[i], &d->tree, &d->handles, &settings, vc->mount,
                                resume.fuse_fd >= 0 ? &resume : NULL);
                 d->n_views = i + 1;
+                d->views[i].page_cache = d->config.page_cache;
                 d->views[i].entry_changed = hook_entry_changed;
                 d->views[i].initialised_hook = hook_view_initialised;
                 d->views[i].userdata = d;

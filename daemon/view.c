@@ -28,6 +28,8 @@ struct open_file {
         struct caller opener;
         struct text content;
         bool loaded;
+        bool page_cached; /* read through the page cache: READ serves node->page_content */
+        bool writer;      /* counted in node->writers */
 };
 
 struct dir_entry {
@@ -119,7 +121,8 @@ static int stat_node(struct view *v, struct node *n, struct stat *ret) {
         if (r < 0)
                 return r;
         st.st_ino = n->ino;
-        st.st_size = 0;
+        /* 0 as on cgroupfs, but the page cache reads no further than st_size. */
+        st.st_size = n->kind == NODE_FILE && n->page_content ? (off_t) n->page_content->len : 0;
         st.st_blocks = 0;
         st.st_blksize = 4096;
         if (n->kind == NODE_GROUP) {
@@ -453,12 +456,78 @@ static void op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_
         reply_error(req, -EACCES); /* cgroupfs directories have no create operation */
 }
 
+static int file_ctx_of(struct view *v, struct open_file *h, const struct caller *c, struct file_ctx *ret) {
+        int fd = node_fd(&v->nodes, h->node->group);
+        if (fd < 0)
+                return fd;
+        *ret = (struct file_ctx) {
+                .tree = v->tree,
+                .view = &v->settings,
+                .file = h->node->file,
+                .fd = fd,
+                .is_root = h->node->group == v->root,
+                .opener = &h->opener,
+                .caller = c,
+        };
+        return 0;
+}
+
 static void open_file_free(struct view *v, struct open_file *h) {
         if (!h)
                 return;
+        if (h->page_cached)
+                h->node->page_readers--;
+        if (h->writer && --h->node->writers == 0 && h->node->page_content) {
+                text_free(h->node->page_content);
+                free(TAKE_PTR(h->node->page_content)); /* the next reader sets st_size and the pages again */
+        }
         text_free(&h->content);
         node_unpin(&v->nodes, h->node);
         free(h);
+}
+
+/*
+ * A FUSE read costs two round trips, the READ and the READ that finds the end. A file that reads
+ * the same for everyone is made at open instead, and when it is what the kernel's page cache of
+ * it holds already, the kernel answers read(2) itself. When it changed, the kernel drops those
+ * pages at this open (no keep_cache) and must ask st_size again before it reads: attributes are
+ * invalidated first, so that no reader stops at the old length. The pages change only while no
+ * handle reads them, so that each open reads one whole content, as from v1's seq_file; an open
+ * that finds them in use, or any failure, reads its own snapshot by direct I/O. So does every open
+ * while the file is open for writing: a write moves the kernel's st_size and drops its pages
+ * (O_TRUNC) beneath its readers, so the pages are trusted again only once the writers are gone.
+ * That leaves one race, which is why this is an option: a write opened while a reader is
+ * between its first and its last read(2) may leave that reader a partial value.
+ */
+static void open_page_cached(struct view *v, fuse_req_t req, struct open_file *h, struct fuse_file_info *fi) {
+        _cleanup_(text_free) struct text fresh = {};
+        struct caller c = caller_of(req);
+        struct node *n = h->node;
+        struct file_ctx ctx;
+
+        if (n->writers > 0 || file_ctx_of(v, h, &c, &ctx) < 0 || n->file->read(&ctx, &fresh) < 0)
+                return; /* the READ will make it again, and fail as the kernel would */
+        if (n->page_content && text_equal(n->page_content, &fresh)) {
+                fi->keep_cache = 1;
+                h->page_cached = true;
+                n->page_readers++;
+                return;
+        }
+        if (n->page_readers > 0)
+                return;
+        if (!n->page_content) {
+                n->page_content = calloc(1, sizeof(*n->page_content));
+                if (!n->page_content)
+                        return;
+        }
+        text_free(n->page_content);
+        if (fuse_lowlevel_notify_inval_inode(v->session, nodeid_of(v, n), -1, 0) < 0) {
+                free(TAKE_PTR(n->page_content)); /* st_size says 0 again: nothing is read through pages */
+                return;
+        }
+        *n->page_content = TAKE_STRUCT(fresh);
+        h->page_cached = true;
+        n->page_readers++;
 }
 
 static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi) {
@@ -487,7 +556,16 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi) {
                 return reply_error(req, r);
         }
         fi->fh = fh;
-        fi->direct_io = 1; /* content is generated: no page cache, st_size 0 as on cgroupfs */
+        if (v->page_cache && legacy_file_cacheable(n->file)) {
+                if ((fi->flags & O_ACCMODE) == O_RDONLY)
+                        open_page_cached(v, req, h, fi);
+                else {
+                        h->writer = true;
+                        n->writers++;
+                }
+        }
+        /* Otherwise, generated at the first read: no page cache, st_size 0 as on cgroupfs. */
+        fi->direct_io = !h->page_cached;
         if (fuse_reply_open(req, fi) == -ENOENT)
                 open_file_free(v, handle_table_remove(v->handles, fh));
 }
@@ -519,22 +597,6 @@ static int open_file_of(struct view *v, fuse_ino_t ino, uint64_t fh, struct open
         return 0;
 }
 
-static int file_ctx_of(struct view *v, struct open_file *h, const struct caller *c, struct file_ctx *ret) {
-        int fd = node_fd(&v->nodes, h->node->group);
-        if (fd < 0)
-                return fd;
-        *ret = (struct file_ctx) {
-                .tree = v->tree,
-                .view = &v->settings,
-                .file = h->node->file,
-                .fd = fd,
-                .is_root = h->node->group == v->root,
-                .opener = &h->opener,
-                .caller = c,
-        };
-        return 0;
-}
-
 static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi) {
         struct view *v = view_of(req);
         struct caller c = caller_of(req);
@@ -544,6 +606,11 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, stru
         r = open_file_of(v, ino, fi->fh, &h);
         if (r < 0)
                 return reply_error(req, r);
+        if (h->page_cached && h->node->page_content) {
+                const struct text *t = h->node->page_content;
+                size_t n = (size_t) off < t->len ? t->len - (size_t) off : 0;
+                return (void) fuse_reply_buf(req, n ? t->data + off : NULL, n < size ? n : size);
+        }
         /* Like seq_file: generated at offset 0, then read on from the same snapshot. */
         if (off == 0 || !h->loaded) {
                 struct file_ctx ctx;

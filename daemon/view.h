@@ -36,6 +36,7 @@ struct view {
         size_t init_len;
         uint64_t want;          /* the FUSE capabilities agreed with the kernel */
         bool in_fd_store;       /* systemd keeps its connection for the next daemon (set by the caller) */
+        bool page_cache;        /* settings read through the kernel's page cache (set by the caller) */
         /* FUSE_INIT of a new mount was answered: the view serves from now on. */
         void (*initialised_hook)(void *userdata, struct view *v);
         /* A directory entry of the group with v2 inode @parent_ino changed: the other views must forget it. */

@@ -525,6 +525,32 @@ if pin_to_cpu0; then
         v1_check "pattach pmkdir psmall" "the measurements on one CPU"
 fi
 
+# The small read again with page_cache: on, which serves unchanged settings from the kernel's
+# page cache: one round trip (OPEN) instead of three. The daemon runs with it for this part only.
+small_reads() { # small_reads PREFIX
+        measure "$1" v1 read "$V1/a/notify_on_release" "$N_SMALL"
+        measure "$1" v2 read "$V2/a/cgroup.freeze" "$N_SMALL"
+        measure "$1" cg read "$VIEW/a/notify_on_release" "$N_SMALL"
+}
+log "small-file read with page_cache: on: $ROUNDS rounds, $PIN_ROUNDS on CPU 0 only"
+stop_daemon
+echo "page_cache: on" >> "$CONFIG"
+start_daemon
+for r in $(seq "$ROUNDS"); do
+        small_reads csmall
+done
+if pin_to_cpu0; then
+        for r in $(seq "$PIN_ROUNDS"); do
+                small_reads pcsmall
+        done
+        unpin
+fi
+check_daemon "the small reads with page_cache: on"
+v1_check "csmall pcsmall" "the small reads with page_cache: on"
+stop_daemon
+sed -i '/^page_cache: on$/d' "$CONFIG"
+start_daemon
+
 # The lines each system listed: a check that all three read the same thing.
 for n in 10 1000 10000; do
         for sys in v1 v2 cg; do
@@ -768,6 +794,8 @@ $(base_row tasks10000 "read \`tasks\`, 10,000 tasks" 2)
 $(base_row pattach "attach, client and daemon on CPU 0 only" 2)
 $(base_row pmkdir "mkdir + rmdir, client and daemon on CPU 0 only" 2)
 $(base_row psmall "read a small file, client and daemon on CPU 0 only" 2)
+$(base_row csmall "read a small file with \`page_cache: on\`" 2)
+$(base_row pcsmall "read a small file with \`page_cache: on\`, on CPU 0 only" 2)
 
 Samples per cell: attach $((ROUNDS * N_ATTACH)), mkdir+rmdir $((ROUNDS * N_MKDIR)), small read $((ROUNDS * N_SMALL)),
 tasks reads $((ROUNDS * N_T10)) / $((ROUNDS * N_T1000)) / $((ROUNDS * N_T10000)); $PIN_ROUNDS rounds for the rows on CPU 0 only, which show what the

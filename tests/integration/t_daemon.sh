@@ -43,6 +43,8 @@ release_agent: $WORK/agent
 legacy_root: $LEGACY
 unsupported: store
 runtime_dir: $WORK/run
+audit: off
+page_cache: off
 view: container container at $VIEW
 view: cgroup-v1 name=cgcompat at $V1VIEW
 view: cgroup-v1 cpuacct,freezer at $FREEZER (links $LEGACY/freezer, $LEGACY/cpuacct)" "$out"

@@ -2,6 +2,7 @@
 
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -81,6 +82,7 @@ static void assert_defaults(const struct config *c) {
         cr_assert_eq(c->unsupported, UNSUPPORTED_STORE);
         cr_assert_str_eq(c->runtime_dir, "/run/cgcompat");
         cr_assert_eq(c->audit, false);
+        cr_assert_eq(c->page_cache, false);
         assert_default_views_below(c, "/run/cgcompat/cgroup");
 }
 
@@ -93,6 +95,7 @@ static void assert_config_equal(const struct config *a, const struct config *b) 
         cr_assert_str_eq(a->backend_root, b->backend_root);
         cr_assert_str_eq(a->runtime_dir, b->runtime_dir);
         cr_assert_eq(a->audit, b->audit);
+        cr_assert_eq(a->page_cache, b->page_cache);
         cr_assert_str_eq(a->leaf, b->leaf);
         cr_assert_str_eq(a->release_agent, b->release_agent);
         cr_assert_str_eq(a->legacy_root, b->legacy_root);
@@ -837,19 +840,35 @@ Test(config, runtime_dir) {
         assert_bad("runtime_dir: \"\"\n", "test.yaml:1:14: runtime_dir must be an absolute path, got \"\"");
 }
 
-Test(config, audit) {
-        static const char *const on[] = { "audit: on\n", "audit: true\n", "audit: yes\n" };
-        static const char *const off[] = { "audit: off\n", "audit: false\n", "audit: no\n" };
+/* A key that is on or off: every spelling of each, and the errors. */
+static void assert_switch(const char *key, size_t offset) {
+        static const char *const on[] = { "on", "true", "yes" }, *const off[] = { "off", "false", "no" };
+        char doc[64], error[128];
         struct config c;
 
         for (size_t i = 0; i < ELEMENTSOF(on); i++) {
-                assert_good(on[i], &c);
-                cr_assert_eq(c.audit, true, "%s", on[i]);
+                snprintf(doc, sizeof(doc), "%s: %s\n", key, on[i]);
+                assert_good(doc, &c);
+                cr_assert_eq(*(bool *) ((char *) &c + offset), true, "%s", doc);
                 config_free(&c);
-                assert_good(off[i], &c);
-                cr_assert_eq(c.audit, false, "%s", off[i]);
+                snprintf(doc, sizeof(doc), "%s: %s\n", key, off[i]);
+                assert_good(doc, &c);
+                cr_assert_eq(*(bool *) ((char *) &c + offset), false, "%s", doc);
                 config_free(&c);
         }
-        assert_bad("audit: 1\n", "test.yaml:1:8: audit must be on or off, got \"1\"");
-        assert_bad("audit: [on]\n", "test.yaml:1:8: expected a string for audit, got a sequence");
+        int column = (int) strlen(key) + 3;
+        snprintf(doc, sizeof(doc), "%s: 1\n", key);
+        snprintf(error, sizeof(error), "test.yaml:1:%d: %s must be on or off, got \"1\"", column, key);
+        assert_bad(doc, error);
+        snprintf(doc, sizeof(doc), "%s: [on]\n", key);
+        snprintf(error, sizeof(error), "test.yaml:1:%d: expected a string for %s, got a sequence", column, key);
+        assert_bad(doc, error);
+}
+
+Test(config, audit) {
+        assert_switch("audit", offsetof(struct config, audit));
+}
+
+Test(config, page_cache) {
+        assert_switch("page_cache", offsetof(struct config, page_cache));
 }
