@@ -496,8 +496,9 @@ static void open_file_free(struct view *v, struct open_file *h) {
  * that finds them in use, or any failure, reads its own snapshot by direct I/O. So does every open
  * while the file is open for writing: a write moves the kernel's st_size and drops its pages
  * (O_TRUNC) beneath its readers, so the pages are trusted again only once the writers are gone.
- * That leaves one race, which is why this is an option: a write opened while a reader is
- * between its first and its last read(2) may leave that reader a partial value.
+ * That leaves two differences from v1, which is why this is an option: a file kept open and
+ * read again from offset 0 reads the content of its open (seq_file makes it again), and a write
+ * opened while a reader is between its first and its last read(2) may leave it a partial value.
  */
 static void open_page_cached(struct view *v, fuse_req_t req, struct open_file *h, struct fuse_file_info *fi) {
         _cleanup_(text_free) struct text fresh = {};
