@@ -11,6 +11,7 @@
 
 #include "backend/backend.h"
 #include "backend/delegation.h"
+#include "compat/core_files.h"
 #include "compat/tree.h"
 #include "conf/config.h"
 #include "audit.h"
@@ -216,6 +217,8 @@ static void hook_value_stored(void *userdata, const struct file_ctx *ctx, const 
 static void hook_file_written(void *userdata, const struct file_ctx *ctx, const char *value, size_t len, int r) {
         struct daemon *d = userdata;
         audit_record(&d->audit, ctx, value, len, r);
+        if (r >= 0 && ctx->file->write == tasks_write)
+                release_attached(&d->release, ctx->fd);
 }
 
 static const struct compat_hooks daemon_hooks = {
@@ -440,7 +443,9 @@ static int serve(struct daemon *d) {
         while (d->n_mounted > 0) {
                 /* With releases queued, look at requests without waiting, then start a few agents. */
                 size_t queued = release_run_pending(&d->release, AGENTS_PER_WAKEUP);
-                int n = epoll_wait(d->epoll_fd, events, (int) ELEMENTSOF(events), queued > 0 ? 0 : -1);
+                int n = epoll_wait(d->epoll_fd, events, (int) ELEMENTSOF(events),
+                                   queued > 0 ? 0 : release_recheck_timeout(&d->release));
+                release_recheck(&d->release);
                 if (n < 0) {
                         if (errno == EINTR)
                                 continue;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "compat/core_files.h"
 #include "compat/spawn.h"
@@ -202,6 +203,66 @@ void release_child_removed(struct release *r, int parent_fd) {
         check_group(r, parent_fd);
 }
 
+/* CGROUP_FILE_NOTIFY_MIN_INTV is 10 ms, rounded up to whole jiffies (12 ms at HZ=250). */
+#define RECHECK_WINDOW_NS (15 * 1000000LL)
+#define RECHECK_INTERVAL_NS (1000000LL)
+
+static int64_t monotonic_ns(void) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (int64_t) ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+void release_attached(struct release *r, int fd) {
+        if (tree_get_flag(r->tree, fd, STATE_NOTIFY_ON_RELEASE) <= 0)
+                return;
+        int wd = watch_add(r, fd);
+        if (wd < 0)
+                return;
+        int64_t until = monotonic_ns() + RECHECK_WINDOW_NS;
+        for (size_t i = 0; i < r->n_rechecks; i++)
+                if (r->rechecks[i].wd == wd) {
+                        r->rechecks[i].until_ns = until;
+                        return;
+                }
+        if (r->n_rechecks == r->rechecks_size) {
+                size_t n = r->rechecks_size ? r->rechecks_size * 2 : 16;
+                struct release_recheck *c = realloc(r->rechecks, n * sizeof(*c));
+                if (!c)
+                        return; /* the kernel's own event comes, only later */
+                r->rechecks = c;
+                r->rechecks_size = n;
+        }
+        if (r->n_rechecks == 0)
+                r->rechecked_ns = monotonic_ns();
+        r->rechecks[r->n_rechecks++] = (struct release_recheck) { .wd = wd, .until_ns = until };
+}
+
+int release_recheck_timeout(const struct release *r) {
+        return r->n_rechecks > 0 ? 1 : -1;
+}
+
+void release_recheck(struct release *r) {
+        int64_t now = monotonic_ns();
+        size_t kept = 0;
+
+        if (r->n_rechecks == 0 || now - r->rechecked_ns < RECHECK_INTERVAL_NS)
+                return;
+        r->rechecked_ns = now;
+        for (size_t i = 0; i < r->n_rechecks; i++) {
+                struct release_recheck c = r->rechecks[i];
+                struct release_watch *w = (size_t) c.wd < r->n_watches ? r->watches[c.wd] : NULL;
+                if (!w)
+                        continue; /* the group is gone or no longer flagged */
+                _cleanup_close_ int fd = openat(r->tree->root_fd, w->v2_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                if (fd >= 0)
+                        check_group(r, fd);
+                if (fd >= 0 && c.until_ns > now && !w->pending)
+                        r->rechecks[kept++] = c;
+        }
+        r->n_rechecks = kept;
+}
+
 int release_init(struct release *r, struct compat_tree *tree, struct view *views, size_t n_views) {
         *r = (struct release) { .tree = tree, .views = views, .n_views = n_views };
         r->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
@@ -215,6 +276,7 @@ void release_free(struct release *r) {
                 watch_drop(r, (int) i);
         free(r->watches);
         free(r->queue);
+        free(r->rechecks);
         closep(&r->inotify_fd);
         r->inotify_fd = -1;
 }

@@ -50,6 +50,20 @@ test_release_agent_runs_when_abandoned() {
         rmdir "$VIEW/rel"
 }
 
+# A task that leaves at once is announced by the kernel 10 ms late; the daemon, which made the
+# attach, looks again by itself meanwhile. Either way one abandonment is one call.
+test_release_agent_once_for_each_quick_exit() {
+        mkdir "$VIEW/quick"
+        echo 1 > "$VIEW/quick/notify_on_release"
+        for i in $(seq 10); do
+                sh -c 'echo $$ > "$1/quick/tasks"' sh "$VIEW"
+                wait_for 100 test "$(grep -c '^/quick ' "$AGENT_LOG")" -ge "$i" || fail "exit $i not released"
+        done
+        sleep 0.1 # past the kernel's own, late, events
+        expect_eq "calls" 10 "$(grep -c '^/quick ' "$AGENT_LOG")"
+        rmdir "$VIEW/quick"
+}
+
 test_release_agent_parent_released_by_last_child_removal() {
         mkdir "$VIEW/top"
         echo 1 > "$VIEW/top/notify_on_release"
