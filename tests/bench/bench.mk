@@ -9,14 +9,19 @@
 BENCH_CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE
 
 .PHONY: bench
-bench: $(BUILD)/cgcompatd $(BUILD)/cgbench $(BUILD)/cgbench-agent
+bench: $(BUILD)/cgcompatd $(BUILD)/cgbench $(BUILD)/cgbench-agent $(BUILD)/fusenull
 	@CGCOMPATD=$(abspath $(BUILD)/cgcompatd) CGBENCH=$(abspath $(BUILD)/cgbench) \
+		FUSENULL=$(abspath $(BUILD)/fusenull) \
 		CGBENCH_AGENT=$(abspath $(BUILD)/cgbench-agent) BENCH_QUICK=$(BENCH_QUICK) \
 		tests/bench/bench.sh
 
 $(BUILD)/cgbench: tests/bench/cgbench.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BENCH_CFLAGS) -o $@ $< -pthread
+
+$(BUILD)/fusenull: tests/bench/fusenull.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_CFLAGS) $$(pkg-config --cflags fuse3) -o $@ $< $$(pkg-config --libs fuse3)
 
 # Static, so that the dynamic loader does not count in the release latency; dynamic if no libc.a.
 $(BUILD)/cgbench-agent: tests/bench/cgbench-agent.c

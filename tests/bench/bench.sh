@@ -25,6 +25,7 @@ BENCH_DIR=$(pwd)
 : "${CGCOMPATD:?set CGCOMPATD to the daemon binary}"
 : "${CGBENCH:?set CGBENCH to build/cgbench}"
 : "${CGBENCH_AGENT:?set CGBENCH_AGENT to build/cgbench-agent}"
+: "${FUSENULL:?set FUSENULL to build/fusenull}"
 QUICK=${BENCH_QUICK:-}
 [ "$QUICK" = 0 ] && QUICK=
 RESULTS=${BENCH_RESULTS-$BENCH_DIR/RESULTS.md}
@@ -39,6 +40,7 @@ REF=$WORK/v1            # mount point of the named v1 hierarchy
 REF_NAME=cgcompat_ref
 V1=$REF/$ID             # our part of it
 VIEW=$WORK/view
+NULL_FS=$WORK/null     # the FUSE floor: a server that does no work (tests/bench/fusenull.c)
 CONFIG=$WORK/compat.conf.yaml
 DAEMON_LOG=$WORK/daemon.log
 S=$WORK/samples
@@ -206,6 +208,7 @@ cleanup() {
                 umount "$REF" || umount -l "$REF"
         fi
         mounted "$VIEW" && umount -l "$VIEW"
+        mounted "$NULL_FS" && umount -l "$NULL_FS"
         remove_v2_tree "$V2"
         remove_v2_tree "$BACK"
         rm -rf "$WORK"
@@ -295,16 +298,18 @@ v1_check() {
 MEASURE_PREFIX=""    # e.g. "taskset -c 0"
 DAEMON_AFFINITY=""
 
-# Client and daemon on CPU 0: no cross-CPU wake-up per FUSE request, so no idle-state noise.
+# Client and servers on CPU 0: no cross-CPU wake-up per FUSE request, so no idle-state noise.
 pin_to_cpu0() {
         DAEMON_AFFINITY=$(taskset -pc "$DPID" 2>/dev/null | sed 's/.*: //')
         [ -n "$DAEMON_AFFINITY" ] && taskset -apc 0 "$DPID" > /dev/null || return 1
+        [ -n "${NULL_PID:-}" ] && taskset -apc 0 "$NULL_PID" > /dev/null
         MEASURE_PREFIX="taskset -c 0"
 }
 
 unpin() {
         MEASURE_PREFIX=""
         [ -n "$DAEMON_AFFINITY" ] && taskset -apc "$DAEMON_AFFINITY" "$DPID" > /dev/null
+        [ -n "$DAEMON_AFFINITY" ] && [ -n "${NULL_PID:-}" ] && taskset -apc "$DAEMON_AFFINITY" "$NULL_PID" > /dev/null
         DAEMON_AFFINITY=""
 }
 
@@ -444,6 +449,15 @@ if [ -n "$(other_ref_mounts)" ]; then
 fi
 mkdir "$V1" "$V2" || exit 1
 start_daemon || exit 1
+mkdir -p "$NULL_FS"
+"$FUSENULL" "$NULL_FS" 2>> "$WORK/fusenull.log" &
+NULL_PID=$!
+HELPERS="$HELPERS $NULL_PID"
+for _ in $(seq 100); do
+        [ -e "$NULL_FS/a/tasks" ] && break
+        sleep 0.02
+done
+[ -e "$NULL_FS/a/tasks" ] || { echo "the null FUSE server did not come up: $(cat "$WORK/fusenull.log")" >&2; exit 1; }
 RSS_FRESH=$(rss_kib)
 FDS_FRESH=$(fds_of_daemon)
 read -r NOFILE_SOFT NOFILE_HARD <<< "$(nofile_of_daemon)"
@@ -490,14 +504,17 @@ measure_base_costs() {
         measure "${p}attach" v1 attach "$V1/a/tasks" "$V1/b/tasks" "$SLEEPER" "$N_ATTACH"
         measure "${p}attach" v2 attach "$V2/a/cgroup.procs" "$V2/b/cgroup.procs" "$SLEEPER" "$N_ATTACH"
         measure "${p}attach" cg attach "$VIEW/a/tasks" "$VIEW/b/tasks" "$SLEEPER" "$N_ATTACH"
+        measure "${p}attach" nl attach "$NULL_FS/a/tasks" "$NULL_FS/b/tasks" "$SLEEPER" "$N_ATTACH"
 
         measure "${p}mkdir" v1 mkdir-rmdir "$V1" "$N_MKDIR"
         measure "${p}mkdir" v2 mkdir-rmdir "$V2" "$N_MKDIR"
         measure "${p}mkdir" cg mkdir-rmdir "$VIEW" "$N_MKDIR"
+        measure "${p}mkdir" nl mkdir-rmdir "$NULL_FS" "$N_MKDIR"
 
         measure "${p}small" v1 read "$V1/a/notify_on_release" "$N_SMALL"
         measure "${p}small" v2 read "$V2/a/cgroup.freeze" "$N_SMALL"
         measure "${p}small" cg read "$VIEW/a/notify_on_release" "$N_SMALL"
+        measure "${p}small" nl read "$NULL_FS/a/notify_on_release" "$N_SMALL"
 }
 
 for r in $(seq "$ROUNDS"); do
@@ -685,16 +702,17 @@ p50() { stat_of "$1" "$2" p50; }
 pct() { stat_of "$1" "$2" "$3"; }
 
 base_row() { # base_row METRIC LABEL TARGET_RATIO_V1
-        local m=$1 label=$2 target=$3 r1 r2 v t
+        local m=$1 label=$2 target=$3 r1 r2 r3 v t
         r1=$(ratio "$(p50 "$m" cg)" "$(p50 "$m" v1)")
         r2=$(ratio "$(p50 "$m" cg)" "$(p50 "$m" v2)")
+        r3=$(ratio "$(p50 "$m" cg)" "$(p50 "$m" nl)")
         if [ -n "$target" ]; then
                 t="≤ ${target}× v1"
                 v=$(verdict "$r1" "<=" "$target")
         else
                 t="—" v="—"
         fi
-        echo "| $label | $(cell "$m" v1) | $(cell "$m" v2) | $(cell "$m" cg) | $r1 | $r2 | $t | $v |"
+        echo "| $label | $(cell "$m" v1) | $(cell "$m" v2) | $(cell "$m" nl) | $(cell "$m" cg) | $r1 | $r2 | $r3 | $t | $v |"
 }
 
 release_row() { # release_row METRIC LABEL PCT LIMIT_MS
@@ -778,13 +796,17 @@ report() {
 
 Times are per operation from \`tests/bench/cgbench.c\` (CLOCK_MONOTONIC around the system calls):
 median, with p10–p90 of all samples in parentheses, pooled over $ROUNDS rounds that alternate the
-three systems. Ratios are of medians. Targets are those of the project's issue; PASS/MISS says
+systems. Ratios are of medians. Targets are those of the project's issue; PASS/MISS says
 whether this run met them.
 
 ## Operations
 
-| operation | kernel v1 | kernel v2 | cgcompat | cg/v1 | cg/v2 | target | result |
-|---|---|---|---|---|---|---|---|
+The null FUSE column is the floor any FUSE design pays on this machine: \`tests/bench/fusenull.c\`,
+a server that answers the same requests as cgcompatd (libfuse's low-level API, one thread, direct
+I/O, the same cache times and mount options) and does no work at all.
+
+| operation | kernel v1 | kernel v2 | null FUSE | cgcompat | cg/v1 | cg/v2 | cg/null | target | result |
+|---|---|---|---|---|---|---|---|---|---|
 $(base_row attach "attach: open, write pid, close \`tasks\` (v2: \`cgroup.procs\`), alternating 2 groups" 2)
 $(base_row mkdir "mkdir + rmdir of an empty group" 2)
 $(base_row small "read a small file: \`notify_on_release\` (v2: \`cgroup.freeze\`)" 2)
