@@ -225,9 +225,8 @@ static int append_pids_property(sd_bus_message *m, const pid_t *pids, size_t n) 
 }
 
 /* As container runtimes' systemd drivers do: a transient scope, Delegate=yes, with @pids in it. */
-static int start_scope(sd_bus *bus, const pid_t *pids, size_t n) {
-        _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
-        _cleanup_message_ sd_bus_message *m = NULL, *reply = NULL;
+static int new_start_scope_message(sd_bus *bus, const pid_t *pids, size_t n, sd_bus_message **ret) {
+        _cleanup_message_ sd_bus_message *m = NULL;
         int r;
 
         r = sd_bus_message_new_method_call(bus, &m, SYSTEMD_DEST, SYSTEMD_PATH, SYSTEMD_MANAGER, "StartTransientUnit");
@@ -246,16 +245,30 @@ static int start_scope(sd_bus *bus, const pid_t *pids, size_t n) {
                 r = sd_bus_message_append(m, "a(sa(sv))", 0);
         if (r < 0)
                 return r;
-        r = sd_bus_call(bus, m, 0, &error, &reply);
-        if (r < 0 && sd_bus_error_has_name(&error, "org.freedesktop.systemd1.UnitExists")) {
-                /* A failed scope of the same name not yet collected: let systemd forget it, then ask again. */
+        *ret = TAKE_PTR(m);
+        return 0;
+}
+
+static int start_scope(sd_bus *bus, const pid_t *pids, size_t n) {
+        /*
+         * A scope of the same name that is stopped but not yet collected: a failed one is
+         * forgotten on request, a dead one at systemd's next collection. Ask again meanwhile.
+         */
+        for (int waited = 0;; waited += 20) {
+                _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
+                _cleanup_message_ sd_bus_message *m = NULL, *reply = NULL;
+                int r = new_start_scope_message(bus, pids, n, &m);
+                if (r < 0)
+                        return r;
+                r = sd_bus_call(bus, m, 0, &error, &reply);
+                if (r >= 0 || !sd_bus_error_has_name(&error, "org.freedesktop.systemd1.UnitExists") ||
+                    waited >= SCOPE_START_TIMEOUT_MS)
+                        return r;
                 sd_bus_error_free(&error);
                 (void) sd_bus_call_method(bus, SYSTEMD_DEST, SYSTEMD_PATH, SYSTEMD_MANAGER, "ResetFailedUnit", &error,
                                           NULL, "s", DELEGATION_TREE_SCOPE);
-                sd_bus_error_free(&error);
-                r = sd_bus_call(bus, m, 0, &error, &reply);
+                (void) poll(NULL, 0, 20);
         }
-        return r;
 }
 
 /* systemd moves the scope's processes when it runs the job, just after answering: wait for it. */
