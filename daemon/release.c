@@ -206,6 +206,8 @@ void release_child_removed(struct release *r, int parent_fd) {
 /* CGROUP_FILE_NOTIFY_MIN_INTV is 10 ms, rounded up to whole jiffies (12 ms at HZ=250). */
 #define RECHECK_WINDOW_NS (15 * 1000000LL)
 #define RECHECK_INTERVAL_NS (1000000LL)
+/* Beyond that many groups at once (a storm of attaches), the kernel's late events serve: bounded work. */
+#define RECHECKS_MAX 16
 
 static int64_t monotonic_ns(void) {
         struct timespec ts;
@@ -225,6 +227,8 @@ void release_attached(struct release *r, int fd) {
                         r->rechecks[i].until_ns = until;
                         return;
                 }
+        if (r->n_rechecks == RECHECKS_MAX)
+                return;
         if (r->n_rechecks == r->rechecks_size) {
                 size_t n = r->rechecks_size ? r->rechecks_size * 2 : 16;
                 struct release_recheck *c = realloc(r->rechecks, n * sizeof(*c));
