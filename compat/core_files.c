@@ -92,17 +92,21 @@ static int check_mover(const struct caller *c, const struct task_info *task) {
         return may_move_task(c->uid, task->ruid, task->suid) ? 0 : -EACCES;
 }
 
+static bool may_move_any_task(const struct file_ctx *ctx) {
+        return ctx->opener->uid == 0 && ctx->caller->uid == 0;
+}
+
 /*
  * v1's checks before a move, in its order: the task exists (ESRCH), is no kernel thread (EINVAL),
  * and the opener and the writer may move it (EACCES). uid 0 may move any task, and v2's own write
  * refuses kernel threads with EINVAL: then /proc/TID/status, the costliest part of an attach, is
- * not needed, only whether the task exists.
+ * not needed, only whether the task exists (see refusal_of_subsystems() for the rest of the order).
  */
 static int check_move(const struct file_ctx *ctx, pid_t tid) {
         struct task_info task;
         int r;
 
-        if (ctx->opener->uid == 0 && ctx->caller->uid == 0)
+        if (may_move_any_task(ctx))
                 return kill(tid, 0) < 0 && errno == ESRCH ? -ESRCH : 0;
         r = task_info_read(tid, &task);
         if (r < 0)
@@ -113,6 +117,15 @@ static int check_move(const struct file_ctx *ctx, pid_t tid) {
         if (r >= 0)
                 r = check_mover(ctx->caller, &task);
         return r;
+}
+
+/* A subsystem refused the move (e.g. cpuset's ENOSPC): v1 said EINVAL first for a kernel thread. */
+static int refusal_of_subsystems(const struct file_ctx *ctx, pid_t tid, int refusal) {
+        struct task_info task;
+
+        if (may_move_any_task(ctx) && task_info_read(tid, &task) >= 0 && task.kthread)
+                return -EINVAL;
+        return refusal;
 }
 
 int tasks_write(const struct file_ctx *ctx, const char *buf, size_t len) {
@@ -141,8 +154,9 @@ int tasks_write(const struct file_ctx *ctx, const char *buf, size_t len) {
                 return r;
 
         r = legacy_can_attach(ctx);
-        if (r >= 0)
-                r = tree_open_leaf(ctx->tree, ctx->fd, true, &leaf_fd);
+        if (r < 0)
+                return refusal_of_subsystems(ctx, tid, r);
+        r = tree_open_leaf(ctx->tree, ctx->fd, true, &leaf_fd);
         if (r < 0)
                 return r;
         /* A thread id moves its whole process: v2's cgroup.procs takes the thread group of any of its tids. */

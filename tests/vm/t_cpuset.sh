@@ -35,6 +35,8 @@ sleep 60 &
 t1=$!
 check "attaching to a group without cpus fails ENOSPC" is "$ENOSPC" "$(write_err $t1 $VIEW/a/tasks)"
 check "and the task did not move" is "" "$(cat $VIEW/a/tasks)"
+check "a kernel thread there fails EINVAL first, as in v1" is "$EINVAL" "$(write_err 2 $VIEW/a/tasks)"
+check "a task that does not exist fails ESRCH first" is "No such process" "$(write_err 99999999 $VIEW/a/tasks)"
 check "cpus 0" is ok "$(write_err 0 $VIEW/a/cpuset.cpus)"
 check "still ENOSPC with cpus but no mems" is "$ENOSPC" "$(write_err $t1 $VIEW/a/tasks)"
 check "mems 0" is ok "$(write_err 0 $VIEW/a/cpuset.mems)"
