@@ -1,6 +1,7 @@
 # Benchmarks: cgcompat against the kernel's own v1 (a named hierarchy) and v2, in one run.
 #
-#   make bench                 the full run (~15 minutes): prints a table, writes tests/bench/RESULTS.md
+#   make bench                 the full run (about 4 minutes on an idle machine, more on a busy one):
+#                              prints a table, writes tests/bench/RESULTS.md
 #   make bench BENCH_QUICK=1   about 2 minutes: fewer trials, at most 20,000 groups
 #
 # Needs root, /dev/fuse, cgroup2 and cgroup v1 (named hierarchies). It is not a test: it
