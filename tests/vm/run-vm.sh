@@ -41,16 +41,14 @@ VM_BINS=${VM_BINS:-}
 VM_CGROUP_OPTS=${VM_CGROUP_OPTS:-nsdelegate,memory_recursiveprot}
 VM_KERNEL_META=${VM_KERNEL_META:-linux-image-cloud-amd64}
 HOST_PACKAGES="qemu-system-x86 busybox-static cpio lz4"
-
-die() { echo "run-vm: $*" >&2; exit 125; }
+HARNESS=run-vm
+# shellcheck source=tests/vm/harness.sh
+. "$here/harness.sh"
 
 usage() {
         sed -n '2,/^set -euo/{/^set/d;s/^# \{0,1\}//;p}' "$0" >&2
         exit 2
 }
-
-# Paths given relative to where we were called from; everything else relative to the top.
-abspath() { case $1 in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }
 
 install_deps() {
         local missing='' p
@@ -185,7 +183,7 @@ prepare_base() {
                 cp "$KDIR/lib/modules/$KVER/$m" "$stage/lib/modules/$KVER/$m"
                 echo "/lib/modules/$KVER/$m" >>"$stage/etc/vm-modules"
         done
-        (cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$BASE.tmp"
+        cpio_of "$stage" >"$BASE.tmp"
         rm -rf "$stage"
         mv "$BASE.tmp" "$BASE"
 }
@@ -200,21 +198,6 @@ prepare() {
         flock -u 9
 }
 
-# Copies a host program to DEST in the stage, and its libraries at their ldd paths.
-add_program() {
-        local src=$1 dest=$2 lib
-        [ -x "$src" ] || die "$src: no such program (run make first?)"
-        mkdir -p "$STAGE/$(dirname "$dest")"
-        cp -L "$src" "$STAGE/$dest"
-        for lib in $(ldd "$src" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
-                [ -e "$STAGE/$lib" ] && continue
-                mkdir -p "$STAGE/$(dirname "$lib")"
-                cp -L "$lib" "$STAGE/$lib"
-        done
-}
-
-quote() { printf "'%s'" "$(printf %s "$1" | sed "s/'/'\\\\''/g")"; }
-
 [ $# -ge 1 ] || usage
 case $1 in
 -h|--help) usage ;;
@@ -223,16 +206,7 @@ case $1 in
 *) MODE=run ;;
 esac
 
-if [ "$MODE" = run ]; then
-        SCRIPT=$(abspath "$1")
-        shift
-        [ -f "$SCRIPT" ] || die "$SCRIPT: no such script"
-        FILES=()
-        for f in "$@"; do
-                [ -e "$f" ] || die "$f: no such file"
-                FILES+=("$(abspath "$f")")
-        done
-fi
+[ "$MODE" = prepare ] || take_script_and_files "$@"
 
 cd "$top"
 START=$(date +%s.%N)
@@ -248,97 +222,31 @@ fi
 prepare
 [ "$MODE" = prepare ] && { echo "run-vm: $KPKG ready: kernel $KERNEL, image $BASE" >&2; exit 0; }
 
-RUN=$(mktemp -d "${TMPDIR:-/tmp}/cgcompat-vm.XXXXXX")
-QPID=
-# shellcheck disable=SC2317  # called by the trap
-cleanup() {
-        if [ -n "$QPID" ] && kill -0 "$QPID" 2>/dev/null; then
-                kill "$QPID" 2>/dev/null || true
-                wait "$QPID" 2>/dev/null || true
-        fi
-        cp "$RUN/console.log" "$VM_CACHE/last-console.log" 2>/dev/null || true
-        cp "$RUN/output.log" "$VM_CACHE/last-output.log" 2>/dev/null || true
-        rm -rf "$RUN"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+make_run_dir cgcompat-vm ""
 
 # The per-run part of the initramfs: init, our programs, the test. The kernel unpacks
 # concatenated archives in order, so it is appended to the cached base.
 STAGE=$RUN/stage
-mkdir -p "$STAGE/opt/test" "$STAGE/etc"
+mkdir -p "$STAGE/opt/test"
 cp "$here/init.sh" "$STAGE/init"
 chmod 755 "$STAGE/init"
 add_program "$BUILD/cgcompatd" /usr/bin/cgcompatd
 add_program "$BUILD/cgcompatctl" /usr/bin/cgcompatctl
 # cgcompatctl exec finds the preload library beside itself.
 [ ! -f "$BUILD/libcgcompat-preload.so" ] || add_program "$BUILD/libcgcompat-preload.so" /usr/bin/libcgcompat-preload.so
-for b in $VM_BINS; do
-        p=$(command -v "$b") || die "$b: no such program"
-        add_program "$p" "/usr/bin/$(basename "$p")"
-done
+add_vm_bins
 cp "$here/lib.sh" "$STAGE/opt/test/lib.sh"
-cp -a "$SCRIPT" "$STAGE/opt/test/"
-for f in "${FILES[@]}"; do cp -a "$f" "$STAGE/opt/test/"; done
-{
-        echo "VM_SCRIPT=$(quote "/opt/test/$(basename "$SCRIPT")")"
-        echo "VM_CGROUP_OPTS=$(quote "$VM_CGROUP_OPTS")"
-        echo "export CGCOMPATD=/usr/bin/cgcompatd CGCOMPATCTL=/usr/bin/cgcompatctl"
-        while IFS= read -r v; do
-                echo "export $v=$(quote "${!v}")"
-        done < <(compgen -e | grep '^VMTEST_' || true)
-} >"$STAGE/etc/vm-test.conf"
-(cd "$STAGE" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$RUN/run.cpio"
+stage_test "VM_CGROUP_OPTS=$(quote "$VM_CGROUP_OPTS")" \
+        "export CGCOMPATD=/usr/bin/cgcompatd CGCOMPATCTL=/usr/bin/cgcompatctl"
+cpio_of "$STAGE" >"$RUN/run.cpio"
 cat "$BASE" "$RUN/run.cpio" >"$RUN/initrd"
 
-case $VM_ACCEL in
-kvm) accel=(-accel kvm -cpu host) ;;
-*) accel=(-accel "$VM_ACCEL" -cpu max) ;;
-esac
-: >"$RUN/output.log"
-: >"$RUN/console.log"
-QEMU_START=$(date +%s.%N)
-# VM_QEMU_ARGS is split into words on purpose.
-# shellcheck disable=SC2086
-# Should this script be killed outright, timeout and then qemu die with their parent.
-setpriv --pdeathsig KILL timeout -k 5 "$VM_TIMEOUT" \
-        setpriv --pdeathsig KILL qemu-system-x86_64 -nodefaults -no-user-config -display none \
-        "${accel[@]}" -smp "$VM_SMP" -m "$VM_MEM" -no-reboot \
-        -kernel "$KERNEL" -initrd "$RUN/initrd" \
-        -append "console=ttyS0 cgroup_no_v1=all panic=-1 rdinit=/init $VM_APPEND" \
-        -serial "file:$RUN/console.log" -serial "file:$RUN/output.log" $VM_QEMU_ARGS \
-        </dev/null >"$RUN/qemu.log" 2>&1 &
-QPID=$!
-# ttyS1 carries the script's output: show it as it comes, without the exit marker.
-# In the background, so that a signal to this script is handled at once (wait returns).
-tail -s 0.1 --pid="$QPID" -n +1 -f "$RUN/output.log" | sed -u -e 's/\r$//' -e '/^CGCOMPAT-VM-EXIT=/d' &
-status=0
-wait "$QPID" || status=$?
-QPID=
-wait $!
-END=$(date +%s.%N)
-
-code=$(sed -n 's/^CGCOMPAT-VM-EXIT=\([0-9]*\)\r\{0,1\}$/\1/p' "$RUN/output.log" | tail -n 1)
+boot_vm "$KERNEL" ""
 t0=$(sed -n 's/.*vm-init: test starts at uptime \([0-9.]*\).*/\1/p' "$RUN/console.log" | head -n 1)
 t1=$(sed -n 's/.*vm-init: test ends at uptime \([0-9.]*\).*/\1/p' "$RUN/console.log" | head -n 1)
-grep -E 'Oops|BUG:|WARNING:|Kernel panic|blocked for more than|segfault' "$RUN/console.log" |
-        sed 's/^/run-vm: kernel: /' >&2 || true
-if [ -z "$code" ]; then
-        if [ "$status" = 124 ] || [ "$status" = 137 ]; then
-                echo "run-vm: timeout: killed the VM after ${VM_TIMEOUT}s" >&2
-                code=124
-        else
-                echo "run-vm: the VM stopped without an exit code (qemu status $status)" >&2
-                code=125
-        fi
-        sed 's/^/run-vm: qemu: /' "$RUN/qemu.log" >&2
-        echo "run-vm: last lines of the kernel console ($VM_CACHE/last-console.log):" >&2
-        tail -n 30 "$RUN/console.log" | sed -e 's/\r$//' -e 's/^/  /' >&2
-fi
 # Boot: qemu's time but the test's, so firmware, kernel, init and power off.
 awk -v k="$KVER" -v a="$VM_ACCEL" -v n="$VM_SMP" -v t0="$t0" -v t1="$t1" -v s="$START" -v q="$QEMU_START" \
-    -v e="$END" -v c="$code" 'BEGIN {
+    -v e="$END" -v c="$CODE" 'BEGIN {
         test = (t0 != "" && t1 != "") ? sprintf("boot %.1fs, test %.1fs, ", e - q - (t1 - t0), t1 - t0) : ""
         printf "run-vm: %s, %s, %s vCPUs, %sqemu %.1fs, total %.1fs, exit %s\n", k, a, n, test, e - q, e - s, c }' >&2
-exit "$code"
+exit "$CODE"

@@ -28,19 +28,12 @@ VM_APPEND=${VM_APPEND:-}
 VM_QEMU_ARGS=${VM_QEMU_ARGS:-}
 VM_BINS=${VM_BINS:-}
 
-die() { echo "run-systemd-vm: $*" >&2; exit 125; }
-abspath() { case $1 in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }
-quote() { printf "'%s'" "$(printf %s "$1" | sed "s/'/'\\\\''/g")"; }
+HARNESS=run-systemd-vm
+# shellcheck source=tests/vm/harness.sh
+. "$here/../harness.sh"
 
 [ $# -ge 1 ] || { sed -n '2,/^set -euo/{/^set/d;s/^# \{0,1\}//;p}' "$0" >&2; exit 2; }
-SCRIPT=$(abspath "$1")
-shift
-[ -f "$SCRIPT" ] || die "$SCRIPT: no such script"
-FILES=()
-for f in "$@"; do
-        [ -e "$f" ] || die "$f: no such file"
-        FILES+=("$(abspath "$f")")
-done
+take_script_and_files "$@"
 cd "$top"
 
 # The host's systemd is what boots: installed if missing (the harness installs the rest).
@@ -57,19 +50,6 @@ KERNEL=$(printf '%s\n' "$ready" | sed -n 's/.*: kernel \([^ ]*\), image .*/\1/p'
 BASE=$(printf '%s\n' "$ready" | sed -n 's/.*, image \(.*\)$/\1/p')
 if [ ! -f "$KERNEL" ] || [ ! -f "$BASE" ]; then die "tests/vm/run-vm.sh --prepare: $ready"; fi
 KVER=$(ls "$VM_CACHE/$(cat "$VM_CACHE/kernel.pkg")/lib/modules" | head -n 1)
-
-# Copies a host program to DEST in STAGE, and its libraries at their ldd paths.
-add_program() {
-        local src=$1 dest=$2 lib
-        [ -x "$src" ] || die "$src: no such program (run make first?)"
-        mkdir -p "$STAGE/$(dirname "$dest")"
-        cp -L "$src" "$STAGE/$dest"
-        for lib in $(ldd "$src" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
-                [ -e "$STAGE/$lib" ] && continue
-                mkdir -p "$STAGE/$(dirname "$lib")"
-                cp -L "$lib" "$STAGE/$lib"
-        done
-}
 
 # The host's systemd, as packaged: the manager, journald, systemctl, journalctl, the
 # units a boot to basic.target needs, and the machine's identity. Cached per version.
@@ -99,7 +79,7 @@ prepare_systemd() {
         cp /etc/machine-id "$STAGE/etc/machine-id"
         echo 'root:x:0:0:root:/root:/bin/sh' >"$STAGE/etc/passwd"
         echo 'root:x:0:' >"$STAGE/etc/group"
-        (cd "$STAGE" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$SYSTEMD_CPIO.tmp"
+        cpio_of "$STAGE" >"$SYSTEMD_CPIO.tmp"
         rm -rf "$STAGE"
         mv "$SYSTEMD_CPIO.tmp" "$SYSTEMD_CPIO"
 }
@@ -108,21 +88,7 @@ flock 9
 prepare_systemd
 flock -u 9
 
-RUN=$(mktemp -d "${TMPDIR:-/tmp}/cgcompat-sdvm.XXXXXX")
-QPID=
-# shellcheck disable=SC2317  # called by the trap
-cleanup() {
-        if [ -n "$QPID" ] && kill -0 "$QPID" 2>/dev/null; then
-                kill "$QPID" 2>/dev/null || true
-                wait "$QPID" 2>/dev/null || true
-        fi
-        cp "$RUN/console.log" "$VM_CACHE/last-systemd-console.log" 2>/dev/null || true
-        cp "$RUN/output.log" "$VM_CACHE/last-systemd-output.log" 2>/dev/null || true
-        rm -rf "$RUN"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+make_run_dir cgcompat-sdvm systemd-
 
 # The per-run part: init, cgcompat installed as `make install` puts it, the test unit.
 STAGE=$RUN/stage
@@ -131,65 +97,18 @@ cp "$here/init" "$STAGE/init"
 chmod 755 "$STAGE/init"
 add_program "$BUILD/cgcompatd" /usr/sbin/cgcompatd
 [ ! -x "$BUILD/cgcompatctl" ] || add_program "$BUILD/cgcompatctl" /usr/bin/cgcompatctl
-for b in $VM_BINS; do
-        p=$(command -v "$b") || die "$b: no such program"
-        add_program "$p" "/usr/bin/$(basename "$p")"
-done
+add_vm_bins
 cp conf/cgcompat.service "$STAGE/lib/systemd/system/cgcompat.service"
 cp compat.conf.yaml "$STAGE/etc/cgcompat/compat.conf.yaml"
 cp "$here"/cgcompat-vm.target "$here"/cgcompat-vm-test.service "$STAGE/lib/systemd/system/"
 ln -s /lib/systemd/system/cgcompat-vm.target "$STAGE/etc/systemd/system/default.target"
 cp tests/vm/lib.sh "$STAGE/opt/test/lib.sh"
 cp "$here/vm-test-wrapper" "$STAGE/opt/test/vm-test-wrapper"
-cp -a "$SCRIPT" "$STAGE/opt/test/"
-for f in "${FILES[@]}"; do cp -a "$f" "$STAGE/opt/test/"; done
-{
-        echo "VM_SCRIPT=$(quote "/opt/test/$(basename "$SCRIPT")")"
-        while IFS= read -r v; do
-                echo "export $v=$(quote "${!v}")"
-        done < <(compgen -e | grep '^VMTEST_' || true)
-} >"$STAGE/etc/vm-test.conf"
-(cd "$STAGE" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$RUN/run.cpio"
+stage_test
+cpio_of "$STAGE" >"$RUN/run.cpio"
 cat "$BASE" "$SYSTEMD_CPIO" "$RUN/run.cpio" >"$RUN/initrd"
 
-case $VM_ACCEL in
-kvm) accel=(-accel kvm -cpu host) ;;
-*) accel=(-accel "$VM_ACCEL" -cpu max) ;;
-esac
-: >"$RUN/output.log"
-: >"$RUN/console.log"
-QEMU_START=$(date +%s.%N)
-# shellcheck disable=SC2086  # VM_QEMU_ARGS is split into words on purpose
-setpriv --pdeathsig KILL timeout -k 5 "$VM_TIMEOUT" \
-        setpriv --pdeathsig KILL qemu-system-x86_64 -nodefaults -no-user-config -display none \
-        "${accel[@]}" -smp "$VM_SMP" -m "$VM_MEM" -no-reboot \
-        -kernel "$KERNEL" -initrd "$RUN/initrd" \
-        -append "console=ttyS0 cgroup_no_v1=all panic=-1 rdinit=/init systemd.show_status=0 systemd.log_level=notice systemd.log_color=0 $VM_APPEND" \
-        -serial "file:$RUN/console.log" -serial "file:$RUN/output.log" $VM_QEMU_ARGS \
-        </dev/null >"$RUN/qemu.log" 2>&1 &
-QPID=$!
-tail -s 0.1 --pid="$QPID" -n +1 -f "$RUN/output.log" | sed -u -e 's/\r$//' -e '/^CGCOMPAT-VM-EXIT=/d' &
-status=0
-wait "$QPID" || status=$?
-QPID=
-wait $!
-END=$(date +%s.%N)
-
-code=$(sed -n 's/^CGCOMPAT-VM-EXIT=\([0-9]*\)\r\{0,1\}$/\1/p' "$RUN/output.log" | tail -n 1)
-grep -E 'Oops|BUG:|WARNING:|Kernel panic|blocked for more than|segfault|Freezing execution' "$RUN/console.log" |
-        sed 's/^/run-systemd-vm: kernel: /' >&2 || true
-if [ -z "$code" ]; then
-        if [ "$status" = 124 ] || [ "$status" = 137 ]; then
-                echo "run-systemd-vm: timeout: killed the VM after ${VM_TIMEOUT}s" >&2
-                code=124
-        else
-                echo "run-systemd-vm: the VM stopped without an exit code (qemu status $status)" >&2
-                code=125
-        fi
-        sed 's/^/run-systemd-vm: qemu: /' "$RUN/qemu.log" >&2
-        echo "run-systemd-vm: last lines of the console ($VM_CACHE/last-systemd-console.log):" >&2
-        tail -n 40 "$RUN/console.log" | sed -e 's/\r$//' -e 's/^/  /' >&2
-fi
-awk -v a="$VM_ACCEL" -v n="$VM_SMP" -v s="$START" -v q="$QEMU_START" -v e="$END" -v c="$code" -v k="$KVER" 'BEGIN {
+boot_vm "$KERNEL" "systemd.show_status=0 systemd.log_level=notice systemd.log_color=0"
+awk -v a="$VM_ACCEL" -v n="$VM_SMP" -v s="$START" -v q="$QEMU_START" -v e="$END" -v c="$CODE" -v k="$KVER" 'BEGIN {
         printf "run-systemd-vm: %s, %s, %s vCPUs, systemd as PID 1, qemu %.1fs, total %.1fs, exit %s\n", k, a, n, e - q, e - s, c }' >&2
-exit "$code"
+exit "$CODE"
