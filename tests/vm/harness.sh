@@ -1,6 +1,18 @@
+# shellcheck shell=bash
 # Shared by the VM harnesses, tests/vm/run-vm.sh and tests/vm/systemd/run-systemd-vm.sh, which
 # source it after setting HARNESS (their name, for messages) and the VM_* settings.
 # (tests/vm/lib.sh is another thing: the helpers of the test scripts, inside the VM.)
+
+# The settings both take (run-vm.sh's header says what each means).
+BUILD=${BUILD:-build}
+VM_CACHE=${VM_CACHE:-build/vm}
+VM_TIMEOUT=${VM_TIMEOUT:-300}
+VM_MEM=${VM_MEM:-1G}
+VM_SMP=${VM_SMP:-2}
+VM_ACCEL=${VM_ACCEL:-tcg}
+VM_APPEND=${VM_APPEND:-}
+VM_QEMU_ARGS=${VM_QEMU_ARGS:-}
+VM_BINS=${VM_BINS:-}
 
 die() { echo "$HARNESS: $*" >&2; exit 125; }
 
@@ -96,6 +108,7 @@ boot_vm() { # boot_vm KERNEL APPEND
         esac
         : >"$RUN/output.log"
         : >"$RUN/console.log"
+        # shellcheck disable=SC2034  # QEMU_START and END are for the caller's summary
         QEMU_START=$(date +%s.%N)
         # VM_QEMU_ARGS is split into words on purpose.
         # shellcheck disable=SC2086
@@ -113,6 +126,7 @@ boot_vm() { # boot_vm KERNEL APPEND
         wait "$QPID" || status=$?
         QPID=
         wait $!
+        # shellcheck disable=SC2034
         END=$(date +%s.%N)
 
         CODE=$(sed -n 's/^CGCOMPAT-VM-EXIT=\([0-9]*\)\r\{0,1\}$/\1/p' "$RUN/output.log" | tail -n 1)

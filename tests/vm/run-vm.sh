@@ -28,22 +28,13 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-BUILD=${BUILD:-build}
-VM_CACHE=${VM_CACHE:-build/vm}
-VM_TIMEOUT=${VM_TIMEOUT:-300}
-VM_MEM=${VM_MEM:-1G}
-VM_SMP=${VM_SMP:-2}
-VM_ACCEL=${VM_ACCEL:-tcg}
-VM_APPEND=${VM_APPEND:-}
-VM_QEMU_ARGS=${VM_QEMU_ARGS:-}
-VM_MODULES=${VM_MODULES:-fuse brd}
-VM_BINS=${VM_BINS:-}
-VM_CGROUP_OPTS=${VM_CGROUP_OPTS:-nsdelegate,memory_recursiveprot}
-VM_KERNEL_META=${VM_KERNEL_META:-linux-image-cloud-amd64}
-HOST_PACKAGES="qemu-system-x86 busybox-static cpio lz4"
 HARNESS=run-vm
 # shellcheck source=tests/vm/harness.sh
 . "$here/harness.sh"
+VM_MODULES=${VM_MODULES:-fuse brd}
+VM_CGROUP_OPTS=${VM_CGROUP_OPTS:-nsdelegate,memory_recursiveprot}
+VM_KERNEL_META=${VM_KERNEL_META:-linux-image-cloud-amd64}
+HOST_PACKAGES="qemu-system-x86 busybox-static cpio lz4"
 
 usage() {
         sed -n '2,/^set -euo/{/^set/d;s/^# \{0,1\}//;p}' "$0" >&2

@@ -18,16 +18,6 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
-BUILD=${BUILD:-build}
-VM_CACHE=${VM_CACHE:-build/vm}
-VM_TIMEOUT=${VM_TIMEOUT:-300}
-VM_MEM=${VM_MEM:-1G}
-VM_SMP=${VM_SMP:-2}
-VM_ACCEL=${VM_ACCEL:-tcg}
-VM_APPEND=${VM_APPEND:-}
-VM_QEMU_ARGS=${VM_QEMU_ARGS:-}
-VM_BINS=${VM_BINS:-}
-
 HARNESS=run-systemd-vm
 # shellcheck source=tests/vm/harness.sh
 . "$here/../harness.sh"
