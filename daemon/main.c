@@ -7,10 +7,10 @@
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
-#include <time.h>
 
 #include "backend/backend.h"
 #include "backend/delegation.h"
+#include "compat/clock.h"
 #include "compat/core_files.h"
 #include "compat/tree.h"
 #include "conf/config.h"
@@ -423,14 +423,11 @@ static int start(struct daemon *d) {
                 return r;
         d->registry_published = true;
 
-        struct timespec begin, end;
-        clock_gettime(CLOCK_MONOTONIC, &begin);
+        int64_t begin = monotonic_ns();
         r = release_scan(&d->release);
         if (r < 0)
                 log_warning_errno(r, root, "release scan incomplete");
-        clock_gettime(CLOCK_MONOTONIC, &end);
-        log_info(root, "scanned in %.1f ms, %zu releases queued",
-                 (double) (end.tv_sec - begin.tv_sec) * 1e3 + (double) (end.tv_nsec - begin.tv_nsec) / 1e6,
+        log_info(root, "scanned in %.1f ms, %zu releases queued", (double) (monotonic_ns() - begin) / 1e6,
                  d->release.queue_len - d->release.queue_head);
         d->started = true;
         update_status(d);

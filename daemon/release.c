@@ -8,8 +8,8 @@
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/wait.h>
-#include <time.h>
 
+#include "compat/clock.h"
 #include "compat/core_files.h"
 #include "compat/spawn.h"
 #include "log.h"
@@ -106,6 +106,15 @@ static void check_group(struct release *r, int fd) {
         }
         r->queue[r->queue_len++] = wd;
         r->watches[wd]->pending = true;
+}
+
+/* check_group() for the group of a watch, by its v2 path; false if the group is gone. */
+static bool check_watched(struct release *r, const struct release_watch *w) {
+        _cleanup_close_ int fd = openat(r->tree->root_fd, w->v2_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return false;
+        check_group(r, fd);
+        return true;
 }
 
 size_t release_run_pending(struct release *r, size_t max) {
@@ -209,19 +218,13 @@ void release_child_removed(struct release *r, int parent_fd) {
 /* Beyond that many groups at once (a storm of attaches), the kernel's late events serve: bounded work. */
 #define RECHECKS_MAX 16
 
-static int64_t monotonic_ns(void) {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (int64_t) ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 void release_attached(struct release *r, int fd) {
         if (tree_get_flag(r->tree, fd, STATE_NOTIFY_ON_RELEASE) <= 0)
                 return;
         int wd = watch_add(r, fd);
         if (wd < 0)
                 return;
-        int64_t until = monotonic_ns() + RECHECK_WINDOW_NS;
+        int64_t now = monotonic_ns(), until = now + RECHECK_WINDOW_NS;
         for (size_t i = 0; i < r->n_rechecks; i++)
                 if (r->rechecks[i].wd == wd) {
                         r->rechecks[i].until_ns = until;
@@ -238,7 +241,7 @@ void release_attached(struct release *r, int fd) {
                 r->rechecks_size = n;
         }
         if (r->n_rechecks == 0)
-                r->rechecked_ns = monotonic_ns();
+                r->rechecked_ns = now;
         r->rechecks[r->n_rechecks++] = (struct release_recheck) { .wd = wd, .until_ns = until };
 }
 
@@ -258,10 +261,7 @@ void release_recheck(struct release *r) {
                 struct release_watch *w = (size_t) c.wd < r->n_watches ? r->watches[c.wd] : NULL;
                 if (!w)
                         continue; /* the group is gone or no longer flagged */
-                _cleanup_close_ int fd = openat(r->tree->root_fd, w->v2_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-                if (fd >= 0)
-                        check_group(r, fd);
-                if (fd >= 0 && c.until_ns > now && !w->pending)
+                if (check_watched(r, w) && c.until_ns > now && !w->pending)
                         r->rechecks[kept++] = c;
         }
         r->n_rechecks = kept;
@@ -331,11 +331,8 @@ int release_scan(struct release *r) {
 
 static void rescan_watched(struct release *r) {
         for (size_t wd = 0; wd < r->n_watches; wd++) {
-                if (!r->watches[wd])
-                        continue;
-                _cleanup_close_ int fd = openat(r->tree->root_fd, r->watches[wd]->v2_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-                if (fd >= 0)
-                        check_group(r, fd);
+                if (r->watches[wd])
+                        (void) check_watched(r, r->watches[wd]);
         }
 }
 
@@ -362,10 +359,7 @@ int release_process(struct release *r) {
                         if (ev->wd < 0 || (size_t) ev->wd >= r->n_watches || !r->watches[ev->wd])
                                 continue;
                         /* Level-triggered: the kernel coalesces events, so read the state now. */
-                        _cleanup_close_ int fd = openat(r->tree->root_fd, r->watches[ev->wd]->v2_path,
-                                                        O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-                        if (fd >= 0)
-                                check_group(r, fd);
+                        (void) check_watched(r, r->watches[ev->wd]);
                 }
         }
 }

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "compat/clock.h"
 #include "compat/macro.h"
 #include "conf/config.h"
 #include "served.h"
@@ -279,12 +280,6 @@ _Noreturn static void exec_daemon(const char *daemon, const char *config, int lo
 
 static void sleep_ms(long ms) {
         (void) nanosleep(&(struct timespec) { .tv_sec = ms / 1000, .tv_nsec = ms % 1000 * 1000000 }, NULL);
-}
-
-static int64_t monotonic_ms(void) {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Starts cgcompatd and waits until it publishes its registry (all its views are mounted then). */

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "backend/backend.h"
+#include "compat/clock.h"
 #include "compat/macro.h"
 
 int tools_load_config(const char *tool, const char *path, struct config *ret) {
@@ -274,12 +275,6 @@ _Noreturn static void list_view_root(const char *mount) {
         _exit(errno);
 }
 
-static int64_t now_ms(void) {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int probe_views(char *const *mounts, size_t n, int timeout_ms, int *ret) {
         _cleanup_free_ pid_t *children = calloc(n ? n : 1, sizeof(pid_t));
         size_t pending = 0;
@@ -297,7 +292,7 @@ int probe_views(char *const *mounts, size_t n, int timeout_ms, int *ret) {
                 else
                         pending++;
         }
-        for (int64_t deadline = now_ms() + timeout_ms; pending > 0 && now_ms() < deadline;) {
+        for (int64_t deadline = monotonic_ms() + timeout_ms; pending > 0 && monotonic_ms() < deadline;) {
                 for (size_t i = 0; i < n; i++) {
                         int status;
                         if (children[i] <= 0 || waitpid(children[i], &status, WNOHANG) != children[i])
