@@ -122,7 +122,7 @@ static int stat_node(struct view *v, struct node *n, struct stat *ret) {
                 return r;
         st.st_ino = n->ino;
         /* 0 as on cgroupfs, but the page cache reads no further than st_size. */
-        st.st_size = n->kind == NODE_FILE && n->page_content ? (off_t) n->page_content->len : 0;
+        st.st_size = n->page_content ? (off_t) n->page_content->len : 0;
         st.st_blocks = 0;
         st.st_blksize = 4096;
         if (n->kind == NODE_GROUP) {
@@ -514,18 +514,11 @@ static void open_page_cached(struct view *v, fuse_req_t req, struct open_file *h
                 n->page_readers++;
                 return;
         }
-        if (n->page_readers > 0)
+        if (n->page_readers > 0 || fuse_lowlevel_notify_inval_inode(v->session, nodeid_of(v, n), -1, 0) < 0)
                 return;
-        if (!n->page_content) {
-                n->page_content = calloc(1, sizeof(*n->page_content));
-                if (!n->page_content)
-                        return;
-        }
+        if (!n->page_content && !(n->page_content = calloc(1, sizeof(*n->page_content))))
+                return;
         text_free(n->page_content);
-        if (fuse_lowlevel_notify_inval_inode(v->session, nodeid_of(v, n), -1, 0) < 0) {
-                free(TAKE_PTR(n->page_content)); /* st_size says 0 again: nothing is read through pages */
-                return;
-        }
         *n->page_content = TAKE_STRUCT(fresh);
         h->page_cached = true;
         n->page_readers++;
