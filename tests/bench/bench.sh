@@ -511,10 +511,15 @@ measure_base_costs() {
         measure "${p}mkdir" cg mkdir-rmdir "$VIEW" "$N_MKDIR"
         measure "${p}mkdir" nl mkdir-rmdir "$NULL_FS" "$N_MKDIR"
 
-        measure "${p}small" v1 read "$V1/a/notify_on_release" "$N_SMALL"
-        measure "${p}small" v2 read "$V2/a/cgroup.freeze" "$N_SMALL"
-        measure "${p}small" cg read "$VIEW/a/notify_on_release" "$N_SMALL"
-        measure "${p}small" nl read "$NULL_FS/a/notify_on_release" "$N_SMALL"
+        small_reads "${p}small"
+}
+
+# A small file read on the four systems, into cells named $1.
+small_reads() {
+        measure "$1" v1 read "$V1/a/notify_on_release" "$N_SMALL"
+        measure "$1" v2 read "$V2/a/cgroup.freeze" "$N_SMALL"
+        measure "$1" cg read "$VIEW/a/notify_on_release" "$N_SMALL"
+        measure "$1" nl read "$NULL_FS/a/notify_on_release" "$N_SMALL"
 }
 
 for r in $(seq "$ROUNDS"); do
@@ -544,11 +549,6 @@ fi
 
 # The small read again with page_cache: on, which serves unchanged settings from the kernel's
 # page cache: one round trip (OPEN) instead of three. The daemon runs with it for this part only.
-small_reads() { # small_reads PREFIX
-        measure "$1" v1 read "$V1/a/notify_on_release" "$N_SMALL"
-        measure "$1" v2 read "$V2/a/cgroup.freeze" "$N_SMALL"
-        measure "$1" cg read "$VIEW/a/notify_on_release" "$N_SMALL"
-}
 log "small-file read with page_cache: on: $ROUNDS rounds, $PIN_ROUNDS on CPU 0 only"
 stop_daemon
 echo "page_cache: on" >> "$CONFIG"
