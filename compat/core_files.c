@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "kstrto.h"
+#include "membership.h"
+#include "placement.h"
 #include "pidns.h"
 #include "task_info.h"
 
@@ -29,7 +31,10 @@ static int compare_pids(const void *a, const void *b) {
         return (x > y) - (x < y);
 }
 
-/* Tasks of a group are those of its leaf, plus any placed in the v2 cgroup directly. */
+/*
+ * Tasks of a group are those of its leaf, plus any placed in the v2 cgroup directly, plus, in a
+ * view, those of the groups below it that the view does not hold (placement.h).
+ */
 static int own_tasks(const struct file_ctx *ctx, bool processes, struct pid_list *ret) {
         const struct backend_ops *b = ctx->tree->backend;
         int (*list)(int fd, struct pid_list *ret) = processes ? b->list_processes : b->list_threads;
@@ -41,7 +46,10 @@ static int own_tasks(const struct file_ctx *ctx, bool processes, struct pid_list
                 r = list(leaf_fd, ret);
         if (r < 0 && r != -ENOENT)
                 return r;
-        return list(ctx->fd, ret);
+        r = list(ctx->fd, ret);
+        if (r < 0)
+                return r;
+        return placement_list_unheld(ctx->tree, ctx->fd, ctx->view->key, list, ret);
 }
 
 /* v1 pidlists: in the reader's pid namespace, sorted; cgroup.procs lists each process once. */
@@ -130,7 +138,7 @@ static int refusal_of_subsystems(const struct file_ctx *ctx, pid_t tid, int refu
 
 int tasks_write(const struct file_ctx *ctx, const char *buf, size_t len) {
         struct pidns_view view;
-        _cleanup_close_ int leaf_fd = -1;
+        _cleanup_close_ int target_fd = -1, leaf_fd = -1;
         pid_t pid, tid;
         int r;
 
@@ -153,10 +161,16 @@ int tasks_write(const struct file_ctx *ctx, const char *buf, size_t len) {
         if (r < 0)
                 return r;
 
+        /* A group this view let go (rmdir) while the file was open is gone here, as in v1. */
+        r = membership_held(ctx->tree, ctx->fd, ctx->view->key);
+        if (r <= 0)
+                return r < 0 ? r : -ENODEV;
         r = legacy_can_attach(ctx);
         if (r < 0)
                 return refusal_of_subsystems(ctx, tid, r);
-        r = tree_open_leaf(ctx->tree, ctx->fd, true, &leaf_fd);
+        r = placement_attach_target(ctx->tree, ctx->fd, ctx->view->key, tid, &target_fd);
+        if (r >= 0)
+                r = tree_open_leaf(ctx->tree, target_fd, true, &leaf_fd);
         if (r < 0)
                 return r;
         /* A thread id moves its whole process: v2's cgroup.procs takes the thread group of any of its tids. */
@@ -164,7 +178,10 @@ int tasks_write(const struct file_ctx *ctx, const char *buf, size_t len) {
         if (r < 0)
                 return r;
         /* In use again: the next emptying is a new release, also across a restart. */
-        return ctx->tree->backend->remove_state(ctx->fd, STATE_RELEASED);
+        r = ctx->tree->backend->remove_state(target_fd, STATE_RELEASED);
+        if (r >= 0)
+                r = ctx->tree->backend->remove_state(ctx->fd, STATE_RELEASED);
+        return r;
 }
 
 static int view_flag_read(const struct file_ctx *ctx, const char *key, struct text *out) {

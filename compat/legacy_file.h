@@ -126,6 +126,12 @@ struct subsystem {
         int (*can_attach)(const struct file_ctx *ctx);
         /* Optional: set up a new group from its parent, e.g. cpuset's clone_children. */
         int (*init_group)(const struct file_ctx *parent, const struct file_ctx *child);
+        /*
+         * Optional: the view of this subsystem let the group go (rmdir) while other views keep
+         * the v2 cgroup: put the subsystem's v2 files back to a new group's defaults, so that it
+         * limits nothing, as the group is gone from this hierarchy (DESIGN.md invariant 3).
+         */
+        int (*reset_group)(const struct file_ctx *ctx);
 };
 
 extern const struct subsystem subsys_cpuset, subsys_cpu, subsys_cpuacct, subsys_blkio, subsys_memory,
@@ -159,3 +165,11 @@ bool subsystem_offered(const struct compat_tree *t, enum subsys s);
 
 /* Every subsystem of the view agrees that a task may join the group of @ctx. */
 int legacy_can_attach(const struct file_ctx *ctx);
+
+/* The view now holds the group of @child (mkdir): each of its subsystems sets it up from @parent. */
+int legacy_init_group(const struct file_ctx *parent, const struct file_ctx *child);
+/*
+ * The view let the group of @ctx go while other views keep it: each of its subsystems forgets
+ * the legacy state of its rows and puts its v2 files back to their defaults (reset_group).
+ */
+int legacy_reset_group(const struct file_ctx *ctx);

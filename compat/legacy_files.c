@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core_files.h"
+#include "group_io.h"
 
 #define KERNEL_PAGE_SIZE 4096
 
@@ -209,4 +210,42 @@ int legacy_can_attach(const struct file_ctx *ctx) {
                         return r;
         }
         return 0;
+}
+
+/* Subsystems of the view whose files the tree can back: their hooks act only then. */
+static bool view_subsystem_active(const struct file_ctx *ctx, enum subsys s) {
+        return (ctx->view->subsystems & SUBSYS_BIT(s)) && subsystem_offered(ctx->tree, s);
+}
+
+int legacy_init_group(const struct file_ctx *parent, const struct file_ctx *child) {
+        for (int s = 0; s < SUBSYS__COUNT; s++) {
+                const struct subsystem *sub = tables[s + 1];
+                if (!sub->init_group || !view_subsystem_active(child, s))
+                        continue;
+                int r = sub->init_group(parent, child);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+int legacy_reset_group(const struct file_ctx *ctx) {
+        int result = 0;
+
+        for (int s = 0; s < SUBSYS__COUNT; s++) {
+                const struct subsystem *sub = tables[s + 1];
+                if (!view_subsystem_active(ctx, s))
+                        continue;
+                for (size_t k = 0; k < sub->n_files; k++) {
+                        int r = legacy_state_remove(ctx, sub->files[k].name);
+                        if (r < 0 && r != -ENODATA && result >= 0)
+                                result = r;
+                }
+                if (sub->reset_group) {
+                        int r = sub->reset_group(ctx);
+                        if (r < 0 && result >= 0)
+                                result = r; /* the others are still reset: a partial reset limits less */
+                }
+        }
+        return result;
 }

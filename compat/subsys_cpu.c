@@ -156,7 +156,7 @@ static int check_descendants(const struct file_ctx *ctx, int fd, uint64_t inheri
 
         if (inherited == CFS_RATIO_UNLIMITED)
                 return 0;
-        return tree_for_each_child(ctx->tree, fd, check_child, &d);
+        return tree_for_each_child(ctx->tree, fd, ctx->view->key, check_child, &d);
 }
 
 /*

@@ -206,7 +206,7 @@ static int child_walk_one(void *userdata, const char *name, const char *v2_name,
 static int for_each_child_state(const struct file_ctx *parent, const struct mask_kind *k, ino_t skip,
                                 state_check_fn check, const void *userdata) {
         struct child_walk w = { .parent = parent, .kind = k, .skip = skip, .check = check, .userdata = userdata };
-        return tree_for_each_child(parent->tree, parent->fd, child_walk_one, &w);
+        return tree_for_each_child(parent->tree, parent->fd, parent->view->key, child_walk_one, &w);
 }
 
 /* The parent group of a non-root group, as a context of its own; close ret->fd. */

@@ -152,7 +152,7 @@ static int propagate_to_child(void *userdata, const char *name, const char *v2_n
         if (r >= 0) {
                 struct propagation below = { .ctx = p->ctx, .writer = p->writer, .ex = p->ex, .parent_fd = fd,
                                              .parent = &rules };
-                r = tree_for_each_child(child.tree, fd, propagate_to_child, &below);
+                r = tree_for_each_child(child.tree, fd, child.view->key, propagate_to_child, &below);
         }
         device_rules_done(&rules);
         device_rules_done(&old);
@@ -171,7 +171,7 @@ static int update_rules(const struct file_ctx *ctx, enum device_file file, const
                 return r;
         r = load_parent_rules(ctx, &parent, &has_parent);
         if (r >= 0 && rule->all)
-                r = has_children = tree_has_children(ctx->tree, ctx->fd);
+                r = has_children = tree_has_children(ctx->tree, ctx->fd, ctx->view->key);
         if (r >= 0)
                 r = device_rules_copy(&rules, &old);
         if (r >= 0)
@@ -182,7 +182,7 @@ static int update_rules(const struct file_ctx *ctx, enum device_file file, const
         if (r >= 0 && file == DEVICE_FILE_DENY && !rule->all) {
                 struct propagation p = { .ctx = ctx, .writer = &rules, .ex = &rule->exception, .parent_fd = ctx->fd,
                                          .parent = &rules };
-                r = tree_for_each_child(ctx->tree, ctx->fd, propagate_to_child, &p);
+                r = tree_for_each_child(ctx->tree, ctx->fd, ctx->view->key, propagate_to_child, &p);
         }
         device_rules_done(&rules);
         device_rules_done(&parent);

@@ -420,7 +420,7 @@ static int child_walk_one(void *userdata, const char *name, const char *v2_name,
 
 static int for_each_child_group(const struct file_ctx *ctx, child_fn fn, void *userdata) {
         struct child_walk w = { .ctx = ctx, .fn = fn, .userdata = userdata };
-        return tree_for_each_child(ctx->tree, ctx->fd, child_walk_one, &w);
+        return tree_for_each_child(ctx->tree, ctx->fd, ctx->view->key, child_walk_one, &w);
 }
 
 static int stat_of(const struct file_ctx *ctx, int fd, struct memcg_stat *ret) {

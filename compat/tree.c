@@ -8,8 +8,10 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "leaf_limits.h"
 #include "legacy_file.h"
 #include "macro.h"
+#include "membership.h"
 
 /* The private v2 name of a group whose legacy name v2 cannot take. */
 #define ALIAS_FORMAT "cgcompat-%08x"
@@ -68,6 +70,18 @@ static void find_offered_rows(struct compat_tree *t) {
         }
 }
 
+static void find_root_cgroup(struct compat_tree *t) {
+        char mount[PATH_MAX];
+        size_t len;
+
+        if (cgroup2_mount_point(mount, sizeof(mount)) < 0)
+                return;
+        len = strlen(mount);
+        if (strncmp(t->root_path, mount, len) || (t->root_path[len] && t->root_path[len] != '/'))
+                return;
+        snprintf(t->root_cgroup, sizeof(t->root_cgroup), "%s", t->root_path[len] ? t->root_path + len : "/");
+}
+
 bool tree_offers(const struct compat_tree *t, size_t row) {
         return row < ELEMENTSOF(t->offered) && t->offered[row];
 }
@@ -97,6 +111,7 @@ int tree_open(struct compat_tree *t, const struct backend_ops *backend, const ch
         }
         t->root_ino = st.st_ino;
         find_offered_rows(t);
+        find_root_cgroup(t);
         return 0;
 }
 
@@ -235,7 +250,7 @@ static int lookup_by_scan(const struct compat_tree *t, int parent_fd, const char
         return errno ? negative_errno() : -ENOENT;
 }
 
-int tree_lookup(const struct compat_tree *t, int parent_fd, const char *name, struct tree_child *ret) {
+static int lookup_any(const struct compat_tree *t, int parent_fd, const char *name, struct tree_child *ret) {
         _cleanup_close_ int fd = -1;
         int aliases, r;
 
@@ -265,6 +280,18 @@ int tree_lookup(const struct compat_tree *t, int parent_fd, const char *name, st
         return lookup_by_scan(t, parent_fd, name, ret);
 }
 
+int tree_lookup(const struct compat_tree *t, int parent_fd, const char *name, const char *view_key,
+                struct tree_child *ret) {
+        int r = lookup_any(t, parent_fd, name, ret);
+        if (r < 0 || !view_key)
+                return r;
+        r = membership_held(t, ret->fd, view_key);
+        if (r > 0)
+                return 0;
+        close(ret->fd);
+        return r < 0 ? r : -ENOENT;
+}
+
 int tree_open_leaf(const struct compat_tree *t, int fd, bool create, int *ret_fd) {
         int r = t->backend->open_child(fd, t->leaf, ret_fd);
         if (r != -ENOENT || !create)
@@ -272,7 +299,14 @@ int tree_open_leaf(const struct compat_tree *t, int fd, bool create, int *ret_fd
         r = t->backend->make_child(fd, t->leaf);
         if (r < 0 && r != -EEXIST)
                 return r;
-        return t->backend->open_child(fd, t->leaf, ret_fd);
+        bool made = r >= 0;
+        r = t->backend->open_child(fd, t->leaf, ret_fd);
+        if (r < 0 || !made)
+                return r;
+        r = leaf_mirror_limits(t, fd, *ret_fd);
+        if (r < 0)
+                closep(ret_fd);
+        return r;
 }
 
 /* v1 gives a new group and its files to the uid and gid that created it (cgroup_kn_set_ugid). */
@@ -367,7 +401,38 @@ static int make_alias(const struct compat_tree *t, int parent_fd, const char *na
         return -EEXIST;
 }
 
-int tree_mkdir(struct compat_tree *t, int parent_fd, const char *name, const struct caller *c, int *ret_fd) {
+/* The view takes a group v2 has (made through another view, or directly in v2) as its own. */
+static int adopt(const struct compat_tree *t, int parent_fd, struct tree_child *existing, const char *view_key,
+                 int *ret_fd) {
+        _cleanup_close_ int fd = existing->fd;
+        int r = membership_held(t, fd, view_key);
+        if (r < 0)
+                return r;
+        if (r > 0 || !view_key)
+                return -EEXIST;
+        /* A new group of the view: its flags in this view are its parent's, as cgroup_create() copies them. */
+        int notify = tree_get_view_flag(t, parent_fd, STATE_NOTIFY_ON_RELEASE, view_key);
+        int clone_children = tree_get_view_flag(t, parent_fd, STATE_CLONE_CHILDREN, view_key);
+        if (notify < 0 || clone_children < 0)
+                return notify < 0 ? notify : clone_children;
+        r = tree_set_view_flag(t, fd, STATE_NOTIFY_ON_RELEASE, view_key, notify);
+        if (r >= 0)
+                r = tree_set_view_flag(t, fd, STATE_CLONE_CHILDREN, view_key, clone_children);
+        if (r >= 0)
+                r = membership_add(t, fd, view_key);
+        if (r >= 0)
+                r = t->backend->remove_state(parent_fd, STATE_RELEASED);
+        if (r < 0)
+                return r;
+        if (notify && t->hooks && t->hooks->notify_changed)
+                t->hooks->notify_changed(t->userdata, fd, true);
+        if (ret_fd)
+                *ret_fd = TAKE_FD(fd);
+        return 1;
+}
+
+int tree_mkdir(struct compat_tree *t, int parent_fd, const char *name, mode_t mode, const struct caller *c,
+               const char *view_key, int *ret_fd) {
         struct tree_child existing;
         char v2_name[GROUP_NAME_MAX + 1];
         _cleanup_close_ int fd = -1;
@@ -376,11 +441,9 @@ int tree_mkdir(struct compat_tree *t, int parent_fd, const char *name, const str
         r = tree_check_new_name(t, name);
         if (r < 0)
                 return r;
-        r = tree_lookup(t, parent_fd, name, &existing);
-        if (r >= 0) {
-                close(existing.fd);
-                return -EEXIST;
-        }
+        r = lookup_any(t, parent_fd, name, &existing);
+        if (r >= 0)
+                return adopt(t, parent_fd, &existing, view_key, ret_fd);
         if (r != -ENOENT)
                 return r;
 
@@ -391,16 +454,23 @@ int tree_mkdir(struct compat_tree *t, int parent_fd, const char *name, const str
         if (r < 0)
                 return r;
 
+        r = t->backend->open_child(parent_fd, v2_name, &fd);
+        /* Marked first: a crash before the leaf leaves a group the next start completes for this view. */
+        if (r >= 0 && view_key)
+                r = membership_init(t, fd, view_key);
         /* The parent is in use again: its next abandonment is a new release. */
-        r = t->backend->remove_state(parent_fd, STATE_RELEASED);
         if (r >= 0)
-                r = t->backend->open_child(parent_fd, v2_name, &fd);
+                r = t->backend->remove_state(parent_fd, STATE_RELEASED);
+        /* mkdir(2)'s mode, as cgroup_mkdir() gives it to kernfs (the VFS applied the umask). */
+        if (r >= 0)
+                r = t->backend->chmod(fd, NULL, mode & 07777);
         if (r >= 0)
                 r = give_to(t, fd, false, c->uid, c->gid);
         if (r >= 0)
                 r = make_leaf(t, parent_fd, fd, c->uid, c->gid);
         if (r < 0) {
-                (void) t->backend->remove_child(fd, t->leaf);
+                if (fd >= 0)
+                        (void) t->backend->remove_child(fd, t->leaf);
                 (void) t->backend->remove_child(parent_fd, v2_name);
                 return r;
         }
@@ -417,52 +487,83 @@ static int count_children(void *userdata, const char *name, const char *v2_name,
         return -ECANCELED; /* one is enough */
 }
 
-int tree_has_children(const struct compat_tree *t, int fd) {
+int tree_has_children(const struct compat_tree *t, int fd, const char *view_key) {
         unsigned n = 0;
-        int r = tree_for_each_child(t, fd, count_children, &n);
+        int r = tree_for_each_child(t, fd, view_key, count_children, &n);
         if (r < 0 && r != -ECANCELED)
                 return r;
         return n > 0;
 }
 
-int tree_rmdir(struct compat_tree *t, int parent_fd, const char *name) {
+/* Do views other than @view_key hold the group? */
+static int held_by_others(const struct compat_tree *t, int fd, const char *view_key) {
+        uint64_t mask;
+        int r = membership_mask(t, fd, &mask);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < t->n_view_keys; i++)
+                if (!strcmp(t->view_keys[i], view_key))
+                        mask &= ~(UINT64_C(1) << i);
+        return mask != 0;
+}
+
+int tree_rmdir(struct compat_tree *t, int parent_fd, const char *name, const char *view_key, tree_release_fn release,
+               void *userdata) {
         struct tree_child child;
         _cleanup_close_ int fd = -1;
         int r;
 
-        r = tree_lookup(t, parent_fd, name, &child);
+        r = tree_lookup(t, parent_fd, name, view_key, &child);
         if (r < 0)
                 return r;
         fd = child.fd;
 
-        r = tree_has_children(t, fd);
+        /* cgroup_destroy_locked(): child groups in this hierarchy, or tasks, make it EBUSY. */
+        r = tree_has_children(t, fd, view_key);
         if (r < 0)
                 return r;
         if (r > 0)
                 return -EBUSY;
+        /* The view shows every task of the subtree here: none of the groups below is its own. */
         r = t->backend->populated(fd);
         if (r < 0)
                 return r;
         if (r > 0)
                 return -EBUSY;
 
-        /* The kernel keeps us honest about races: a task that arrives now makes these fail. */
-        r = t->backend->remove_child(fd, t->leaf);
-        if (r < 0 && r != -ENOENT)
+        r = view_key ? held_by_others(t, fd, view_key) : 0;
+        if (r < 0)
                 return r;
-        r = t->backend->remove_child(parent_fd, child.v2_name);
-        if (r < 0) {
-                int leaf_fd;
-                if (tree_open_leaf(t, fd, true, &leaf_fd) >= 0)
-                        close(leaf_fd);
-                return r == -ENOTEMPTY ? -EBUSY : r;
+        if (r > 0) {
+                /* Gone from this view only: its settings first, so that a crash leaves it held, not stale. */
+                if (release) {
+                        r = release(userdata, fd);
+                        if (r < 0)
+                                return r;
+                }
+                r = membership_remove(t, fd, view_key);
+                if (r < 0)
+                        return r;
+        } else {
+                /* The kernel keeps us honest about races: a task that arrives now makes these fail. */
+                r = t->backend->remove_child(fd, t->leaf);
+                if (r < 0 && r != -ENOENT)
+                        return r;
+                r = t->backend->remove_child(parent_fd, child.v2_name);
+                if (r < 0) {
+                        int leaf_fd;
+                        if (tree_open_leaf(t, fd, true, &leaf_fd) >= 0)
+                                close(leaf_fd);
+                        return r == -ENOTEMPTY ? -EBUSY : r;
+                }
         }
         if (t->hooks && t->hooks->child_removed)
                 t->hooks->child_removed(t->userdata, parent_fd);
         return 0;
 }
 
-int tree_rename(struct compat_tree *t, int parent_fd, const char *old_name, int new_parent_fd, const char *new_name) {
+int tree_rename(struct compat_tree *t, int parent_fd, const char *old_name, int new_parent_fd, const char *new_name,
+                const char *view_key) {
         struct tree_child child, existing;
         struct stat a, b;
         _cleanup_close_ int fd = -1;
@@ -481,13 +582,14 @@ int tree_rename(struct compat_tree *t, int parent_fd, const char *old_name, int 
         if (r < 0)
                 return r;
 
-        r = tree_lookup(t, parent_fd, old_name, &child);
+        r = tree_lookup(t, parent_fd, old_name, view_key, &child);
         if (r < 0)
                 return r;
         fd = child.fd;
         if (!strcmp(old_name, new_name))
                 return 0;
-        r = tree_lookup(t, parent_fd, new_name, &existing);
+        /* Also a group of another view: v2 has one name for it in every view. */
+        r = lookup_any(t, parent_fd, new_name, &existing);
         if (r >= 0) {
                 close(existing.fd);
                 return -EEXIST;
@@ -504,7 +606,7 @@ int tree_rename(struct compat_tree *t, int parent_fd, const char *old_name, int 
         return t->backend->set_state(fd, STATE_LEGACY_NAME, new_name, strlen(new_name));
 }
 
-int tree_for_each_child(const struct compat_tree *t, int fd, tree_child_fn fn, void *userdata) {
+int tree_for_each_child(const struct compat_tree *t, int fd, const char *view_key, tree_child_fn fn, void *userdata) {
         _cleanup_(closedirp) DIR *d = NULL;
         struct dirent *de;
         int aliases, r;
@@ -521,13 +623,16 @@ int tree_for_each_child(const struct compat_tree *t, int fd, tree_child_fn fn, v
 
                 if (de->d_type != DT_DIR || !strcmp(name, ".") || !strcmp(name, "..") || !strcmp(name, t->leaf))
                         continue;
-                if (aliases) {
+                if (aliases || view_key) {
                         _cleanup_close_ int child_fd = -1;
                         if (t->backend->open_child(fd, name, &child_fd) < 0)
                                 continue;
-                        if (legacy_name_of(t, child_fd, name, legacy, sizeof(legacy)) < 0)
+                        if (view_key && membership_held(t, child_fd, view_key) <= 0)
                                 continue;
-                        name = legacy;
+                        if (aliases && legacy_name_of(t, child_fd, name, legacy, sizeof(legacy)) < 0)
+                                continue;
+                        if (aliases)
+                                name = legacy;
                 }
                 r = fn(userdata, name, de->d_name, de->d_ino);
                 if (r < 0)

@@ -35,12 +35,17 @@ struct compat_tree {
         int root_fd;
         ino_t root_ino;
         char root_path[PATH_MAX];
+        /* The root as /proc/PID/cgroup names it ("/cgcompat"), "" if it is not below our cgroup2 mount. */
+        char root_cgroup[PATH_MAX];
         char leaf[NAME_MAX + 1];
         /* "+cpu +memory ...": the v2 controllers every group hands to its children. */
         char controllers[256];
         bool offered[256];  /* by legacy row: see tree_offers() */
         const struct compat_hooks *hooks;
         void *userdata;
+        /* Keys of every view served from the tree (at most 64): what "held by every view" means. */
+        const char *const *view_keys;
+        size_t n_view_keys;
 };
 
 /*
@@ -67,10 +72,28 @@ void tree_close(struct compat_tree *t);
 /* Is @name acceptable for a new group? 0 or the kernel's errno. */
 int tree_check_new_name(const struct compat_tree *t, const char *name);
 
-int tree_lookup(const struct compat_tree *t, int parent_fd, const char *name, struct tree_child *ret);
-int tree_mkdir(struct compat_tree *t, int parent_fd, const char *name, const struct caller *c, int *ret_fd);
-int tree_rmdir(struct compat_tree *t, int parent_fd, const char *name);
-int tree_rename(struct compat_tree *t, int parent_fd, const char *old_name, int new_parent_fd, const char *new_name);
+/*
+ * Groups as a view sees them (membership.h): @view_key names the view, NULL any view.
+ * A lookup finds only a group the view holds (its parent is held: the caller came through it).
+ */
+int tree_lookup(const struct compat_tree *t, int parent_fd, const char *name, const char *view_key,
+                struct tree_child *ret);
+/*
+ * mkdir through a view, with v1's @mode: makes the v2 cgroup held by the view alone, or, when
+ * the v2 cgroup exists and the view does not hold it, makes it the view's and returns 1.
+ */
+int tree_mkdir(struct compat_tree *t, int parent_fd, const char *name, mode_t mode, const struct caller *c,
+               const char *view_key, int *ret_fd);
+/*
+ * rmdir through a view: EBUSY while it has tasks or child groups in that view. The v2 cgroup goes
+ * once no view holds it; while others keep it, @release is called first with its fd, to put the
+ * view's settings back to their defaults.
+ */
+typedef int (*tree_release_fn)(void *userdata, int fd);
+int tree_rmdir(struct compat_tree *t, int parent_fd, const char *name, const char *view_key, tree_release_fn release,
+               void *userdata);
+int tree_rename(struct compat_tree *t, int parent_fd, const char *old_name, int new_parent_fd, const char *new_name,
+                const char *view_key);
 
 /*
  * Complete a group that has no leaf, after a crash cut its mkdir short or when
@@ -79,12 +102,15 @@ int tree_rename(struct compat_tree *t, int parent_fd, const char *old_name, int 
  */
 int tree_finish_group(struct compat_tree *t, int parent_fd, const struct tree_child *child);
 
-/* Calls @fn with each child group's legacy name, v2 name and v2 inode; stops on a negative return. */
+/*
+ * Calls @fn with each child group's legacy name, v2 name and v2 inode, of those the view @view_key
+ * holds (NULL: every child in v2); stops on a negative return.
+ */
 typedef int (*tree_child_fn)(void *userdata, const char *name, const char *v2_name, ino_t ino);
-int tree_for_each_child(const struct compat_tree *t, int fd, tree_child_fn fn, void *userdata);
+int tree_for_each_child(const struct compat_tree *t, int fd, const char *view_key, tree_child_fn fn, void *userdata);
 
-/* 1 if the group has child groups (the hidden leaf does not count), else 0. */
-int tree_has_children(const struct compat_tree *t, int fd);
+/* 1 if the group has child groups the view holds (NULL: any; the hidden leaf does not count), else 0. */
+int tree_has_children(const struct compat_tree *t, int fd, const char *view_key);
 
 /* The group's v2 path relative to the tree root, "." for the root. v2 paths never change. */
 int tree_v2_path(const struct compat_tree *t, int fd, char *buf, size_t size);

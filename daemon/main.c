@@ -40,6 +40,7 @@ struct daemon {
         struct compat_tree tree;
         struct release release;
         struct view *views;
+        const char **view_keys; /* the views' keys, for the tree's "held by every view" */
         size_t n_views, n_mounted;
         int signal_fd, epoll_fd;
         bool legacy_root_mounted, registry_published;
@@ -334,8 +335,13 @@ static int start(struct daemon *d) {
         d->tree.hooks = &daemon_hooks;
         d->tree.userdata = d;
 
+        /* Which views hold a group is a bit set of 64 (membership.h). */
+        if (d->config.n_views > 64)
+                return log_error_errno(-E2BIG, "views", "at most 64 views can be served, the configuration has %zu",
+                                       d->config.n_views);
         d->views = calloc(d->config.n_views, sizeof(struct view));
-        if (!d->views)
+        d->view_keys = calloc(d->config.n_views, sizeof(char *));
+        if (!d->views || !d->view_keys)
                 return -ENOMEM;
         d->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
         if (d->epoll_fd < 0)
@@ -413,6 +419,10 @@ static int start(struct daemon *d) {
         service_drop_untaken(&d->service);
         d->release.views = d->views;
         d->release.n_views = d->n_views;
+        for (size_t i = 0; i < d->n_views; i++)
+                d->view_keys[i] = d->views[i].key;
+        d->tree.view_keys = d->view_keys;
+        d->tree.n_view_keys = d->n_views;
         if (d->config.audit) {
                 r = audit_open(&d->audit, d->config.runtime_dir);
                 if (r < 0)
@@ -498,6 +508,7 @@ static void stop(struct daemon *d) {
         for (size_t i = 0; i < d->n_views; i++)
                 view_stop(&d->views[i]);
         free(d->views);
+        free(d->view_keys);
         if (d->legacy_root_mounted && !d->keep_mounted)
                 legacy_root_release(d->config.legacy_root);
         release_free(&d->release);

@@ -11,6 +11,7 @@
 
 #include "compat/clock.h"
 #include "compat/core_files.h"
+#include "compat/membership.h"
 #include "compat/spawn.h"
 #include "log.h"
 
@@ -19,17 +20,33 @@ struct release_watch {
         bool pending;  /* queued for release */
 };
 
-static int group_releasable(const struct compat_tree *t, int fd) {
+/* Of an unpopulated group: does the view release it, having flagged it and holding no child groups of it? */
+static int releasable_in_view(const struct compat_tree *t, int fd, const char *view_key) {
+        int r = tree_get_view_flag(t, fd, STATE_NOTIFY_ON_RELEASE, view_key);
+        if (r > 0)
+                r = membership_held(t, fd, view_key);
+        if (r > 0)
+                r = tree_has_children(t, fd, view_key);
+        else
+                return r;
+        return r < 0 ? r : !r;
+}
+
+/* Is the group abandoned in some view that flagged it? Each view counts only its own child groups. */
+static int group_releasable(const struct release *rel, int fd) {
+        const struct compat_tree *t = rel->tree;
         int r = tree_get_flag(t, fd, STATE_NOTIFY_ON_RELEASE);
         if (r <= 0)
                 return r;
         r = t->backend->populated(fd);
         if (r != 0)
                 return r < 0 ? r : 0;
-        r = tree_has_children(t, fd);
-        if (r != 0)
-                return r < 0 ? r : 0;
-        return 1;
+        for (size_t i = 0; i < rel->n_views; i++) {
+                r = releasable_in_view(t, fd, rel->views[i].settings.key);
+                if (r != 0)
+                        return r;
+        }
+        return 0;
 }
 
 static void run_agent(struct release *r, const char *agent, const char *path) {
@@ -60,7 +77,7 @@ static void release_group(struct release *r, int fd) {
                 char agent[PATH_MAX];
 
                 const struct view_settings *view = &r->views[i].settings;
-                if (tree_get_view_flag(r->tree, fd, STATE_NOTIFY_ON_RELEASE, view->key) <= 0 ||
+                if (releasable_in_view(r->tree, fd, view->key) <= 0 ||
                     release_agent_get(r->tree, view, agent, sizeof(agent)) < 0 || !agent[0])
                         continue;
                 run_agent(r, agent, path);
@@ -84,7 +101,7 @@ static void check_group(struct release *r, int fd) {
         /* Nothing fires for the root, as in the kernel. */
         if (b->stat(fd, NULL, &st) >= 0 && st.st_ino == r->tree->root_ino)
                 return;
-        e = group_releasable(r->tree, fd);
+        e = group_releasable(r, fd);
         if (e == 0)
                 (void) b->remove_state(fd, STATE_RELEASED);
         if (e < 0 && e != -ENOENT && e != -ENODEV)
@@ -128,7 +145,7 @@ size_t release_run_pending(struct release *r, size_t max) {
                 w->pending = false;
                 _cleanup_close_ int fd = openat(r->tree->root_fd, w->v2_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
                 /* Still abandoned? A task may have come back since. */
-                if (fd < 0 || group_releasable(r->tree, fd) <= 0 || tree_get_flag(r->tree, fd, STATE_RELEASED) > 0)
+                if (fd < 0 || group_releasable(r, fd) <= 0 || tree_get_flag(r->tree, fd, STATE_RELEASED) > 0)
                         continue;
                 release_group(r, fd);
                 (void) tree_set_flag(r->tree, fd, STATE_RELEASED, true);
@@ -322,7 +339,7 @@ static int scan_group(struct release *r, int fd) {
                 (void) watch_add(r, fd);
                 check_group(r, fd);
         }
-        return tree_for_each_child(r->tree, fd, scan_child, &s);
+        return tree_for_each_child(r->tree, fd, NULL, scan_child, &s);
 }
 
 int release_scan(struct release *r) {

@@ -199,7 +199,7 @@ static void op_lookup(fuse_req_t req, fuse_ino_t parent_ino, const char *name) {
         else {
                 r = node_fd(&v->nodes, parent);
                 if (r >= 0)
-                        r = tree_lookup(v->tree, r, name, &child);
+                        r = tree_lookup(v->tree, r, name, v->key, &child);
                 if (r >= 0)
                         r = group_node(v, child.fd, &n);
         }
@@ -308,26 +308,46 @@ static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
         fuse_reply_attr(req, &st, CACHE_SECONDS);
 }
 
-/* Each subsystem sets up the new group from its parent, as its css_alloc did in v1. */
+/* The file context of a group of this view, as a request by @c sees it. */
+static struct file_ctx group_ctx(struct view *v, int fd, bool is_root, const struct caller *c) {
+        return (struct file_ctx) {
+                .tree = v->tree, .view = &v->settings, .fd = fd, .is_root = is_root, .opener = c, .caller = c,
+        };
+}
+
+/* The view's subsystems set up a group it now holds from its parent, as their css_alloc did in v1. */
 static int init_group(struct view *v, struct node *parent, int fd, const struct caller *c) {
         int parent_fd = node_fd(&v->nodes, parent);
         if (parent_fd < 0)
                 return parent_fd;
-        struct file_ctx parent_ctx = {
-                .tree = v->tree, .view = &v->settings, .fd = parent_fd, .is_root = parent == v->root,
-                .opener = c, .caller = c,
-        };
-        struct file_ctx child_ctx = { .tree = v->tree, .view = &v->settings, .fd = fd, .opener = c, .caller = c };
-
-        for (int s = 0; s < SUBSYS__COUNT; s++) {
-                const struct subsystem *sub = subsystem_get(s);
-                if (!sub->init_group || !subsystem_offered(v->tree, s))
-                        continue;
-                int r = sub->init_group(&parent_ctx, &child_ctx);
-                if (r < 0)
-                        return log_warning_errno(r, sub->name, "cannot set up a new group");
-        }
+        struct file_ctx parent_ctx = group_ctx(v, parent_fd, parent == v->root, c);
+        struct file_ctx child_ctx = group_ctx(v, fd, false, c);
+        int r = legacy_init_group(&parent_ctx, &child_ctx);
+        if (r < 0)
+                return log_warning_errno(r, v->key, "cannot set up a new group");
         return 0;
+}
+
+struct view_release {
+        struct view *v;
+        const struct caller *caller;
+};
+
+/*
+ * The view lets a group go that other views keep: the group is gone from this hierarchy, so
+ * its subsystems' settings go back to their defaults and its per-view flags are cleared.
+ */
+static int release_from_view(void *userdata, int fd) {
+        struct view_release *rel = userdata;
+        struct view *v = rel->v;
+        struct file_ctx ctx = group_ctx(v, fd, false, rel->caller);
+        int r = legacy_reset_group(&ctx);
+        if (r < 0)
+                log_warning_errno(r, v->key, "cannot put a released group's settings back to their defaults");
+        r = tree_set_view_flag(v->tree, fd, STATE_NOTIFY_ON_RELEASE, v->key, false);
+        if (r >= 0)
+                r = tree_set_view_flag(v->tree, fd, STATE_CLONE_CHILDREN, v->key, false);
+        return r;
 }
 
 static void op_mkdir(fuse_req_t req, fuse_ino_t parent_ino, const char *name, mode_t mode) {
@@ -336,7 +356,6 @@ static void op_mkdir(fuse_req_t req, fuse_ino_t parent_ino, const char *name, mo
         struct caller c = caller_of(req);
         int fd, r;
 
-        (void) mode; /* cgroup directories are always 0755 */
         if (!parent)
                 return;
         if (parent->kind != NODE_GROUP)
@@ -345,14 +364,15 @@ static void op_mkdir(fuse_req_t req, fuse_ino_t parent_ino, const char *name, mo
                 return reply_error(req, -EEXIST);
         r = node_fd(&v->nodes, parent);
         if (r >= 0)
-                r = tree_mkdir(v->tree, r, name, &c, &fd);
+                r = tree_mkdir(v->tree, r, name, mode, &c, v->key, &fd);
         if (r >= 0) {
                 r = init_group(v, parent, fd, &c);
                 if (r < 0) {
                         close(fd);
                         int parent_fd = node_fd(&v->nodes, parent);
+                        struct view_release rel = { v, &c };
                         if (parent_fd >= 0)
-                                (void) tree_rmdir(v->tree, parent_fd, name);
+                                (void) tree_rmdir(v->tree, parent_fd, name, v->key, release_from_view, &rel);
                 }
         }
         if (r >= 0)
@@ -379,8 +399,10 @@ static void op_rmdir(fuse_req_t req, fuse_ino_t parent_ino, const char *name) {
                 return reply_error(req, -ENOTDIR);
         if (file_named(v, parent, name))
                 return reply_error(req, -ENOTDIR);
+        struct caller c = caller_of(req);
+        struct view_release rel = { v, &c };
         int fd = node_fd(&v->nodes, parent);
-        int r = fd < 0 ? fd : tree_rmdir(v->tree, fd, name);
+        int r = fd < 0 ? fd : tree_rmdir(v->tree, fd, name, v->key, release_from_view, &rel);
         if (r >= 0)
                 entry_changed(v, parent, name);
         reply_error(req, r);
@@ -408,7 +430,7 @@ static void op_rename(fuse_req_t req, fuse_ino_t parent_ino, const char *name, f
         if (file_named(v, new_parent, new_name))
                 return reply_error(req, -ENOTDIR);
         int fd = node_fd(&v->nodes, parent);
-        int r = fd < 0 ? fd : tree_rename(v->tree, fd, name, fd, new_name);
+        int r = fd < 0 ? fd : tree_rename(v->tree, fd, name, fd, new_name, v->key);
         if (r >= 0) {
                 entry_changed(v, parent, name);
                 entry_changed(v, parent, new_name);
@@ -700,7 +722,7 @@ static int dir_fill(struct view *v, struct node *n, struct dir_handle *d) {
         if (r >= 0)
                 r = node_fd(&v->nodes, n);
         if (r >= 0)
-                r = tree_for_each_child(v->tree, r, dir_add_child, d);
+                r = tree_for_each_child(v->tree, r, v->key, dir_add_child, d);
         return r;
 }
 

@@ -478,7 +478,7 @@ static int build_node(const struct compat_tree *t, int view_fd, int v2_fd, const
                      !S_ISDIR(st.st_mode)))
                         continue;
                 _cleanup_close_ int child_view_fd = openat(view_fd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-                if (child_view_fd < 0 || tree_lookup(t, v2_fd, de->d_name, &child) < 0)
+                if (child_view_fd < 0 || tree_lookup(t, v2_fd, de->d_name, NULL, &child) < 0)
                         continue; /* removed meanwhile */
                 _cleanup_close_ int child_v2_fd = child.fd;
                 snprintf(child_path, sizeof(child_path), "%s/%s", strcmp(path, "/") ? path : "", de->d_name);
@@ -611,7 +611,7 @@ static int lookup_group(const struct compat_tree *t, const char *path, int *ret_
         }
         for (char *save = NULL, *c = strtok_r(copy, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
                 struct tree_child child;
-                int r = tree_lookup(t, fd, c, &child);
+                int r = tree_lookup(t, fd, c, NULL, &child);
                 close(fd);
                 if (r < 0)
                         return r;

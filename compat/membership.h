@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * Which views hold a group (DESIGN.md invariant 3). v1's hierarchies were
+ * independent: the same name could be made in one and not in another. Each
+ * view keeps its own set of groups over the one v2 tree, in the kernel like all
+ * legacy state: the v2 directory carries the keys of the views that hold it,
+ * "\nkey\n..." ("\n" for none while its removal is under way). A group without
+ * the mark was made directly in v2 (or before views were independent) and is
+ * held by every view.
+ *
+ * A view holds a group only if it holds its parent: a group is reached through
+ * its parent, so the set each view holds is a tree, as a v1 hierarchy is.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tree.h"
+
+#define STATE_HELD "held"
+
+/* 1 if the group's own mark names the view (or it has none), 0 if not. */
+int membership_held(const struct compat_tree *t, int fd, const char *view_key);
+/* The views (bit i: t->view_keys[i]) the group's own mark names, every view without a mark. */
+int membership_mask(const struct compat_tree *t, int fd, uint64_t *ret);
+/* A group made through a view: held by it alone. */
+int membership_init(const struct compat_tree *t, int fd, const char *view_key);
+/* The view takes an existing group as its own. */
+int membership_add(const struct compat_tree *t, int fd, const char *view_key);
+/* The view lets the group go: how many views still hold it. */
+int membership_remove(const struct compat_tree *t, int fd, const char *view_key);
