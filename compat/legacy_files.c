@@ -15,7 +15,8 @@ static const struct legacy_file core_files[] = {
                 .name = "tasks",
                 .mode = 0644,
                 .flavors = FLAVOR_CONTAINER | FLAVOR_CGROUP_V1,
-                .backing = "cgroup.procs",
+                /* v1 keeps the modes of tasks and cgroup.procs apart, as v2 those of threads and procs. */
+                .backing = "cgroup.threads",
                 .per_reader = true,
                 .read = tasks_read,
                 .write = tasks_write,

@@ -258,3 +258,16 @@ int placement_of_task(const struct compat_tree *t, pid_t tid, const char *view_k
                 x--;
         return dup_fd(c.fds[x], ret_fd);
 }
+
+int placement_holders(const struct compat_tree *t, int fd, uint64_t *ret) {
+        _cleanup_(chain_done) struct chain c = { .n = 0 };
+        char path[PATH_MAX];
+        int r = tree_v2_path(t, fd, path, sizeof(path));
+        if (r < 0)
+                return r;
+        r = chain_open(t, strcmp(path, ".") ? path : "", &c);
+        if (r < 0)
+                return r;
+        *ret = c.held[c.n - 1];
+        return 0;
+}

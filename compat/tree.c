@@ -12,6 +12,7 @@
 #include "legacy_file.h"
 #include "macro.h"
 #include "membership.h"
+#include "placement.h"
 
 /* The private v2 name of a group whose legacy name v2 cannot take. */
 #define ALIAS_FORMAT "cgcompat-%08x"
@@ -495,10 +496,34 @@ int tree_has_children(const struct compat_tree *t, int fd, const char *view_key)
         return n > 0;
 }
 
-/* Do views other than @view_key hold the group? */
+static int remove_child_subtree(void *userdata, const char *name, const char *v2_name, ino_t ino);
+
+/* Removes every v2 cgroup below @fd (unpopulated: the caller checked), its leaf last. */
+static int remove_below(const struct compat_tree *t, int fd) {
+        struct { const struct compat_tree *t; int fd; } below = { t, fd };
+        int r = tree_for_each_child(t, fd, NULL, remove_child_subtree, &below);
+        if (r < 0)
+                return r;
+        return t->backend->remove_child(fd, t->leaf);
+}
+
+static int remove_child_subtree(void *userdata, const char *name, const char *v2_name, ino_t ino) {
+        const struct { const struct compat_tree *t; int fd; } *below = userdata;
+        _cleanup_close_ int fd = -1;
+
+        (void) name, (void) ino;
+        int r = below->t->backend->open_child(below->fd, v2_name, &fd);
+        if (r >= 0)
+                r = remove_below(below->t, fd);
+        if (r >= 0 || r == -ENOENT)
+                r = below->t->backend->remove_child(below->fd, v2_name);
+        return r == -ENOENT ? 0 : r;
+}
+
+/* Do views other than @view_key see the group (hold it and its ancestors)? */
 static int held_by_others(const struct compat_tree *t, int fd, const char *view_key) {
         uint64_t mask;
-        int r = membership_mask(t, fd, &mask);
+        int r = placement_holders(t, fd, &mask);
         if (r < 0)
                 return r;
         for (size_t i = 0; i < t->n_view_keys; i++)
@@ -545,10 +570,14 @@ int tree_rmdir(struct compat_tree *t, int parent_fd, const char *name, const cha
                 if (r < 0)
                         return r;
         } else {
-                /* The kernel keeps us honest about races: a task that arrives now makes these fail. */
-                r = t->backend->remove_child(fd, t->leaf);
+                /*
+                 * No view sees it any more, nor anything below it: groups made there directly in v2
+                 * (held by every view that holds their parent) go with it, leaves first. The kernel
+                 * keeps us honest about races: a task that arrives now makes these fail.
+                 */
+                r = remove_below(t, fd);
                 if (r < 0 && r != -ENOENT)
-                        return r;
+                        return r == -ENOTEMPTY ? -EBUSY : r;
                 r = t->backend->remove_child(parent_fd, child.v2_name);
                 if (r < 0) {
                         int leaf_fd;

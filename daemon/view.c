@@ -263,17 +263,13 @@ static int set_owner_and_mode(struct view *v, struct node *n, int to_set, const 
         }
 
         if (n->file->backing) {
-                /* The v2 files that make a leaf writable by its owner: cgroup.procs and cgroup.threads. */
-                const char *files[] = { n->file->backing, "cgroup.threads" };
                 _cleanup_close_ int leaf_fd = -1;
 
                 r = tree_open_leaf(v->tree, fd, true, &leaf_fd);
-                for (size_t i = 0; r >= 0 && i < ELEMENTSOF(files); i++) {
-                        if (chown)
-                                r = b->chown(leaf_fd, files[i], uid, gid);
-                        if (r >= 0 && chmod)
-                                r = b->chmod(leaf_fd, files[i], attr->st_mode & 07777);
-                }
+                if (r >= 0 && chown)
+                        r = b->chown(leaf_fd, n->file->backing, uid, gid);
+                if (r >= 0 && chmod)
+                        r = b->chmod(leaf_fd, n->file->backing, attr->st_mode & 07777);
                 return r;
         }
 

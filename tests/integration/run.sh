@@ -27,6 +27,7 @@ cleanup() {
         [ -n "$(daemon_pid)" ] && kill9_daemon
         unmount_all
         reference_cleanup 2>/dev/null
+        hierarchies_cleanup 2>/dev/null
         remove_v2_tree "$V2ROOT" || echo "warning: $V2ROOT left behind" >&2
         rm -rf "$WORK"
 }

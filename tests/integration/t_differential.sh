@@ -4,20 +4,24 @@
 REF=$WORK/v1-reference
 REF_NAME=cgcompat_ref   # one fixed name: every new name lingers in the kernel
 
+# reference_mount [DIR NAME]: the kernel's v1 hierarchy name=NAME at DIR.
 reference_mount() {
-        mkdir -p "$REF"
-        mountpoint -q "$REF" || mount -t cgroup -o none,name=$REF_NAME cgroup "$REF"
+        local dir=${1:-$REF} name=${2:-$REF_NAME}
+        mkdir -p "$dir"
+        mountpoint -q "$dir" || mount -t cgroup -o "none,name=$name" cgroup "$dir"
 }
 
+# reference_cleanup [DIR]: every group removed, every task back at the root, unmounted.
 reference_cleanup() {
-        mountpoint -q "$REF" || return 0
-        find "$REF" -mindepth 2 -name tasks | while read -r t; do
-                for p in $(cat "$t"); do echo "$p" > "$REF/tasks" 2>/dev/null; done
+        local dir=${1:-$REF}
+        mountpoint -q "$dir" || return 0
+        find "$dir" -mindepth 2 -name tasks | while read -r t; do
+                for p in $(cat "$t"); do echo "$p" > "$dir/tasks" 2>/dev/null; done
         done
-        echo > "$REF/release_agent"
-        echo 0 > "$REF/notify_on_release"
-        find "$REF" -mindepth 1 -depth -type d -exec rmdir {} \;
-        umount "$REF"
+        echo > "$dir/release_agent"
+        echo 0 > "$dir/notify_on_release"
+        find "$dir" -mindepth 1 -depth -type d -exec rmdir {} \;
+        umount "$dir"
 }
 
 # Runs case function $1 in root $2 and prints its output with paths and pids normalized.

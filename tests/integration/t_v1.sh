@@ -2,23 +2,24 @@
 
 has_tasks() { [ -n "$(cat "$1/tasks")" ]; }
 
-# A group made through any view is in every view, as systemd's legacy mode kept hierarchies in sync.
-test_v1_views_are_one_tree() {
-        mkdir "$V1VIEW/a"
-        [ -d "$VIEW/a" ] || fail "a made in the v1 view is missing from the container view"
-        [ -d "$FREEZER/a" ] || fail "a is missing from the freezer view"
-        mkdir "$VIEW/a/b"
-        [ -d "$V1VIEW/a/b" ] || fail "a/b made in the container view is missing from the v1 view"
+# The views are one v2 tree: a group in several views is one v2 cgroup, its tasks the same.
+test_v1_views_share_the_v2_group() {
+        mkdir "$V1VIEW/a" "$VIEW/a" "$FREEZER/a"
+        [ ! -e "$VIEW/a/b" ] || fail "a/b exists before it is made"
+        mkdir "$VIEW/a/b" "$V1VIEW/a/b"
+        [ ! -e "$FREEZER/a/b" ] || fail "a/b made in two views shows in the freezer view"
         sh -c 'echo $$ > "$1/a/b/tasks"; exec sleep 30' sh "$V1VIEW" &
         local pid=$!
         wait_for 100 has_tasks "$VIEW/a/b"
         expect_eq "tasks of a/b in the container view" "$pid" "$(cat "$VIEW/a/b/tasks")"
-        expect_eq "cgroup.procs of a/b in the freezer view" "$pid" "$(cat "$FREEZER/a/b/cgroup.procs")"
-        expect_errno "Device or resource busy" rmdir "$FREEZER/a/b"
+        expect_eq "cgroup.procs of a in the freezer view, which has no a/b" "$pid" "$(cat "$FREEZER/a/cgroup.procs")"
+        expect_eq "v2 group" "/a/b/.tasks" "$(v2_cgroup_of "$pid")"
+        expect_errno "Device or resource busy" rmdir "$FREEZER/a"
         kill "$pid"; wait "$pid" 2>/dev/null || true
-        rmdir "$FREEZER/a/b" "$VIEW/a"
-        # The other views are told by a thread of the daemon's, a moment later.
-        wait_for 100 test ! -e "$V1VIEW/a" || fail "a removed in the container view is still in the v1 view"
+        rmdir "$V1VIEW/a/b" "$V1VIEW/a" "$FREEZER/a"
+        [ -d "$V2ROOT/a/b" ] || fail "a/b went while the container view holds it"
+        rmdir "$VIEW/a/b" "$VIEW/a"
+        [ ! -e "$V2ROOT/a" ] || fail "a outlived every view's rmdir"
 }
 
 # Each v1 hierarchy had its own notify_on_release and release_agent: so does each view.
@@ -28,7 +29,7 @@ test_v1_notify_on_release_per_view() {
         chmod 755 "$agent2"
         : > "$log2"
         echo "$agent2" > "$V1VIEW/release_agent"
-        mkdir "$V1VIEW/r"
+        mkdir "$V1VIEW/r" "$VIEW/r" "$FREEZER/r"
         echo 1 > "$V1VIEW/r/notify_on_release"
         expect_eq "the container view's flag" 0 "$(cat "$VIEW/r/notify_on_release")"
         expect_eq "the freezer view's flag" 0 "$(cat "$FREEZER/r/notify_on_release")"
@@ -46,7 +47,7 @@ test_v1_notify_on_release_per_view() {
         echo 0 > "$V1VIEW/r/notify_on_release"
         expect_eq "the v1 flag cleared" "0 1" "$(cat "$V1VIEW/r/notify_on_release") $(cat "$VIEW/r/notify_on_release")"
         echo > "$V1VIEW/release_agent"
-        rmdir "$VIEW/r"
+        rmdir "$VIEW/r" "$V1VIEW/r" "$FREEZER/r"
 }
 
 test_v1_legacy_root_layout() {
@@ -66,7 +67,7 @@ test_v1_exec_sees_legacy_layout() {
         expect_eq "the command's /sys/fs/cgroup" "cgcompat cpuacct freezer freezer,cpuacct unified
 cgroup2fs" "$out"
         expect_eq "/sys/fs/cgroup outside" "$before" "$(ls /sys/fs/cgroup | xargs)"
-        mkdir "$VIEW/g"
+        mkdir "$VIEW/g" "$FREEZER/g" "$V1VIEW/g"
         # The shell reads with a builtin: no child of its own in the listing.
         out=$("$CGCOMPATCTL" exec -c "$CONFIG" -g freezer:/g -- \
                 sh -c 'while read -r p; do echo "$p"; done < /sys/fs/cgroup/freezer/g/tasks; echo $$')
@@ -78,7 +79,7 @@ cgroup2fs" "$out"
         local status=0
         "$CGCOMPATCTL" exec -c "$CONFIG" -- sh -c 'exit 7' || status=$?
         expect_eq "exec returns the command's status" 7 "$status"
-        rmdir "$VIEW/g"
+        rmdir "$VIEW/g" "$FREEZER/g" "$V1VIEW/g"
 }
 
 # A view on the machine's cgroup filesystem would make a cgroup or hide the machine's own.
@@ -143,7 +144,7 @@ test_v1_cpuacct_counts_and_resets() {
 
 # The files of a view's subsystems, and only those: the freezer,cpuacct view has no cpu.shares.
 test_v1_view_shows_its_subsystems_only() {
-        mkdir "$FREEZER/s"
+        mkdir "$FREEZER/s" "$V1VIEW/s"
         expect_eq "files of a group in freezer,cpuacct" "cgroup.clone_children cgroup.procs cpuacct.stat cpuacct.usage \
 cpuacct.usage_all cpuacct.usage_percpu cpuacct.usage_percpu_sys cpuacct.usage_percpu_user cpuacct.usage_sys \
 cpuacct.usage_user freezer.parent_freezing freezer.self_freezing freezer.state notify_on_release tasks" \
@@ -152,7 +153,7 @@ cpuacct.usage_user freezer.parent_freezing freezer.self_freezing freezer.state n
                 "$(ls "$V1VIEW/s" | xargs)"
         [ ! -e "$FREEZER/s/cpu.shares" ] || fail "cpu.shares in a view without cpu"
         [ ! -e "$V1VIEW/s/freezer.state" ] || fail "freezer.state in the named view"
-        rmdir "$FREEZER/s"
+        rmdir "$FREEZER/s" "$V1VIEW/s"
 }
 
 # Files with no v2 equivalent: kept and announced (store), or EOPNOTSUPP (reject), per the config.
