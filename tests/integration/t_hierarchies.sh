@@ -116,14 +116,14 @@ test_hierarchies_set_e_script() {
         local out
         out=$(sh -e -c '
                 for h in "$@"; do mkdir "$h/job"; done
-                sh -c "sleep 30" &
+                sleep 30 &
                 pid=$!
                 for h in "$@"; do echo $pid > "$h/job/tasks"; done
                 for h in "$@"; do grep -q -x $pid "$h/job/tasks"; done
                 kill $pid
                 wait $pid || true
                 for h in "$@"; do rmdir "$h/job"; done
-                echo done' sh "$VIEW" "$V1VIEW" "$FREEZER" 2>&1)
+                echo done' sh "$VIEW" "$V1VIEW" "$FREEZER")
         expect_eq "the script's output" done "$out"
         [ ! -e "$V2ROOT/job" ] || fail "the v2 group outlived every view's rmdir"
 }
