@@ -6,129 +6,124 @@
 #include <stdio.h>
 #include <string.h>
 
-/* A set of view keys as kept: "\nkey\n" per member; "" for no mark (every view). */
-struct view_set {
-        char text[VIEW_FLAG_SET_MAX];
-        bool marked;
-};
-
-static int set_read(const struct compat_tree *t, int fd, struct view_set *ret) {
-        int r = t->backend->get_state(fd, STATE_HELD, ret->text, sizeof(ret->text) - 1);
-        if (r == -ENODATA) {
-                ret->text[0] = 0;
-                ret->marked = false;
-                return 0;
-        }
-        if (r < 0)
-                return r;
-        ret->text[r] = 0;
-        ret->marked = true;
-        return 0;
-}
-
-static int set_write(const struct compat_tree *t, int fd, const struct view_set *s) {
-        /* An empty set is kept as "\n": no mark at all would mean every view. */
-        const char *text = s->text[0] ? s->text : "\n";
-        return t->backend->set_state(fd, STATE_HELD, text, strlen(text));
-}
-
-static bool set_has(const struct view_set *s, const char *key) {
+bool held_set_has(const char *set, const char *key) {
         size_t n = strlen(key);
-        if (!s->marked)
-                return true;
-        for (const char *p = strchr(s->text, '\n'); p; p = strchr(p + 1, '\n'))
+        if (!set[0])
+                return true; /* no mark: every view */
+        for (const char *p = strchr(set, '\n'); p; p = strchr(p + 1, '\n'))
                 if (!strncmp(p + 1, key, n) && p[1 + n] == '\n')
                         return true;
         return false;
 }
 
-static int set_add(struct view_set *s, const char *key) {
-        size_t len = strlen(s->text);
-        if (len == 0)
-                s->text[len++] = '\n'; /* "\n" alone is the empty set */
-        s->text[len] = 0;
-        int n = snprintf(s->text + len, sizeof(s->text) - len, "%s\n", key);
-        return n < 0 || (size_t) n >= sizeof(s->text) - len ? -ENOSPC : 0;
-}
-
-/* Turns "no mark" into the explicit set of every view the tree serves. */
-static int set_make_explicit(const struct compat_tree *t, struct view_set *s) {
-        if (s->marked)
-                return 0;
-        s->marked = true;
-        s->text[0] = 0;
-        for (size_t i = 0; i < t->n_view_keys; i++) {
-                int r = set_add(s, t->view_keys[i]);
-                if (r < 0)
-                        return r;
+int held_set_add(char *set, size_t size, const char *key) {
+        size_t len = strlen(set);
+        if (!key[0] || strchr(key, '\n'))
+                return -EINVAL;
+        if (len == 0) {
+                if (size < 2)
+                        return -ENOSPC;
+                set[len++] = '\n'; /* "\n" alone is the empty set */
+                set[len] = 0;
+        }
+        int n = snprintf(set + len, size - len, "%s\n", key);
+        if (n < 0 || (size_t) n >= size - len) {
+                set[len] = 0;
+                return -ENOSPC;
         }
         return 0;
 }
 
-static size_t set_count(const struct view_set *s) {
+size_t held_set_count(const char *set) {
         size_t n = 0;
-        for (const char *p = strchr(s->text, '\n'); p && p[1]; p = strchr(p + 1, '\n'))
+        for (const char *p = strchr(set, '\n'); p && p[1]; p = strchr(p + 1, '\n'))
                 n++;
         return n;
 }
 
-int membership_held(const struct compat_tree *t, int fd, const char *view_key) {
-        struct view_set s;
-        int r = set_read(t, fd, &s);
+int held_set_remove(char *set, const char *key) {
+        size_t n = strlen(key);
+        for (char *p = strchr(set, '\n'); p; p = strchr(p + 1, '\n'))
+                if (!strncmp(p + 1, key, n) && p[1 + n] == '\n') {
+                        memmove(p, p + 1 + n, strlen(p + 1 + n) + 1);
+                        return 1;
+                }
+        return 0;
+}
+
+/* The group's set as kept; "" when it has no mark. */
+static int set_read(const struct compat_tree *t, int fd, char *set, size_t size) {
+        int r = t->backend->get_state(fd, STATE_HELD, set, size - 1);
+        if (r == -ENODATA)
+                r = 0;
         if (r < 0)
                 return r;
-        return set_has(&s, view_key);
+        set[r] = 0;
+        return 0;
+}
+
+static int set_write(const struct compat_tree *t, int fd, const char *set) {
+        /* An empty set is kept as "\n": no mark at all would mean every view. */
+        const char *text = set[0] ? set : "\n";
+        return t->backend->set_state(fd, STATE_HELD, text, strlen(text));
+}
+
+int membership_held(const struct compat_tree *t, int fd, const char *view_key) {
+        char set[VIEW_FLAG_SET_MAX];
+        int r = set_read(t, fd, set, sizeof(set));
+        if (r < 0)
+                return r;
+        return held_set_has(set, view_key);
 }
 
 int membership_mask(const struct compat_tree *t, int fd, uint64_t *ret) {
-        struct view_set s;
-        int r = set_read(t, fd, &s);
+        char set[VIEW_FLAG_SET_MAX];
+        int r = set_read(t, fd, set, sizeof(set));
         if (r < 0)
                 return r;
         assert(t->n_view_keys <= 64);
         *ret = 0;
         for (size_t i = 0; i < t->n_view_keys; i++)
-                if (set_has(&s, t->view_keys[i]))
+                if (held_set_has(set, t->view_keys[i]))
                         *ret |= UINT64_C(1) << i;
         return 0;
 }
 
 int membership_init(const struct compat_tree *t, int fd, const char *view_key) {
-        struct view_set s = { .marked = true };
-        int r = set_add(&s, view_key);
+        char set[VIEW_FLAG_SET_MAX] = "";
+        int r = held_set_add(set, sizeof(set), view_key);
         if (r < 0)
                 return r;
-        return set_write(t, fd, &s);
+        return set_write(t, fd, set);
 }
 
 int membership_add(const struct compat_tree *t, int fd, const char *view_key) {
-        struct view_set s;
-        int r = set_read(t, fd, &s);
+        char set[VIEW_FLAG_SET_MAX];
+        int r = set_read(t, fd, set, sizeof(set));
         if (r < 0)
                 return r;
-        if (set_has(&s, view_key))
+        if (held_set_has(set, view_key))
                 return 0;
-        r = set_add(&s, view_key);
+        r = held_set_add(set, sizeof(set), view_key);
         if (r < 0)
                 return r;
-        return set_write(t, fd, &s);
+        return set_write(t, fd, set);
 }
 
 int membership_remove(const struct compat_tree *t, int fd, const char *view_key) {
-        struct view_set s;
-        int r = set_read(t, fd, &s);
-        if (r >= 0)
-                r = set_make_explicit(t, &s);
+        char set[VIEW_FLAG_SET_MAX];
+        int r = set_read(t, fd, set, sizeof(set));
         if (r < 0)
                 return r;
-        size_t n = strlen(view_key);
-        for (char *p = strchr(s.text, '\n'); p; p = strchr(p + 1, '\n'))
-                if (!strncmp(p + 1, view_key, n) && p[1 + n] == '\n') {
-                        memmove(p, p + 1 + n, strlen(p + 1 + n) + 1);
-                        r = set_write(t, fd, &s);
-                        if (r < 0)
-                                return r;
-                        break;
-                }
-        return (int) set_count(&s);
+        if (!set[0]) /* no mark: every view the tree serves, from now on by name */
+                for (size_t i = 0; r >= 0 && i < t->n_view_keys; i++)
+                        r = held_set_add(set, sizeof(set), t->view_keys[i]);
+        if (r < 0)
+                return r;
+        if (held_set_remove(set, view_key)) {
+                r = set_write(t, fd, set);
+                if (r < 0)
+                        return r;
+        }
+        return (int) held_set_count(set);
 }

@@ -15,11 +15,19 @@
  */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "tree.h"
 
 #define STATE_HELD "held"
+
+/* The set as kept, as text: "" for no mark (every view), "\n" for none, "\na\nb\n" for a and b. */
+bool held_set_has(const char *set, const char *key);
+int held_set_add(char *set, size_t size, const char *key);
+/* 1 if @key was a member and is removed, 0 if it was not. */
+int held_set_remove(char *set, const char *key);
+size_t held_set_count(const char *set);
 
 /* 1 if the group's own mark names the view (or it has none), 0 if not. */
 int membership_held(const struct compat_tree *t, int fd, const char *view_key);

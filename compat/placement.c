@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "placement.h"
 
+#include <assert.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -132,13 +133,22 @@ static int chain_find(const struct compat_tree *t, const struct chain *c, int fd
         return -1;
 }
 
-/* The depth of the deepest group on the chain that some view other than @self holds. */
-static size_t deepest_of_others(const struct chain *c, uint64_t self) {
-        size_t deepest = 0;
-        for (size_t i = 1; i < c->n; i++)
-                if (c->held[i] & ~self)
-                        deepest = i;
-        return deepest;
+/*
+ * The other views show the task at groups on its chain; the deepest of them bounds where it may
+ * go. From the attached group down to that one, no group may be this view's, or the task would
+ * show elsewhere here; below it, the task stays as deep as it is now.
+ */
+int placement_choose(const uint64_t *held, size_t n, size_t h, unsigned self) {
+        uint64_t bit = UINT64_C(1) << self;
+        size_t bound = 0, x = h;
+
+        assert(h < n && self < 64);
+        for (size_t i = 1; i < n; i++)
+                if (held[i] & ~bit)
+                        bound = i;
+        while (x + 1 < n && !(held[x + 1] & bit))
+                x++;
+        return x < bound ? -1 : (int) x;
 }
 
 static int dup_fd(int fd, int *ret_fd) {
@@ -171,16 +181,8 @@ int placement_attach_target(const struct compat_tree *t, int fd, const char *vie
         if (h < 0)
                 return h == -1 ? dup_fd(fd, ret_fd) : h;
 
-        /*
-         * The other views show the task at groups on its chain; the deepest of them bounds where it
-         * may go. From the attached group down to that one, no group may be this view's, or the
-         * task would show elsewhere here; below it, the task stays as deep as it is now.
-         */
-        uint64_t bit = UINT64_C(1) << self;
-        size_t bound = deepest_of_others(&c, bit), x = (size_t) h;
-        while (x + 1 < c.n && !(c.held[x + 1] & bit))
-                x++;
-        if (x < bound)
+        int x = placement_choose(c.held, c.n, (size_t) h, (unsigned) self);
+        if (x < 0)
                 return dup_fd(fd, ret_fd); /* no group is both: the attach wins */
         return dup_fd(c.fds[x], ret_fd);
 }

@@ -12,11 +12,20 @@
  * views show it at the nearest group they hold from there.
  */
 
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
 #include "backend/backend.h"
 #include "tree.h"
+
+/*
+ * The rule alone, for a task whose v2 group is the last of a chain of @n groups from the tree
+ * root (@held[i]: the views that hold group i and its ancestors), attached to the group at depth
+ * @h of that chain through view number @self: the depth of the group it goes to, or -1 when no
+ * group keeps every other view's placement (then the attach wins).
+ */
+int placement_choose(const uint64_t *held, size_t n, size_t h, unsigned self);
 
 /* The v2 group (a new fd) whose leaf a task attached to the group @fd through the view @view_key goes to. */
 int placement_attach_target(const struct compat_tree *t, int fd, const char *view_key, pid_t tid, int *ret_fd);
