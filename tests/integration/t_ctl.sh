@@ -254,7 +254,7 @@ test_ctl_audit() {
         echo "audit: on" >> "$CONFIG"
         rm -f "$WORK/run/audit.log"
         start_daemon
-        mkdir "$FREEZER/f"
+        mkdir "$FREEZER/f" "$VIEW/f"
         local v
         for v in FROZEN THAWED FROZEN FREEZING THAWED; do
                 echo "$v" > "$FREEZER/f/freezer.state" 2> /dev/null || true
