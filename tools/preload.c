@@ -53,6 +53,7 @@
 #include "compat/macro.h"
 
 #define CGROUP_SUPER_MAGIC_V1 0x27e0ebL
+#define CGROUP2_SUPER_MAGIC_VALUE 0x63677270L
 #define FUSE_SUPER_MAGIC_VALUE 0x65735546L
 #define DEFAULT_RUNTIME_DIR "/run/cgcompat"
 #define MAX_FIELDS 64
@@ -172,6 +173,15 @@ static void unescape(char *s) {
         *out = 0;
 }
 
+static bool all_digits(const char *s, size_t n) {
+        if (n == 0)
+                return false;
+        for (size_t i = 0; i < n; i++)
+                if (s[i] < '0' || s[i] > '9')
+                        return false;
+        return true;
+}
+
 /* Splits line (modified in place) at single spaces; returns the number of fields. */
 static size_t split(char *line, char sep, char **fields, size_t max) {
         size_t n = 0;
@@ -197,7 +207,7 @@ struct view {
 
 struct registry {
         char *text;
-        const char *root, *leaf;
+        const char *pid, *root, *leaf; /* the daemon's pid, and the tree's root in its mount namespace */
         struct view *views;
         size_t n_views;
 };
@@ -243,7 +253,9 @@ static bool registry_load(struct registry *r) {
                 char *f[4];
                 /* The path comes last and may hold spaces: split the first fields only. */
                 size_t n = split(line, ' ', f, !strncmp(line, "view ", 5) ? 4 : 2);
-                if (n == 2 && !strcmp(f[0], "root"))
+                if (n == 2 && !strcmp(f[0], "pid"))
+                        r->pid = f[1];
+                else if (n == 2 && !strcmp(f[0], "root"))
                         r->root = f[1];
                 else if (n == 2 && !strcmp(f[0], "leaf"))
                         r->leaf = f[1];
@@ -602,6 +614,31 @@ static const char *legacy_name(int fd, const char *v2_name, char *buf, size_t si
 }
 
 /*
+ * The tree's root, to read what the daemon keeps there. Through the daemon's own root first:
+ * the registry's path is the daemon's, and cgcompatctl exec can hide the cgroup2 mount under
+ * the legacy root (on a pure v2 machine it is at /sys/fs/cgroup). Only privileged callers may
+ * look there; others take the path in their own namespace. Only a cgroup2 directory is taken,
+ * never anything served over FUSE.
+ */
+static int open_tree_root(const struct registry *r) {
+        char path[PATH_MAX];
+        struct statfs sf;
+        fstatfs_fn real = real_fstatfs();
+        int fd = -1;
+
+        if (r->pid && all_digits(r->pid, strlen(r->pid)) &&
+            snprintf(path, sizeof(path), "/proc/%s/root%s", r->pid, r->root) < (int) sizeof(path))
+                fd = raw_open_dir(AT_FDCWD, path);
+        if (fd < 0)
+                fd = raw_open_dir(AT_FDCWD, r->root);
+        if (fd >= 0 && (!real || real(fd, &sf) < 0 || sf.f_type != CGROUP2_SUPER_MAGIC_VALUE)) {
+                close(fd);
+                return -1;
+        }
+        return fd;
+}
+
+/*
  * The group view @k shows a task of the v2 group @rel (@len bytes, "" for the root) in: its
  * groups from the root down while the view holds them, by legacy names. A group that cannot be
  * opened counts as held, by its v2 name: the path as it was before views held their own.
@@ -613,7 +650,7 @@ static bool view_path(const struct registry *r, size_t k, const char *rel, size_
         bool ok = copy != NULL;
 
         if (ok)
-                fd = raw_open(r->root);
+                fd = open_tree_root(r);
         for (char *save = NULL, *c = ok ? strtok_r(copy, "/", &save) : NULL; c && ok; c = strtok_r(NULL, "/", &save)) {
                 char name[GROUP_NAME_MAX + 1];
                 int child = fd >= 0 ? raw_open_dir(fd, c) : -1;
@@ -708,7 +745,7 @@ static void count_below(const struct registry *r, int fd, uint64_t held, unsigne
  */
 static bool count_groups(const struct registry *r, size_t *counts) {
         uint64_t every = r->n_views >= 64 ? UINT64_MAX : (UINT64_C(1) << r->n_views) - 1;
-        int fd = raw_open(r->root);
+        int fd = open_tree_root(r);
         if (fd < 0)
                 return false;
         add_held(r, every, counts);
@@ -751,15 +788,6 @@ static bool rewrite_cgroups(struct registry *r, struct text *out) {
 /* ---- which paths, and serving them ---- */
 
 enum kind { K_NONE, K_MOUNTS, K_MOUNTINFO, K_CGROUP, K_CGROUPS };
-
-static bool all_digits(const char *s, size_t n) {
-        if (n == 0)
-                return false;
-        for (size_t i = 0; i < n; i++)
-                if (s[i] < '0' || s[i] > '9')
-                        return false;
-        return true;
-}
 
 /* Is path one of ours? Sets dir to the /proc directory its siblings are read from. */
 static enum kind classify(const char *path, char *dir, size_t size) {
