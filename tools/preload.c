@@ -640,27 +640,29 @@ static int open_tree_root(const struct registry *r) {
 
 /*
  * The group view @k shows a task of the v2 group @rel (@len bytes, "" for the root) in: its
- * groups from the root down while the view holds them, by legacy names. A group that cannot be
- * opened counts as held, by its v2 name: the path as it was before views held their own.
+ * groups from the tree root (@root_fd) down while the view holds them, by legacy names. A group
+ * that cannot be opened counts as held, by its v2 name: the path as it was before views held
+ * their own.
  */
-static bool view_path(const struct registry *r, size_t k, const char *rel, size_t len, struct text *out) {
+static bool view_path(const struct registry *r, int root_fd, size_t k, const char *rel, size_t len, struct text *out) {
         _cleanup_free_ char *copy = strndup(rel, len);
         _cleanup_close_ int fd = -1;
         size_t start = out->len;
-        bool ok = copy != NULL;
+        int parent = root_fd;
 
-        if (ok)
-                fd = open_tree_root(r);
-        for (char *save = NULL, *c = ok ? strtok_r(copy, "/", &save) : NULL; c && ok; c = strtok_r(NULL, "/", &save)) {
+        if (!copy)
+                return false;
+        for (char *save = NULL, *c = strtok_r(copy, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
                 char name[GROUP_NAME_MAX + 1];
-                int child = fd >= 0 ? raw_open_dir(fd, c) : -1;
+                int child = parent >= 0 ? raw_open_dir(parent, c) : -1;
                 closep(&fd);
-                fd = child;
+                parent = fd = child;
                 if (fd >= 0 && k < 64 && !held_by(r, fd, UINT64_C(1) << k))
                         break;
-                ok = text_adds(out, "/") && text_adds(out, legacy_name(fd, c, name, sizeof(name)));
+                if (!text_adds(out, "/") || !text_adds(out, legacy_name(fd, c, name, sizeof(name))))
+                        return false;
         }
-        return ok && (out->len > start || text_adds(out, "/"));
+        return out->len > start || text_adds(out, "/");
 }
 
 static bool rewrite_cgroup(const char *dir, struct registry *r, struct text *out) {
@@ -687,13 +689,14 @@ static bool rewrite_cgroup(const char *dir, struct registry *r, struct text *out
         size_t len;
         /* Outside the tree, every view shows the task at its root, where v1 shows a task nobody moved. */
         bool inside = group_below_root(unified + 3, root, r->leaf, &rel, &len), ok = true;
+        _cleanup_close_ int root_fd = inside ? open_tree_root(r) : -1;
         for (size_t k = 0; k < r->n_views && ok; k++) {
                 char id[16];
                 if (!r->views[k].v1)
                         continue;
                 snprintf(id, sizeof(id), "%u:", r->views[k].id);
                 ok = text_adds(out, id) && text_adds(out, r->views[k].key) && text_adds(out, ":") &&
-                     (inside ? view_path(r, k, rel, len, out) : text_adds(out, "/")) && text_adds(out, "\n");
+                     (inside ? view_path(r, root_fd, k, rel, len, out) : text_adds(out, "/")) && text_adds(out, "\n");
         }
         return ok && text_adds(out, unified) && text_adds(out, "\n");
 }
