@@ -71,7 +71,7 @@ static void find_offered_rows(struct compat_tree *t) {
         }
 }
 
-static void find_root_cgroup(struct compat_tree *t) {
+void tree_find_root_cgroup(struct compat_tree *t) {
         char mount[PATH_MAX];
         size_t len;
 
@@ -112,7 +112,7 @@ int tree_open(struct compat_tree *t, const struct backend_ops *backend, const ch
         }
         t->root_ino = st.st_ino;
         find_offered_rows(t);
-        find_root_cgroup(t);
+        tree_find_root_cgroup(t);
         return 0;
 }
 

@@ -68,6 +68,8 @@ struct tree_child {
 
 int tree_open(struct compat_tree *t, const struct backend_ops *backend, const char *root, const char *leaf);
 void tree_close(struct compat_tree *t);
+/* Sets root_cgroup from root_path: tree_open() does, and so does whoever opens a tree another way. */
+void tree_find_root_cgroup(struct compat_tree *t);
 
 /* Is @name acceptable for a new group? 0 or the kernel's errno. */
 int tree_check_new_name(const struct compat_tree *t, const char *name);

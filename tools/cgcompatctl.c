@@ -16,6 +16,7 @@
 
 #include "backend/backend.h"
 #include "compat/macro.h"
+#include "compat/placement.h"
 #include "conf/config.h"
 #include "served.h"
 
@@ -709,44 +710,28 @@ static int v2_cgroup_of(pid_t pid, char *buf, size_t size) {
 }
 
 /*
- * The group's path in the views: the v2 cgroup relative to the tree root, its
- * leaf stripped, each name the legacy one. A process outside the tree is at the
- * root, where v1 shows every process nobody moved: returns 1 then.
+ * The group the view @key shows the process in (DESIGN.md invariant 3): the
+ * nearest group to its v2 cgroup that the view holds, by legacy names. A
+ * process outside the tree is at the root, where v1 shows every process nobody
+ * moved: returns 1 then.
  */
-static int legacy_path_of(const struct compat_tree *t, const char *v2_cgroup, char *buf, size_t size) {
-        char mount[PATH_MAX], absolute[PATH_MAX * 2];
-        size_t root_len = strlen(t->root_path);
-        int r;
-
-        r = cgroup2_mount_point(mount, sizeof(mount));
+static int view_path_of(const struct compat_tree *t, pid_t pid, const char *key, char *buf, size_t size) {
+        _cleanup_close_ int fd = -1;
+        int r = placement_of_task(t, pid, key, &fd);
         if (r < 0)
                 return r;
-        snprintf(absolute, sizeof(absolute), "%s%s", mount, strcmp(v2_cgroup, "/") ? v2_cgroup : "");
-        if (strncmp(absolute, t->root_path, root_len) || (absolute[root_len] && absolute[root_len] != '/')) {
-                snprintf(buf, size, "/");
-                return 1;
-        }
-        char *relative = absolute + root_len + (absolute[root_len] == '/');
-        char *last = strrchr(relative, '/');
-        if (!strcmp(last ? last + 1 : relative, t->leaf)) {
-                if (last)
-                        *last = 0;
-                else
-                        relative[0] = 0;
-        }
-        _cleanup_close_ int fd = relative[0] ? openat(t->root_fd, relative, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-                                             : fcntl(t->root_fd, F_DUPFD_CLOEXEC, 3);
-        if (fd < 0)
-                return negative_errno();
-        return tree_legacy_path(t, fd, buf, size);
+        int e = tree_legacy_path(t, fd, buf, size);
+        return e < 0 ? e : r;
 }
 
 static int pid_command(int argc, char *argv[]) {
         _cleanup_(config_freep) struct config c = {};
         _cleanup_(served_freep) struct served s = {};
+        _cleanup_free_ char *paths = NULL; /* the group in each view, PATH_MAX apart */
         struct compat_tree t;
         struct options o;
-        char v2[PATH_MAX], legacy[PATH_MAX], hierarchy[256];
+        char v2[PATH_MAX], hierarchy[256];
+        bool outside = false;
         char *end;
         int r;
 
@@ -772,15 +757,24 @@ static int pid_command(int argc, char *argv[]) {
                 return 1;
         }
         r = served_tree_open(&s, &t);
-        if (r >= 0) {
-                r = legacy_path_of(&t, v2, legacy, sizeof(legacy));
-                tree_close(&t);
-        }
         if (r < 0) {
-                fprintf(stderr, "cgcompatctl pid: process %ld in v2 %s: %s\n", pid, v2, strerror(-r));
+                fprintf(stderr, "cgcompatctl pid: %s: %s\n", s.root, strerror(-r));
                 return 1;
         }
-        bool outside = r > 0;
+        _cleanup_close_ int root_fd = t.root_fd;
+        paths = calloc(s.n_views ? s.n_views : 1, PATH_MAX);
+        if (!paths) {
+                fprintf(stderr, "cgcompatctl pid: %s\n", strerror(ENOMEM));
+                return 1;
+        }
+        for (size_t i = 0; i < s.n_views; i++) {
+                r = view_path_of(&t, (pid_t) pid, s.views[i].key, paths + i * PATH_MAX, PATH_MAX);
+                if (r < 0) {
+                        fprintf(stderr, "cgcompatctl pid: process %ld in v2 %s: %s\n", pid, v2, strerror(-r));
+                        return 1;
+                }
+                outside = r > 0;
+        }
         if (outside)
                 fprintf(stderr, "cgcompatctl pid: process %ld is outside the tree (v2 %s): shown at the root, "
                                 "where v1 shows every process nobody moved\n", pid, v2);
@@ -789,33 +783,35 @@ static int pid_command(int argc, char *argv[]) {
         size_t n_v1 = 0;
         for (size_t i = 0; i < s.n_views; i++)
                 n_v1 += !strcmp(s.views[i].flavor, "cgroup-v1");
-        bool container = served_find_flavor(&s, "container") != NULL;
+        const struct served_view *container = served_find_flavor(&s, "container");
+        const char *container_path = container ? paths + (size_t) (container - s.views) * PATH_MAX : NULL;
 
         if (o.json) {
                 printf("{\"pid\":%ld,\"v2\":", pid);
                 json_put_string(stdout, v2, strlen(v2));
                 printf(",\"in_tree\":%s,\"container\":", outside ? "false" : "true");
                 if (container)
-                        json_put_string(stdout, legacy, strlen(legacy));
+                        json_put_string(stdout, container_path, strlen(container_path));
                 else
                         fputs("null", stdout);
                 fputs(",\"cgroup\":[", stdout);
         } else if (container && o.show != SHOW_CGROUP)
-                printf(o.show == SHOW_CONTAINER ? "%s\n" : "container: %s\n", legacy);
+                printf(o.show == SHOW_CONTAINER ? "%s\n" : "container: %s\n", container_path);
         /* The kernel lists the newest hierarchy first. */
         for (size_t i = s.n_views, id = n_v1, shown = 0; i-- > 0;) {
+                const char *path = paths + i * PATH_MAX;
                 if (strcmp(s.views[i].flavor, "cgroup-v1"))
                         continue;
                 if (served_hierarchy(&s.views[i], &c, hierarchy, sizeof(hierarchy)) < 0)
                         snprintf(hierarchy, sizeof(hierarchy), "%s", s.views[i].key);
                 if (o.json) {
                         char line[PATH_MAX + 300];
-                        snprintf(line, sizeof(line), "%zu:%s:%s", id, hierarchy, legacy);
+                        snprintf(line, sizeof(line), "%zu:%s:%s", id, hierarchy, path);
                         if (shown++)
                                 fputc(',', stdout);
                         json_put_string(stdout, line, strlen(line));
                 } else if (o.show != SHOW_CONTAINER)
-                        printf("%s%zu:%s:%s\n", o.show == SHOW_CGROUP ? "" : "cgroup: ", id, hierarchy, legacy);
+                        printf("%s%zu:%s:%s\n", o.show == SHOW_CGROUP ? "" : "cgroup: ", id, hierarchy, path);
                 id--;
         }
         if (o.json)

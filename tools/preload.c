@@ -7,7 +7,8 @@
  *   /proc/mounts, /proc/PID/mounts, /etc/mtab   each cgroup-v1 view is a `cgroup`
  *   /proc/PID/mountinfo                         mount with its subsystems (or name=)
  *   /proc/PID/cgroup                            one v1 line per view, then the 0:: line
- *   /proc/cgroups                               a view's subsystems in its hierarchy
+ *   /proc/cgroups                               a view's subsystems in its hierarchy, and
+ *                                               the number of groups it holds
  *   statfs/fstatfs in a view                    CGROUP_SUPER_MAGIC
  * PID is also self, thread-self and PID/task/TID. Rewritten text is served
  * from a sealed memfd, so the caller gets a real fd or FILE.
@@ -32,12 +33,14 @@
 #define _GNU_SOURCE
 #endif
 
+#include <dirent.h>
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <mntent.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdio_ext.h>
 #include <string.h>
@@ -45,10 +48,12 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/sysmacros.h>
+#include <sys/xattr.h>
 
 #include "compat/macro.h"
 
 #define CGROUP_SUPER_MAGIC_V1 0x27e0ebL
+#define CGROUP2_SUPER_MAGIC_VALUE 0x63677270L
 #define FUSE_SUPER_MAGIC_VALUE 0x65735546L
 #define DEFAULT_RUNTIME_DIR "/run/cgcompat"
 #define MAX_FIELDS 64
@@ -99,6 +104,11 @@ REAL(fstatfs64, fstatfs64_fn)
 static int raw_open(const char *path) {
         open_fn f = real_open();
         return f ? f(path, O_RDONLY | O_CLOEXEC) : -1;
+}
+
+static int raw_open_dir(int dirfd, const char *name) {
+        openat_fn f = real_openat();
+        return f ? f(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
 }
 
 /* ---- small text helpers ---- */
@@ -163,6 +173,15 @@ static void unescape(char *s) {
         *out = 0;
 }
 
+static bool all_digits(const char *s, size_t n) {
+        if (n == 0)
+                return false;
+        for (size_t i = 0; i < n; i++)
+                if (s[i] < '0' || s[i] > '9')
+                        return false;
+        return true;
+}
+
 /* Splits line (modified in place) at single spaces; returns the number of fields. */
 static size_t split(char *line, char sep, char **fields, size_t max) {
         size_t n = 0;
@@ -188,7 +207,7 @@ struct view {
 
 struct registry {
         char *text;
-        const char *root, *leaf;
+        const char *pid, *root, *leaf; /* the daemon's pid, and the tree's root in its mount namespace */
         struct view *views;
         size_t n_views;
 };
@@ -234,7 +253,9 @@ static bool registry_load(struct registry *r) {
                 char *f[4];
                 /* The path comes last and may hold spaces: split the first fields only. */
                 size_t n = split(line, ' ', f, !strncmp(line, "view ", 5) ? 4 : 2);
-                if (n == 2 && !strcmp(f[0], "root"))
+                if (n == 2 && !strcmp(f[0], "pid"))
+                        r->pid = f[1];
+                else if (n == 2 && !strcmp(f[0], "root"))
                         r->root = f[1];
                 else if (n == 2 && !strcmp(f[0], "leaf"))
                         r->leaf = f[1];
@@ -515,18 +536,133 @@ static bool own_mount_table(struct registry *r, struct mount_table *t) {
         return false;
 }
 
-/* The v1 path of a v2 cgroup: relative to the tree's root, without the hidden leaf; "/" outside. */
-static bool v1_path(const char *cgroup, const char *root, const char *leaf, struct text *out) {
-        size_t n = strlen(root);
-        if (!strcmp(root, "/"))
-                n = 0;
+/*
+ * The group of a v2 cgroup below the tree's root, its hidden leaf dropped: "a/b", "" for the
+ * root. False outside the tree.
+ */
+static bool group_below_root(const char *cgroup, const char *root, const char *leaf, const char **ret,
+                             size_t *ret_len) {
+        size_t n = strcmp(root, "/") ? strlen(root) : 0;
         if (strncmp(cgroup, root, n) || (cgroup[n] && cgroup[n] != '/'))
-                return text_adds(out, "/");
-        const char *rel = cgroup + n;
+                return false;
+        const char *rel = cgroup + n + (cgroup[n] == '/');
         size_t len = strlen(rel), l = strlen(leaf);
-        if (len > l && rel[len - l - 1] == '/' && !strcmp(rel + len - l, leaf))
+        if (!strcmp(rel, leaf))
+                len = 0;
+        else if (len > l && rel[len - l - 1] == '/' && !strcmp(rel + len - l, leaf))
                 len -= l + 1;
-        return len ? text_add(out, rel, len) : text_adds(out, "/");
+        *ret = rel;
+        *ret_len = len;
+        return true;
+}
+
+/* ---- the groups each view holds (DESIGN.md invariant 3) ---- */
+
+/* As the daemon keeps them (backend/cgroupfs.c, compat/membership.h, compat/tree.h). */
+#define STATE_PREFIX "trusted.cgcompat."
+#define HELD_SET_MAX 2048  /* VIEW_FLAG_SET_MAX */
+#define GROUP_NAME_MAX 1024
+/* Deeper groups go uncounted in /proc/cgroups rather than cost the caller its fds and stack. */
+#define WALK_DEPTH_MAX 256
+
+/*
+ * Does the held set ("\nkey\n...", "\n" for none) name @key? compat/membership.c's set_has(),
+ * repeated because this library links nothing.
+ */
+static bool held_set_has(const char *set, const char *key) {
+        size_t n = strlen(key);
+        for (const char *p = strchr(set, '\n'); p; p = strchr(p + 1, '\n'))
+                if (!strncmp(p + 1, key, n) && p[1 + n] == '\n')
+                        return true;
+        return false;
+}
+
+/*
+ * The group's held set into @buf. False when it has none, which means every view holds it, and
+ * when it cannot be read: the kernel lets only CAP_SYS_ADMIN read trusted.* (others get ENODATA,
+ * or EPERM, EACCES, ENOTSUP), so an unprivileged caller sees every group in every view, the
+ * paths as they were before views held their own.
+ */
+static bool read_held_set(int fd, char *buf, size_t size) {
+        ssize_t n = fgetxattr(fd, STATE_PREFIX "held", buf, size - 1);
+        if (n < 0)
+                return false;
+        buf[n] = 0;
+        return true;
+}
+
+/* Of the views (bit k: r->views[k]) that hold the parent, those that hold the group @fd. */
+static uint64_t held_by(const struct registry *r, int fd, uint64_t parent) {
+        char set[HELD_SET_MAX];
+        uint64_t mask = 0;
+
+        if (!read_held_set(fd, set, sizeof(set)))
+                return parent;
+        for (size_t k = 0; k < r->n_views && k < 64; k++)
+                if ((parent & (UINT64_C(1) << k)) && held_set_has(set, r->views[k].key))
+                        mask |= UINT64_C(1) << k;
+        return mask;
+}
+
+/* The group's legacy name (a rename, or a name v2 keeps for a file), else (or unprivileged) its v2 name. */
+static const char *legacy_name(int fd, const char *v2_name, char *buf, size_t size) {
+        ssize_t n = fd >= 0 ? fgetxattr(fd, STATE_PREFIX "name", buf, size - 1) : -1;
+        if (n <= 0)
+                return v2_name;
+        buf[n] = 0;
+        return buf;
+}
+
+/*
+ * The tree's root, to read what the daemon keeps there. Through the daemon's own root first:
+ * the registry's path is the daemon's, and cgcompatctl exec can hide the cgroup2 mount under
+ * the legacy root (on a pure v2 machine it is at /sys/fs/cgroup). Only privileged callers may
+ * look there; others take the path in their own namespace. Only a cgroup2 directory is taken,
+ * never anything served over FUSE.
+ */
+static int open_tree_root(const struct registry *r) {
+        char path[PATH_MAX];
+        struct statfs sf;
+        fstatfs_fn real = real_fstatfs();
+        int fd = -1;
+
+        if (r->pid && all_digits(r->pid, strlen(r->pid)) &&
+            snprintf(path, sizeof(path), "/proc/%s/root%s", r->pid, r->root) < (int) sizeof(path))
+                fd = raw_open_dir(AT_FDCWD, path);
+        if (fd < 0)
+                fd = raw_open_dir(AT_FDCWD, r->root);
+        if (fd >= 0 && (!real || real(fd, &sf) < 0 || sf.f_type != CGROUP2_SUPER_MAGIC_VALUE)) {
+                close(fd);
+                return -1;
+        }
+        return fd;
+}
+
+/*
+ * The group view @k shows a task of the v2 group @rel (@len bytes, "" for the root) in: its
+ * groups from the tree root (@root_fd) down while the view holds them, by legacy names. A group
+ * that cannot be opened counts as held, by its v2 name: the path as it was before views held
+ * their own.
+ */
+static bool view_path(const struct registry *r, int root_fd, size_t k, const char *rel, size_t len, struct text *out) {
+        _cleanup_free_ char *copy = strndup(rel, len);
+        _cleanup_close_ int fd = -1;
+        size_t start = out->len;
+        int parent = root_fd;
+
+        if (!copy)
+                return false;
+        for (char *save = NULL, *c = strtok_r(copy, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+                char name[GROUP_NAME_MAX + 1];
+                int child = parent >= 0 ? raw_open_dir(parent, c) : -1;
+                closep(&fd);
+                parent = fd = child;
+                if (fd >= 0 && k < 64 && !held_by(r, fd, UINT64_C(1) << k))
+                        break;
+                if (!text_adds(out, "/") || !text_adds(out, legacy_name(fd, c, name, sizeof(name))))
+                        return false;
+        }
+        return out->len > start || text_adds(out, "/");
 }
 
 static bool rewrite_cgroup(const char *dir, struct registry *r, struct text *out) {
@@ -549,35 +685,85 @@ static bool rewrite_cgroup(const char *dir, struct registry *r, struct text *out
         char *end = strchr(unified, '\n');
         if (end)
                 *end = 0;
-        bool ok = true;
+        const char *rel;
+        size_t len;
+        /* Outside the tree, every view shows the task at its root, where v1 shows a task nobody moved. */
+        bool inside = group_below_root(unified + 3, root, r->leaf, &rel, &len), ok = true;
+        _cleanup_close_ int root_fd = inside ? open_tree_root(r) : -1;
         for (size_t k = 0; k < r->n_views && ok; k++) {
                 char id[16];
                 if (!r->views[k].v1)
                         continue;
                 snprintf(id, sizeof(id), "%u:", r->views[k].id);
                 ok = text_adds(out, id) && text_adds(out, r->views[k].key) && text_adds(out, ":") &&
-                     v1_path(unified + 3, root, r->leaf, out) && text_adds(out, "\n");
+                     (inside ? view_path(r, root_fd, k, rel, len, out) : text_adds(out, "/")) && text_adds(out, "\n");
         }
         return ok && text_adds(out, unified) && text_adds(out, "\n");
 }
 
-/* A view's key lists its subsystems, comma-separated (or name=X: none). */
-static unsigned hierarchy_of(const struct registry *r, const char *subsystem) {
+/* The view whose key lists the subsystem (its subsystems comma-separated, or name=X: none), NULL if none. */
+static const struct view *hierarchy_of(const struct registry *r, const char *subsystem) {
         size_t n = strlen(subsystem);
         for (size_t k = 0; k < r->n_views; k++)
                 for (const char *p = r->views[k].key; r->views[k].v1 && p; p = strchr(p, ','), p = p ? p + 1 : NULL)
                         if (!strncmp(p, subsystem, n) && (p[n] == ',' || !p[n]))
-                                return r->views[k].id;
-        return 0;
+                                return &r->views[k];
+        return NULL;
+}
+
+static void add_held(const struct registry *r, uint64_t held, size_t *counts) {
+        for (size_t k = 0; k < r->n_views && k < 64; k++)
+                counts[k] += (held >> k) & 1;
+}
+
+/* Counts the groups below @fd (which it closes) that each view holds: only where it holds the parent. */
+static void count_below(const struct registry *r, int fd, uint64_t held, unsigned depth, size_t *counts) {
+        DIR *d = fdopendir(fd);
+        struct dirent *de;
+
+        if (!d) {
+                close(fd);
+                return;
+        }
+        while ((de = readdir(d))) {
+                if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+                    !strcmp(de->d_name, r->leaf))
+                        continue;
+                int child = raw_open_dir(dirfd(d), de->d_name);
+                if (child < 0)
+                        continue; /* removed meanwhile */
+                uint64_t mask = held_by(r, child, held);
+                add_held(r, mask, counts);
+                if (mask && depth < WALK_DEPTH_MAX)
+                        count_below(r, child, mask, depth + 1, counts);
+                else
+                        close(child);
+        }
+        closedir(d);
+}
+
+/*
+ * num_cgroups of each view (counts[k] for r->views[k]): the groups it holds, its root among them,
+ * in one walk of the v2 tree. False if the tree cannot be read: the kernel's numbers stay.
+ */
+static bool count_groups(const struct registry *r, size_t *counts) {
+        uint64_t every = r->n_views >= 64 ? UINT64_MAX : (UINT64_C(1) << r->n_views) - 1;
+        int fd = open_tree_root(r);
+        if (fd < 0)
+                return false;
+        add_held(r, every, counts);
+        count_below(r, fd, every, 1, counts);
+        return true;
 }
 
 static bool rewrite_cgroups(struct registry *r, struct text *out) {
         _cleanup_free_ char *cgroups = read_file("/proc/cgroups");
+        _cleanup_free_ size_t *counts = calloc(r->n_views ? r->n_views : 1, sizeof(size_t));
         struct mount_table t;
-        if (!cgroups || !own_mount_table(r, &t))
+        if (!cgroups || !counts || !own_mount_table(r, &t))
                 return false;
         mount_table_free(&t);
-        bool ok = true;
+        bool counted = count_groups(r, counts), ok = true;
         for (char *line = cgroups, *next; *line && ok; line = next) {
                 next = strchr(line, '\n');
                 next = next ? next + 1 : line + strlen(line);
@@ -588,10 +774,16 @@ static bool rewrite_cgroups(struct registry *r, struct text *out) {
                         ok = text_adds(out, line) && text_adds(out, "\n");
                         continue;
                 }
-                char id[16];
-                snprintf(id, sizeof(id), "%u", hierarchy_of(r, f[0]));
+                const struct view *v = hierarchy_of(r, f[0]);
+                char id[16], num[32];
+                snprintf(id, sizeof(id), "%u", v ? v->id : 0);
+                /* A subsystem in no view keeps the kernel's number. */
+                if (v && counted)
+                        snprintf(num, sizeof(num), "%zu", counts[v - r->views]);
+                else
+                        snprintf(num, sizeof(num), "%s", f[2]);
                 ok = text_adds(out, f[0]) && text_adds(out, "\t") && text_adds(out, id) && text_adds(out, "\t") &&
-                     text_adds(out, f[2]) && text_adds(out, "\t") && text_adds(out, f[3]) && text_adds(out, "\n");
+                     text_adds(out, num) && text_adds(out, "\t") && text_adds(out, f[3]) && text_adds(out, "\n");
         }
         return ok;
 }
@@ -599,15 +791,6 @@ static bool rewrite_cgroups(struct registry *r, struct text *out) {
 /* ---- which paths, and serving them ---- */
 
 enum kind { K_NONE, K_MOUNTS, K_MOUNTINFO, K_CGROUP, K_CGROUPS };
-
-static bool all_digits(const char *s, size_t n) {
-        if (n == 0)
-                return false;
-        for (size_t i = 0; i < n; i++)
-                if (s[i] < '0' || s[i] > '9')
-                        return false;
-        return true;
-}
 
 /* Is path one of ours? Sets dir to the /proc directory its siblings are read from. */
 static enum kind classify(const char *path, char *dir, size_t size) {

@@ -39,6 +39,7 @@ void served_free(struct served *s) {
                 free(s->views[i].mount);
         }
         free(s->views);
+        free(s->view_keys);
         *s = (struct served) {};
 }
 
@@ -92,6 +93,16 @@ static int parse_record(struct served *s, char *line) {
         return 0; /* "link", and records added later: not ours to judge */
 }
 
+/* The views' keys side by side, as struct compat_tree takes them. */
+static int collect_keys(struct served *s) {
+        s->view_keys = calloc(s->n_views ? s->n_views : 1, sizeof(char *));
+        if (!s->view_keys)
+                return -ENOMEM;
+        for (size_t i = 0; i < s->n_views; i++)
+                s->view_keys[i] = s->views[i].key;
+        return 0;
+}
+
 int served_load(const char *runtime_dir, struct served *ret) {
         _cleanup_free_ char *line = NULL;
         struct served s = {};
@@ -114,6 +125,8 @@ int served_load(const char *runtime_dir, struct served *ret) {
                 r = -EBADMSG;
         if (r >= 0 && !s.legacy_root)
                 r = set_string(&s.legacy_root, "");
+        if (r >= 0)
+                r = collect_keys(&s);
         if (r < 0) {
                 served_free(&s);
                 return r;
@@ -209,12 +222,21 @@ int served_hierarchy(const struct served_view *v, const struct config *c, char *
 int served_tree_open(const struct served *s, struct compat_tree *ret) {
         if (strlen(s->root) >= sizeof(ret->root_path) || strlen(s->leaf) >= sizeof(ret->leaf))
                 return -ENAMETOOLONG;
+        if (s->n_views > 64)
+                return -E2BIG; /* the daemon serves no more: a held set is a mask of 64 (compat/placement.c) */
         int fd = open(s->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (fd < 0)
                 return negative_errno();
-        *ret = (struct compat_tree) { .backend = &backend_cgroupfs, .root_fd = fd };
+        *ret = (struct compat_tree) {
+                .backend = &backend_cgroupfs,
+                .root_fd = fd,
+                /* A group with no mark is held by the views the daemon serves, not by the configuration's. */
+                .view_keys = s->view_keys,
+                .n_view_keys = s->n_views,
+        };
         strcpy(ret->root_path, s->root);
         strcpy(ret->leaf, s->leaf);
+        tree_find_root_cgroup(ret);
         return 0;
 }
 

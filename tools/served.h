@@ -30,6 +30,7 @@ struct served {
         char *legacy_root;   /* "" for none */
         struct served_view *views;
         size_t n_views;
+        const char **view_keys; /* views[i].key: the tree's "held by every view" (compat/membership.h) */
 };
 
 /*
@@ -64,7 +65,8 @@ int served_hierarchy(const struct served_view *v, const struct config *c, char *
 
 /*
  * The tree for reading only: no controller is enabled and nothing is created,
- * as tree_open() would. Enough for tree_lookup() and tree_legacy_path().
+ * as tree_open() would. Enough for tree_lookup(), tree_legacy_path() and
+ * placement_of_task(): its views are the registry's. @s must outlive it.
  */
 int served_tree_open(const struct served *s, struct compat_tree *ret);
 

@@ -184,7 +184,8 @@ print("\n".join(walk(d)))')
 }
 
 test_ctl_pid() {
-        mkdir -p "$VIEW/a/b"
+        # Held by every view (each holds its own groups): the same path in each.
+        mkdir -p "$VIEW/a/b" "$V1VIEW/a/b" "$FREEZER/a/b"
         local task out status
         task=$(ctl_start_task /a/b)
         expect_eq "pid" "container: /a/b
@@ -198,7 +199,7 @@ cgroup: 1:name=cgcompat:/a/b" "$("$CGCOMPATCTL" pid -c "$CONFIG" "$task")"
         # Legacy names, not v2 ones: a renamed group, and one whose name v2 reserves.
         mv "$VIEW/a" "$VIEW/x"
         expect_eq "pid after a rename" "/x/b" "$("$CGCOMPATCTL" pid -c "$CONFIG" --container "$task")"
-        mkdir "$VIEW/cpu.stat"
+        mkdir "$VIEW/cpu.stat" "$V1VIEW/cpu.stat" "$FREEZER/cpu.stat"
         echo "$task" > "$VIEW/cpu.stat/tasks"
         expect_eq "pid in an alias" "2:cpuacct,freezer:/cpu.stat
 1:name=cgcompat:/cpu.stat" "$("$CGCOMPATCTL" pid -c "$CONFIG" --cgroup "$task")"
@@ -217,6 +218,35 @@ cgroup: 1:name=cgcompat:/" "$out"
         kill "$task"
 }
 
+# Each view shows a process at the nearest group it holds (DESIGN.md invariant 3), as systemd's
+# legacy layout had it: a service deep in name=systemd, its slice in the controllers, the root
+# in the rest.
+test_ctl_pid_per_view() {
+        mkdir -p "$V1VIEW/system.slice/foo.service"
+        mkdir "$FREEZER/system.slice"
+        local task out
+        sh -c 'echo $$ > "$1/tasks"; exec sleep 60' sh "$V1VIEW/system.slice/foo.service" > /dev/null 2>&1 &
+        task=$!
+        wait_for 100 grep -qx "$task" "$V1VIEW/system.slice/foo.service/tasks"
+        expect_eq "its v2 cgroup" /system.slice/foo.service/.tasks "$(v2_cgroup_of "$task")"
+        expect_eq "pid" "container: /
+cgroup: 2:cpuacct,freezer:/system.slice
+cgroup: 1:name=cgcompat:/system.slice/foo.service" "$("$CGCOMPATCTL" pid -c "$CONFIG" "$task")"
+        expect_eq "pid --cgroup" "2:cpuacct,freezer:/system.slice
+1:name=cgcompat:/system.slice/foo.service" "$("$CGCOMPATCTL" pid -c "$CONFIG" --cgroup "$task")"
+        expect_eq "pid --container" "/" "$("$CGCOMPATCTL" pid -c "$CONFIG" --container "$task")"
+        out=$("$CGCOMPATCTL" pid -c "$CONFIG" --json "$task" | ctl_json 'print(d["v2"], d["in_tree"], d["container"], d["cgroup"])')
+        expect_eq "pid --json" "${V2ROOT#$CG2}/system.slice/foo.service/.tasks True / ['2:cpuacct,freezer:/system.slice', '1:name=cgcompat:/system.slice/foo.service']" "$out"
+        # The container view takes the slice as its own: it shows the process there from now on.
+        mkdir "$VIEW/system.slice"
+        expect_eq "pid --container, the slice held" "/system.slice" "$("$CGCOMPATCTL" pid -c "$CONFIG" --container "$task")"
+        # A rename gives the group its legacy name in every view that holds it.
+        mv "$V1VIEW/system.slice/foo.service" "$V1VIEW/system.slice/bar.service"
+        expect_eq "pid --cgroup after a rename" "2:cpuacct,freezer:/system.slice
+1:name=cgcompat:/system.slice/bar.service" "$("$CGCOMPATCTL" pid -c "$CONFIG" --cgroup "$task")"
+        kill "$task"
+}
+
 test_ctl_audit() {
         cp "$CONFIG" "$CONFIG.orig"
         trap 'stop_daemon; mv "$CONFIG.orig" "$CONFIG"; start_daemon' EXIT
@@ -224,7 +254,7 @@ test_ctl_audit() {
         echo "audit: on" >> "$CONFIG"
         rm -f "$WORK/run/audit.log"
         start_daemon
-        mkdir "$FREEZER/f"
+        mkdir "$FREEZER/f" "$VIEW/f"
         local v
         for v in FROZEN THAWED FROZEN FREEZING THAWED; do
                 echo "$v" > "$FREEZER/f/freezer.state" 2> /dev/null || true

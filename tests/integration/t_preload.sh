@@ -88,7 +88,8 @@ print("%x" % ctypes.c_long.from_buffer(buf).value)')"
 
 test_preload_proc_cgroup() {
         local pid out
-        mkdir "$VIEW/g" "$VIEW/g/h"
+        # Held by every view (each holds its own groups): the same path in each.
+        mkdir -p "$VIEW/g/h" "$V1VIEW/g/h" "$FREEZER/g/h"
         expect_eq "a process in g/h" "1:name=cgcompat:/g/h
 2:cpuacct,freezer:/g/h
 0::${V2ROOT#$CG2}/g/h/.tasks" "$("$CGCOMPATCTL" exec -c "$CONFIG" -g name=cgcompat:/g/h -- cat /proc/self/cgroup)"
@@ -107,7 +108,53 @@ test_preload_proc_cgroup() {
                 "$(echo "$out" | sed -n 1,2p | xargs)"
         expect_eq "and the machine's v2 line" "$(grep ^0:: /proc/self/cgroup)" "$(echo "$out" | sed -n 3p)"
         expect_eq "no other line" 3 "$(echo "$out" | wc -l)"
-        rmdir "$VIEW/g/h" "$VIEW/g"
+}
+
+# Each view shows a process at the nearest group it holds (DESIGN.md invariant 3), as systemd's
+# legacy layout had it: a service deep in name=systemd, its slice in the controllers, the root
+# in the rest. Read with the library as cgcompatctl exec sets it, in this mount namespace.
+test_preload_views_hold_their_own() {
+        local pid lib v2
+        lib=$(preload_library)
+        mkdir -p "$V1VIEW/system.slice/foo.service"
+        mkdir "$FREEZER/system.slice"
+        sh -c 'echo $$ > "$1/tasks"; exec sleep 30' sh "$V1VIEW/system.slice/foo.service" &
+        pid=$!
+        wait_for 100 grep -qx "$pid" "$V1VIEW/system.slice/foo.service/tasks"
+        v2=${V2ROOT#$CG2}/system.slice/foo.service/.tasks
+        expect_eq "each view's group" "1:name=cgcompat:/system.slice/foo.service
+2:cpuacct,freezer:/system.slice
+0::$v2" "$(LD_PRELOAD=$lib CGCOMPAT_RUNTIME_DIR=$WORK/run cat "/proc/$pid/cgroup")"
+        expect_eq "as cgcompatctl pid says" "2:cpuacct,freezer:/system.slice
+1:name=cgcompat:/system.slice/foo.service" "$("$CGCOMPATCTL" pid -c "$CONFIG" --cgroup "$pid")"
+        expect_eq "in exec" "1:name=cgcompat:/system.slice/foo.service
+2:cpuacct,freezer:/system.slice
+0::$v2" "$(in_exec cat "/proc/$pid/cgroup")"
+        # num_cgroups: the groups each hierarchy holds, its root included and the leaves not;
+        # a named hierarchy has no subsystem, so no line, as the kernel shows it.
+        expect_eq "num_cgroups of cpuacct,freezer" "cpuacct 2 2 freezer 2 2" \
+                "$(in_exec cat /proc/cgroups | awk '$1 == "cpuacct" || $1 == "freezer" { print $1, $2, $3 }' | xargs)"
+        expect_eq "no line for name=cgcompat" "" "$(in_exec cat /proc/cgroups | grep name= || true)"
+        # Unprivileged callers cannot read trusted.*: every view holds every group for them, as
+        # before views held their own.
+        expect_eq "unprivileged: the full path" "1:name=cgcompat:/system.slice/foo.service
+2:cpuacct,freezer:/system.slice/foo.service" \
+                "$(setpriv --reuid=65534 --regid=65534 --clear-groups env LD_PRELOAD="$lib" \
+                        CGCOMPAT_RUNTIME_DIR="$WORK/run" cat "/proc/$pid/cgroup" | sed -n 1,2p)"
+        expect_eq "unprivileged: every group" "cpuacct 2 3 freezer 2 3" \
+                "$(setpriv --reuid=65534 --regid=65534 --clear-groups env LD_PRELOAD="$lib" \
+                        CGCOMPAT_RUNTIME_DIR="$WORK/run" cat /proc/cgroups |
+                        awk '$1 == "cpuacct" || $1 == "freezer" { print $1, $2, $3 }' | xargs)"
+        # A group the container view takes, one made in the freezer view, one made directly in v2
+        # (held by every view), and a legacy name.
+        mkdir "$VIEW/system.slice" "$FREEZER/other" "$V2ROOT/direct"
+        mv "$V1VIEW/system.slice/foo.service" "$V1VIEW/system.slice/bar.service"
+        expect_eq "after a rename" "1:name=cgcompat:/system.slice/bar.service
+2:cpuacct,freezer:/system.slice" \
+                "$(LD_PRELOAD=$lib CGCOMPAT_RUNTIME_DIR=$WORK/run cat "/proc/$pid/cgroup" | sed -n 1,2p)"
+        expect_eq "num_cgroups now" "cpuacct 2 4 freezer 2 4" \
+                "$(in_exec cat /proc/cgroups | awk '$1 == "cpuacct" || $1 == "freezer" { print $1, $2, $3 }' | xargs)"
+        kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
 test_preload_proc_cgroups() {

@@ -90,6 +90,10 @@ echo "$out" | sed 's/^/  # \/proc\/PID\/cgroup: /'
 check "/proc/PID/cgroup: memory:/x" sh -c 'echo "$1" | grep -q "^[0-9]*:memory:/x$"' sh "$out"
 check "/proc/PID/cgroup: cpu,cpuacct:/x" sh -c 'echo "$1" | grep -q "^[0-9]*:cpu,cpuacct:/x$"' sh "$out"
 check "/proc/PID/cgroup: the v2 line last" test "$(echo "$out" | tail -n 1)" = "0::/cgcompat/x/.tasks"
+# Each hierarchy holds its own groups: cgcreate made x in cpu,cpuacct and memory only.
+check "/proc/PID/cgroup: pids:/, which has no x" sh -c 'echo "$1" | grep -q "^[0-9]*:pids:/$"' sh "$out"
+out=$(legacy "$CAT /proc/cgroups" | awk '$1 == "cpu" || $1 == "memory" || $1 == "pids" { print $1, $3 }' | xargs)
+check "/proc/cgroups: num_cgroups of each hierarchy [$out]" test "$out" = "cpu 2 memory 2 pids 1"
 out=$(legacy "lscgroup")
 check "lscgroup lists cpu,cpuacct:/x" has_line "$out" "cpu,cpuacct:/x"
 check "lscgroup lists memory:/x" has_line "$out" "memory:/x"
