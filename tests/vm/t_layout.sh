@@ -25,11 +25,12 @@ check "the distributions' layout inside exec" has_line "$layout" \
 cat > /tmp/legacy.sh <<'SCRIPT'
 set -e
 mkdir /sys/fs/cgroup/cpu/job
-# One tree: the group is already in the memory hierarchy (mkdir -p, as most scripts do).
-mkdir -p /sys/fs/cgroup/memory/job
+# Each hierarchy has its own groups, as on v1: the same name is made in each.
+mkdir /sys/fs/cgroup/memory/job
 echo 512 > /sys/fs/cgroup/cpu/job/cpu.shares
 echo 64M > /sys/fs/cgroup/memory/job/memory.limit_in_bytes
 echo $$ > /sys/fs/cgroup/cpu/job/tasks
+echo $$ > /sys/fs/cgroup/memory/job/tasks
 cat /sys/fs/cgroup/cpu/job/cpu.shares /sys/fs/cgroup/memory/job/memory.limit_in_bytes
 grep -c . /sys/fs/cgroup/cpuacct/job/tasks
 SCRIPT
@@ -40,6 +41,9 @@ check "v2 cpu.weight of job is 50" test "$(cat /sys/fs/cgroup/cgcompat/job/cpu.w
 check "v2 memory.max of job is 64M" test "$(cat /sys/fs/cgroup/cgcompat/job/memory.max)" = 67108864
 check "the machine's /sys/fs/cgroup is still cgroup2 after" is_fs /sys/fs/cgroup cgroup2
 check "rmdir through the cpu view" rmdir /run/cgcompat/cgroup/cpu/job
+check "the group stays in v2 for the memory view" test -d /sys/fs/cgroup/cgcompat/job
+check "with the memory view's limit" test "$(cat /sys/fs/cgroup/cgcompat/job/memory.max)" = 67108864
+check "rmdir through the memory view" rmdir /run/cgcompat/cgroup/memory/job
 check "and the group is gone from v2" test ! -e /sys/fs/cgroup/cgcompat/job
 
 kill -TERM $daemon; wait $daemon
