@@ -155,7 +155,7 @@ check "misc.current reads what v2 has" is "$(cat $V2/m/misc.current)" "$(cat $MI
 check "misc.events reads what v2 has" is "$(cat $V2/m/misc.events)" "$(cat $MISC/m/misc.events)"
 check "misc.max of a resource with no capacity is EINVAL, as in v2" fails_with "Invalid argument" \
         $MISC/m/misc.max "sev 1"
-check "rdma and misc are views of one tree" test -d $MISC/r -a -d $RDMA/m
+check "rdma and misc hold their own groups, as two v1 hierarchies" test ! -e $MISC/r -a ! -e $RDMA/m -a -d $V2/r -a -d $V2/m
 
 check "cgcompatd exits 0 on SIGTERM" stop_daemon
 log_if_failed
