@@ -10,6 +10,7 @@
 
 #include "macro.h"
 #include "membership.h"
+#include "task_info.h"
 
 /* Deeper v2 paths are placed as if no view placed the task below the attached group. */
 #define CHAIN_MAX 128
@@ -45,42 +46,26 @@ static int view_index(const struct compat_tree *t, const char *view_key) {
  * 1 if the task is outside the tree.
  */
 static int task_group_path(const struct compat_tree *t, pid_t tid, char *buf, size_t size) {
-        char proc[64], *line = NULL;
-        size_t n = 0, root_len = strlen(t->root_cgroup);
-        int r = -ENODATA;
+        char path[PATH_MAX];
+        size_t root_len = strlen(t->root_cgroup);
 
         if (!root_len)
                 return 1; /* the tree is not below this process's cgroup2 mount */
-        snprintf(proc, sizeof(proc), "/proc/%d/cgroup", (int) tid);
-        FILE *f = fopen(proc, "re");
-        if (!f)
-                return errno == ENOENT ? -ESRCH : negative_errno();
-        while (getline(&line, &n, f) > 0) {
-                if (strncmp(line, "0::", 3))
-                        continue;
-                char *path = line + 3;
-                path[strcspn(path, "\n")] = 0;
-                if (strncmp(path, t->root_cgroup, root_len) ||
-                    (path[root_len] && path[root_len] != '/' && strcmp(t->root_cgroup, "/"))) {
-                        r = 1;
-                        break;
-                }
-                const char *rel = path + root_len;
-                rel += *rel == '/';
-                if (strlen(rel) >= size) {
-                        r = -ENAMETOOLONG;
-                        break;
-                }
-                strcpy(buf, rel);
-                char *last = strrchr(buf, '/');
-                if (!strcmp(last ? last + 1 : buf, t->leaf))
-                        *(last ? last : buf) = 0;
-                r = 0;
-                break;
-        }
-        free(line);
-        fclose(f);
-        return r;
+        int r = task_cgroup2_path(tid, path, sizeof(path));
+        if (r < 0)
+                return r;
+        if (strncmp(path, t->root_cgroup, root_len) ||
+            (path[root_len] && path[root_len] != '/' && strcmp(t->root_cgroup, "/")))
+                return 1;
+        const char *rel = path + root_len;
+        rel += *rel == '/';
+        if (strlen(rel) >= size)
+                return -ENAMETOOLONG;
+        strcpy(buf, rel);
+        char *last = strrchr(buf, '/');
+        if (!strcmp(last ? last + 1 : buf, t->leaf))
+                *(last ? last : buf) = 0;
+        return 0;
 }
 
 /* Opens the groups on @path from the root down, with the views holding each. */

@@ -109,3 +109,24 @@ int task_info_read(pid_t tid, struct task_info *ret) {
         buf[len] = 0;
         return task_info_parse(buf, ret);
 }
+
+int task_cgroup2_path(pid_t tid, char *buf, size_t size) {
+        _cleanup_free_ char *line = NULL;
+        char path[64];
+        size_t n = 0;
+        int r = -ENODATA;
+
+        snprintf(path, sizeof(path), "/proc/%d/cgroup", (int) tid);
+        FILE *f = fopen(path, "re");
+        if (!f)
+                return errno == ENOENT ? -ESRCH : negative_errno();
+        while (getline(&line, &n, f) > 0) {
+                if (strncmp(line, "0::", 3))
+                        continue;
+                line[strcspn(line, "\n")] = 0;
+                r = snprintf(buf, size, "%s", line + 3) >= (int) size ? -ENAMETOOLONG : 0;
+                break;
+        }
+        fclose(f);
+        return r;
+}

@@ -4,6 +4,7 @@
 /* What the v1 rules need to know about a task, read from /proc/<tid>/status. */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -21,6 +22,9 @@ struct task_info {
 
 /* -ESRCH when no such task is visible in /proc. */
 int task_info_read(pid_t tid, struct task_info *ret);
+
+/* The task's v2 cgroup, the "0::" line of /proc/<tid>/cgroup ("/a/b"); -ENODATA without one. */
+int task_cgroup2_path(pid_t tid, char *buf, size_t size);
 
 /* Parse the text of a status file; separate from the read for unit tests. */
 int task_info_parse(const char *status, struct task_info *ret);

@@ -17,6 +17,7 @@
 #include "backend/backend.h"
 #include "compat/macro.h"
 #include "compat/placement.h"
+#include "compat/task_info.h"
 #include "conf/config.h"
 #include "served.h"
 
@@ -687,28 +688,6 @@ static int tree_command(int argc, char *argv[]) {
 
 /* ---- pid ---- */
 
-/* The process's v2 cgroup, from the "0::" line of /proc/PID/cgroup. */
-static int v2_cgroup_of(pid_t pid, char *buf, size_t size) {
-        _cleanup_free_ char *line = NULL;
-        char path[64];
-        size_t n = 0;
-        int r = -ENODATA;
-
-        snprintf(path, sizeof(path), "/proc/%d/cgroup", (int) pid);
-        FILE *f = fopen(path, "re");
-        if (!f)
-                return errno == ENOENT ? -ESRCH : negative_errno();
-        while (getline(&line, &n, f) > 0) {
-                if (strncmp(line, "0::", 3))
-                        continue;
-                line[strcspn(line, "\n")] = 0;
-                r = snprintf(buf, size, "%s", line + 3) >= (int) size ? -ENAMETOOLONG : 0;
-                break;
-        }
-        fclose(f);
-        return r;
-}
-
 /*
  * The group the view @key shows the process in (DESIGN.md invariant 3): the
  * nearest group to its v2 cgroup that the view holds, by legacy names. A
@@ -750,7 +729,7 @@ static int pid_command(int argc, char *argv[]) {
         }
         if (open_served(&o, true, &c, &s) < 0)
                 return 1;
-        r = v2_cgroup_of((pid_t) pid, v2, sizeof(v2));
+        r = task_cgroup2_path((pid_t) pid, v2, sizeof(v2));
         if (r < 0) {
                 fprintf(stderr, "cgcompatctl pid: process %ld: %s\n", pid,
                         r == -ENODATA ? "no cgroup v2 line in /proc/PID/cgroup" : strerror(-r));
