@@ -187,3 +187,22 @@ test_unified_max_limits() {
         expect_errno "Resource temporarily unavailable" mkdir "$UNIFIED/n/b"
         rmdir "$UNIFIED/d/a" "$UNIFIED/d" "$UNIFIED/n/a" "$UNIFIED/n"
 }
+
+# A legacy root left by a daemon from before the unified view holds the machine's cgroup2 at
+# unified: adopting it, the daemon takes that out and serves the view there.
+test_unified_replaces_an_old_cgroup2_bind() {
+        # The daemon unmounts the root it adopted; if it never came up, the bind goes here.
+        trap 'stop_daemon; unmount_all || true; start_daemon' EXIT
+        stop_daemon
+        mkdir -p "$LEGACY"
+        mount -t tmpfs cgcompat "$LEGACY"
+        mkdir "$LEGACY/unified"
+        mount --bind "$CG2" "$LEGACY/unified"
+        expect_eq "the old bind" cgroup2fs "$(stat -f -c %T "$LEGACY/unified")"
+        start_daemon
+        grep -q "unmounted the machine's cgroup2 a previous daemon bound there" "$DAEMON_LOG" ||
+                fail "nothing in the log: $(tail -n 5 "$DAEMON_LOG")"
+        expect_eq "unified now" "cgroup2 fuse.cgcompat" "$(awk -v m="$UNIFIED" '$2 == m { print $1, $3 }' /proc/mounts)"
+        [ ! -e "$UNIFIED/${V2ROOT#$CG2/}" ] || fail "unified still reaches the machine's cgroup2"
+        expect_eq "its controllers" "" "$(cat "$UNIFIED/cgroup.controllers")"
+}
