@@ -102,6 +102,8 @@ int unified_threads_write(const struct file_ctx *ctx, const char *buf, size_t le
         r = placement_of_task(ctx->tree, tid, ctx->view->key, &fd);
         if (r < 0)
                 return r;
+        if (r > 0)
+                return -EOPNOTSUPP; /* outside the tree: another domain than any of the view's */
         r = same_group(ctx->tree, fd, ctx->fd);
         if (r < 0)
                 return r;

@@ -103,6 +103,7 @@ frozen 0" "$(cat "$UNIFIED/u/cgroup.events")"
         expect_eq "its own thread to its group" OK "$(write_once "$UNIFIED/u/cgroup.threads" "$pid")"
         expect_eq "a thread to another domain" ENOTSUP "$(write_once "$UNIFIED/cgroup.threads" "$pid")"
         expect_eq "the kernel's too" ENOTSUP "$(write_once "$V2ROOT/cgroup.threads" "$pid")"
+        expect_eq "a thread from outside the tree" ENOTSUP "$(write_once "$UNIFIED/cgroup.threads" "$$")"
         expect_eq "no such pid" ESRCH "$(write_once "$UNIFIED/u/cgroup.procs" "999999999")"
         expect_eq "not a pid" EINVAL "$(write_once "$UNIFIED/u/cgroup.procs" "abc")"
         # Back to the root, as to any group.
