@@ -52,8 +52,7 @@ static int own_tasks(const struct file_ctx *ctx, bool processes, struct pid_list
         return placement_list_unheld(ctx->tree, ctx->fd, ctx->view->key, list, ret);
 }
 
-/* v1 pidlists: in the reader's pid namespace, sorted; cgroup.procs lists each process once. */
-static int list_tasks(const struct file_ctx *ctx, bool processes, struct text *out) {
+int view_tasks(const struct file_ctx *ctx, bool processes, struct pid_list *ret) {
         struct pidns_view view;
         struct pid_list tids = {};
         int r;
@@ -76,14 +75,29 @@ static int list_tasks(const struct file_ctx *ctx, bool processes, struct text *o
                         goto finish;
                 tids.pids[n++] = local;
         }
-        if (n > 0)
-                qsort(tids.pids, n, sizeof(pid_t), compare_pids);
+        tids.n = n;
+        *ret = TAKE_STRUCT(tids);
+        r = 0;
+finish:
+        pid_list_free(&tids);
+        return r;
+}
 
-        r = text_reserve(out, n * 12);
-        for (size_t i = 0; r >= 0 && i < n; i++)
+/* v1 pidlists: sorted; cgroup.procs lists each process once. */
+static int list_tasks(const struct file_ctx *ctx, bool processes, struct text *out) {
+        struct pid_list tids = {};
+        int r;
+
+        r = view_tasks(ctx, processes, &tids);
+        if (r < 0)
+                return r;
+        if (tids.n > 0)
+                qsort(tids.pids, tids.n, sizeof(pid_t), compare_pids);
+
+        r = text_reserve(out, tids.n * 12);
+        for (size_t i = 0; r >= 0 && i < tids.n; i++)
                 if (i == 0 || tids.pids[i] != tids.pids[i - 1])
                         r = text_printf(out, "%d\n", (int) tids.pids[i]);
-finish:
         pid_list_free(&tids);
         return r;
 }
@@ -136,10 +150,9 @@ static int refusal_of_subsystems(const struct file_ctx *ctx, pid_t tid, int refu
         return refusal;
 }
 
-int tasks_write(const struct file_ctx *ctx, const char *buf, size_t len) {
+int written_task(const struct file_ctx *ctx, const char *buf, size_t len, pid_t *ret) {
         struct pidns_view view;
-        _cleanup_close_ int target_fd = -1, leaf_fd = -1;
-        pid_t pid, tid;
+        pid_t pid;
         int r;
 
         r = parse_pid_write(buf, len, &pid);
@@ -147,16 +160,24 @@ int tasks_write(const struct file_ctx *ctx, const char *buf, size_t len) {
                 return r;
         if (ctx->caller->pid <= 0)
                 return -EPERM; /* a caller we cannot see is refused, not guessed */
-        if (pid == 0)
-                tid = ctx->caller->pid;
-        else {
-                r = pidns_view_of(ctx->caller->pid, &view);
-                if (r >= 0)
-                        r = pidns_from_caller(&view, pid, &tid);
-                if (r < 0)
-                        return r;
+        if (pid == 0) {
+                *ret = ctx->caller->pid;
+                return 0;
         }
+        r = pidns_view_of(ctx->caller->pid, &view);
+        if (r < 0)
+                return r;
+        return pidns_from_caller(&view, pid, ret);
+}
 
+int tasks_write(const struct file_ctx *ctx, const char *buf, size_t len) {
+        _cleanup_close_ int target_fd = -1, leaf_fd = -1;
+        pid_t tid;
+        int r;
+
+        r = written_task(ctx, buf, len, &tid);
+        if (r < 0)
+                return r;
         r = check_move(ctx, tid);
         if (r < 0)
                 return r;

@@ -8,6 +8,11 @@
 
 #include "legacy_file.h"
 
+/*
+ * The tasks (@processes: the processes) a view shows in the group of @ctx, as pids of the
+ * reader's namespace, in no order: each pidlist orders them as its kernel did.
+ */
+int view_tasks(const struct file_ctx *ctx, bool processes, struct pid_list *ret);
 int tasks_read(const struct file_ctx *ctx, struct text *out);
 int tasks_write(const struct file_ctx *ctx, const char *buf, size_t len);
 int procs_read(const struct file_ctx *ctx, struct text *out);
@@ -24,6 +29,9 @@ int release_agent_get(const struct compat_tree *t, const struct view_settings *v
 
 /* A pid as written to tasks: surrounding space stripped, one integer, base prefixes allowed. */
 int parse_pid_write(const char *buf, size_t len, pid_t *ret);
+
+/* The task a write to a pidlist names, in the daemon's pid namespace: "0" is the caller. */
+int written_task(const struct file_ctx *ctx, const char *buf, size_t len, pid_t *ret);
 
 /* The v1 attach rule: euid 0, or the task's real or saved uid. */
 bool may_move_task(uid_t euid, uid_t task_ruid, uid_t task_suid);

@@ -20,6 +20,7 @@
 enum view_flavor {
         FLAVOR_CONTAINER = 1u << 0, /* the 2006 "process containers" filesystem */
         FLAVOR_CGROUP_V1 = 1u << 1,
+        FLAVOR_UNIFIED = 1u << 2,   /* the hybrid layout's cgroup2 hierarchy, with no controllers */
 };
 
 /* The v1 subsystems, in the order of the kernel's /proc/cgroups. */

@@ -7,8 +7,12 @@
 
 #include "core_files.h"
 #include "group_io.h"
+#include "unified_files.h"
 
 #define KERNEL_PAGE_SIZE 4096
+
+#define UNIFIED_ROW(file, m, where, ...) \
+        { .name = file, .mode = (m), .flavors = FLAVOR_UNIFIED, .place = (where), .mapping = MAP_EXACT, __VA_ARGS__ }
 
 static const struct legacy_file core_files[] = {
         {
@@ -61,6 +65,49 @@ static const struct legacy_file core_files[] = {
                 .place = IN_ROOT_ONLY,
                 .read = sane_behavior_read,
         },
+
+        /* The hybrid layout's cgroup2 hierarchy (unified_files.h): cgroup2's core files, no controller's. */
+        {
+                .name = "cgroup.procs",
+                .mode = 0644,
+                .flavors = FLAVOR_UNIFIED,
+                .backing = "cgroup.procs",
+                .per_reader = true,
+                .read = unified_procs_read,
+                .write = tasks_write, /* the view's attach: placement and the caller's rights as for tasks */
+        },
+        {
+                .name = "cgroup.threads",
+                .mode = 0644,
+                .flavors = FLAVOR_UNIFIED,
+                .backing = "cgroup.threads",
+                .per_reader = true,
+                .read = unified_threads_read,
+                .write = unified_threads_write,
+        },
+        UNIFIED_ROW("cgroup.controllers", 0444, IN_EVERY_GROUP, .read = unified_empty_read),
+        UNIFIED_ROW("cgroup.subtree_control", 0644, IN_EVERY_GROUP, .read = unified_empty_read,
+                    .write = unified_subtree_control_write),
+        UNIFIED_ROW("cgroup.type", 0644, NOT_ON_ROOT, .read = unified_type_read, .write = unified_type_write),
+        UNIFIED_ROW("cgroup.stat", 0444, IN_EVERY_GROUP, .read = unified_stat_read),
+        UNIFIED_ROW("cgroup.max.depth", 0644, IN_EVERY_GROUP, .read = unified_max_depth_read,
+                    .write = unified_max_depth_write),
+        UNIFIED_ROW("cgroup.max.descendants", 0644, IN_EVERY_GROUP, .read = unified_max_descendants_read,
+                    .write = unified_max_descendants_write),
+        /* They act on the v2 group, its leaf and the groups below: what the view shows in and below it. */
+        UNIFIED_ROW("cgroup.events", 0444, NOT_ON_ROOT, .read = passthrough_read),
+        UNIFIED_ROW("cgroup.freeze", 0644, NOT_ON_ROOT, .read = passthrough_read, .write = passthrough_write),
+        UNIFIED_ROW("cgroup.kill", 0200, NOT_ON_ROOT, .write = passthrough_write),
+        UNIFIED_ROW("cpu.stat", 0444, IN_EVERY_GROUP, .read = passthrough_read),
+        /* Newer kernels' files, where the tree has them. A pressure trigger lives as long as its writer's
+         * open file, which is the daemon's: the pressure files are read-only here. */
+        UNIFIED_ROW("cgroup.stat.local", 0444, NOT_ON_ROOT, .requires = "cgroup.stat.local", .read = passthrough_read),
+        UNIFIED_ROW("cpu.stat.local", 0444, IN_EVERY_GROUP, .requires = "cpu.stat.local", .read = passthrough_read),
+        UNIFIED_ROW("cgroup.pressure", 0644, IN_EVERY_GROUP, .requires = "cgroup.pressure", .read = passthrough_read,
+                    .write = passthrough_write),
+        UNIFIED_ROW("cpu.pressure", 0644, IN_EVERY_GROUP, .requires = "cpu.pressure", .read = passthrough_read),
+        UNIFIED_ROW("io.pressure", 0644, IN_EVERY_GROUP, .requires = "io.pressure", .read = passthrough_read),
+        UNIFIED_ROW("memory.pressure", 0644, IN_EVERY_GROUP, .requires = "memory.pressure", .read = passthrough_read),
 };
 
 static const struct subsystem core = { .name = "", .files = core_files, .n_files = ELEMENTSOF(core_files) };
@@ -153,9 +200,10 @@ const struct legacy_file *legacy_file_find(const struct view_settings *view, boo
                 /* Subsystem files carry their prefix: skip tables that cannot match. */
                 if (t != &core && strncmp(name, t->name, strlen(t->name)) != 0)
                         continue;
+                /* A name can be two rows (cgroup.procs of v1 and of cgroup2): the one the view shows. */
                 for (size_t k = 0; k < t->n_files; k++)
-                        if (!strcmp(t->files[k].name, name))
-                                return legacy_file_visible(&t->files[k], view, is_root) ? &t->files[k] : NULL;
+                        if (!strcmp(t->files[k].name, name) && legacy_file_visible(&t->files[k], view, is_root))
+                                return &t->files[k];
         }
         return NULL;
 }

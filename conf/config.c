@@ -66,14 +66,35 @@ void config_free(struct config *c) {
         *c = (struct config) {};
 }
 
+/* A word a value may be written as, and what it means. */
+struct keyword {
+        const char *word;
+        int value;
+};
+
+/* The flavours as the configuration and the view registry spell them. */
+static const struct keyword flavor_names[] = {
+        { "container", FLAVOR_CONTAINER },
+        { "cgroup-v1", FLAVOR_CGROUP_V1 },
+        { "unified", FLAVOR_UNIFIED },
+};
+
+const char *view_flavor_name(enum view_flavor flavor) {
+        for (size_t i = 0; i < ELEMENTSOF(flavor_names); i++)
+                if (flavor_names[i].value == (int) flavor)
+                        return flavor_names[i].word;
+        return NULL;
+}
+
 int view_config_key(const struct view_config *v, char *buf, size_t size) {
         size_t len = 0;
         int n;
 
         assert(size > 0);
         buf[0] = 0;
-        if (v->flavor == FLAVOR_CONTAINER)
-                n = snprintf(buf, size, "container");
+        /* The container API and cgroup2 are one hierarchy each: their flavour names them. */
+        if (v->flavor != FLAVOR_CGROUP_V1)
+                n = snprintf(buf, size, "%s", view_flavor_name(v->flavor));
         else if (v->name)
                 n = snprintf(buf, size, "name=%s", v->name);
         else {
@@ -130,10 +151,10 @@ static int view_config_add_link(struct view_config *v, char *path) {
         return 0;
 }
 
-/* The container view, then the v1 layout below @legacy_root; with no legacy root ("") the layout
- * has no home, and the container view is all. */
+/* The container view, then the v1 layout and the unified hierarchy below @legacy_root; with no
+ * legacy root ("") the layout has no home, and the container view is all. */
 static int default_views(const char *legacy_root, struct view_config **ret, size_t *ret_n) {
-        size_t n = legacy_root[0] ? 1 + ELEMENTSOF(default_v1_layout) : 1;
+        size_t n = legacy_root[0] ? 1 + ELEMENTSOF(default_v1_layout) + 1 : 1;
         struct view_config *views;
 
         views = calloc(n, sizeof(struct view_config));
@@ -143,7 +164,7 @@ static int default_views(const char *legacy_root, struct view_config **ret, size
         views[0].mount = strdup(DEFAULT_VIEW_MOUNT);
         if (!views[0].mount)
                 goto fail;
-        for (size_t i = 0; i + 1 < n; i++) {
+        for (size_t i = 0; i + 2 < n; i++) {
                 struct view_config *v = &views[i + 1];
 
                 v->flavor = FLAVOR_CGROUP_V1;
@@ -157,6 +178,13 @@ static int default_views(const char *legacy_root, struct view_config **ret, size
                         if (view_config_add_link(v, path_in(legacy_root, default_v1_layout[i].links[k])) < 0)
                                 goto fail;
                 }
+        }
+        if (n > 1) {
+                /* Where systemd's hybrid layout put cgroup2: here a view of the tree, not the machine's. */
+                views[n - 1].flavor = FLAVOR_UNIFIED;
+                views[n - 1].mount = path_in(legacy_root, "unified");
+                if (!views[n - 1].mount)
+                        goto fail;
         }
 
         *ret = views;
@@ -474,11 +502,6 @@ static int parse_string_sequence(struct parser *p, const char *what, string_item
 }
 
 /* A keyword and what it stands for (not negative). */
-struct keyword {
-        const char *word;
-        int value;
-};
-
 /*
  * The next node as one of @n keywords: what it stands for. @expected lists them in messages; the
  * node's mark goes to *@ret_mark if wanted.
@@ -712,13 +735,13 @@ static int parse_backend(struct parser *p, const char *what, void *userdata) {
 }
 
 /* A release agent: an absolute path, or "" for none. */
-static int parse_agent(struct parser *p, const char *what, char **dest) {
-        return parse_path(p, what, "", check_absolute_path, "an absolute path or \"\"", dest, NULL);
+static int parse_agent(struct parser *p, const char *what, char **dest, yaml_mark_t *ret_mark) {
+        return parse_path(p, what, "", check_absolute_path, "an absolute path or \"\"", dest, ret_mark);
 }
 
 static int parse_release_agent(struct parser *p, const char *what, void *userdata) {
         struct loader *l = userdata;
-        return parse_agent(p, what, &l->config->release_agent);
+        return parse_agent(p, what, &l->config->release_agent, NULL);
 }
 
 static int parse_legacy_root(struct parser *p, const char *what, void *userdata) {
@@ -769,7 +792,7 @@ static int parse_unsupported(struct parser *p, const char *what, void *userdata)
 
 /* Where a view's values were written: a later view that collides with one of them names its line. */
 struct view_marks {
-        yaml_mark_t start, flavor, mount, subsystems, name;
+        yaml_mark_t start, flavor, mount, subsystems, name, release_agent;
         yaml_mark_t subsystem[SUBSYS__COUNT];
         yaml_mark_t *links; /* one per link */
 };
@@ -829,12 +852,8 @@ static int view_list_append(struct view_list *l, struct view_entry *e) {
 }
 
 static int parse_view_flavor(struct parser *p, const char *what, void *userdata) {
-        static const struct keyword words[] = {
-                { "container", FLAVOR_CONTAINER },
-                { "cgroup-v1", FLAVOR_CGROUP_V1 },
-        };
         struct view_entry *e = userdata;
-        int r = parse_keyword(p, what, words, ELEMENTSOF(words), "\"container\" or \"cgroup-v1\"",
+        int r = parse_keyword(p, what, flavor_names, ELEMENTSOF(flavor_names), "\"container\", \"cgroup-v1\" or \"unified\"",
                               &e->marks.flavor);
         if (r < 0)
                 return r;
@@ -926,7 +945,7 @@ static int parse_view_links(struct parser *p, const char *what, void *userdata) 
 
 static int parse_view_release_agent(struct parser *p, const char *what, void *userdata) {
         struct view_entry *e = userdata;
-        return parse_agent(p, what, &e->view.release_agent);
+        return parse_agent(p, what, &e->view.release_agent, &e->marks.release_agent);
 }
 
 enum {
@@ -997,12 +1016,16 @@ static int check_view(struct parser *p, const struct view_entry *e, const bool *
                         return fail(p, e->marks.start, "%s is missing required key \"%s\"", e->section,
                                     view_keys[required[i]].key);
 
-        if (v->flavor == FLAVOR_CONTAINER) {
+        if (v->flavor != FLAVOR_CGROUP_V1) {
                 if (seen[VIEW_KEY_SUBSYSTEMS])
                         return fail(p, e->marks.subsystems, "%s.subsystems: only a cgroup-v1 view has subsystems",
                                     e->section);
                 if (seen[VIEW_KEY_NAME])
                         return fail(p, e->marks.name, "%s.name: only a cgroup-v1 view has a name", e->section);
+                /* cgroup2 has no release agent: cgroup.events tells who watches it. */
+                if (v->flavor == FLAVOR_UNIFIED && seen[VIEW_KEY_RELEASE_AGENT])
+                        return fail(p, e->marks.release_agent, "%s.release_agent: a unified view has no release agent",
+                                    e->section);
         } else if (!v->subsystems && !v->name)
                 /* As the kernel's "none" without name=: nothing would tell the hierarchy apart. */
                 return fail(p, e->marks.start, "%s: a cgroup-v1 view needs subsystems or a name", e->section);

@@ -20,7 +20,7 @@ struct view_config {
         char *name;           /* cgroup-v1: name= of a named hierarchy, NULL if none */
         char **links;         /* absolute paths made symlinks to the mount (/sys/fs/cgroup/cpu -> cpu,cpuacct) */
         size_t n_links;
-        char *release_agent;  /* NULL: the flavour's default (container: the top-level release_agent; cgroup-v1: none) */
+        char *release_agent;  /* NULL: the flavour's default (container: the top-level release_agent; else none) */
 };
 
 struct config {
@@ -29,7 +29,7 @@ struct config {
         char *release_agent;  /* absolute path, or "" for none */
         /*
          * A tmpfs the daemon mounts to assemble a legacy /sys/fs/cgroup: the views
-         * below it, their links, and the real cgroup2 mount bound at "unified".
+         * below it (the unified view at "unified", in the built-in layout) and their links.
          * Legacy workloads see it at /sys/fs/cgroup in their own mount namespace
          * (cgcompatctl exec); "" for none.
          */
@@ -44,13 +44,17 @@ struct config {
         size_t n_views;
 };
 
+/* "container", "cgroup-v1" or "unified": the flavour as the configuration and the view registry name it. */
+const char *view_flavor_name(enum view_flavor flavor);
+
 /* A view's key, which names its own state: "container", "name=systemd", or "cpu,cpuacct" (kernel order). */
 int view_config_key(const struct view_config *v, char *buf, size_t size);
 
 /* Built-in defaults: backend.root auto, leaf ".tasks", release_agent /sbin/container_release_agent,
  * unsupported store, legacy_root /run/cgcompat/cgroup, the view {container, /dev/container} and the
  * distributions' v1 layout below legacy_root (cpu,cpuacct; cpuset; memory; blkio; pids; freezer;
- * devices; hugetlb; net_cls,net_prio; perf_event; name=systemd). *ret is overwritten, not freed. */
+ * devices; hugetlb; net_cls,net_prio; perf_event; name=systemd; then unified, the cgroup2 view).
+ * *ret is overwritten, not freed. */
 int config_defaults(struct config *ret);
 
 /* Load a file. On a wrong key, type or value: returns -EINVAL and sets *ret_error to a malloc'd

@@ -42,8 +42,25 @@ static int fs_type(const char *path, long *ret) {
         return 0;
 }
 
-int legacy_root_prepare(const char *root, const char *cgroup2) {
+/*
+ * A daemon before the unified view bound the machine's cgroup2 at root/unified: in an adopted
+ * legacy root that bind would still reach outside the tree (DESIGN.md invariant 3).
+ */
+static int drop_machine_cgroup2(const char *root) {
         char unified[PATH_MAX];
+        long type;
+
+        if (snprintf(unified, sizeof(unified), "%s/unified", root) >= (int) sizeof(unified))
+                return -ENAMETOOLONG;
+        if (fs_type(unified, &type) < 0 || type != CGROUP2_SUPER_MAGIC)
+                return 0;
+        if (umount2(unified, MNT_DETACH) < 0)
+                return log_error_errno(negative_errno(), unified, "cannot unmount the machine's cgroup2 from the legacy root");
+        log_info(unified, "unmounted the machine's cgroup2 a previous daemon bound there");
+        return 0;
+}
+
+int legacy_root_prepare(const char *root) {
         long type;
         int r;
 
@@ -60,25 +77,14 @@ int legacy_root_prepare(const char *root, const char *cgroup2) {
         if (r == 0 || type != TMPFS_MAGIC) {
                 if (mount("cgcompat", root, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755,size=1m") < 0)
                         return log_error_errno(negative_errno(), root, "cannot mount the legacy root");
-        } else
-                log_info(root, "adopting the legacy root a previous daemon left");
-
-        if (snprintf(unified, sizeof(unified), "%s/unified", root) >= (int) sizeof(unified))
-                return -ENAMETOOLONG;
-        if (mkdir(unified, 0755) < 0 && errno != EEXIST)
-                return log_error_errno(negative_errno(), unified, "cannot create");
-        if (fs_type(unified, &type) >= 0 && type == CGROUP2_SUPER_MAGIC)
                 return 0;
-        if (mount(cgroup2, unified, "none", MS_BIND, NULL) < 0)
-                return log_error_errno(negative_errno(), unified, "cannot bind %s", cgroup2);
-        return 0;
+        }
+        log_info(root, "adopting the legacy root a previous daemon left");
+        return drop_machine_cgroup2(root);
 }
 
 void legacy_root_release(const char *root) {
-        char unified[PATH_MAX];
-
-        snprintf(unified, sizeof(unified), "%s/unified", root);
-        (void) umount2(unified, MNT_DETACH);
+        /* Lazily, with the views still mounted in it: each view unmounts its own. */
         if (umount2(root, MNT_DETACH) < 0)
                 log_warning_errno(negative_errno(), root, "cannot unmount the legacy root");
 }

@@ -3,16 +3,17 @@
 
 /*
  * The legacy /sys/fs/cgroup, assembled away from the machine's own: a tmpfs
- * holding the views, their links (cpu -> cpu,cpuacct) and the real cgroup2
- * mount bound at "unified", as systemd's hybrid layout had it. Legacy
- * workloads get it at /sys/fs/cgroup in a mount namespace of their own
- * (cgcompatctl exec), so nothing else on the machine stops seeing cgroup2.
+ * holding the views and their links (cpu -> cpu,cpuacct), as systemd's hybrid
+ * layout had it; its "unified" is a view too, never the machine's cgroup2
+ * (DESIGN.md invariant 3). Legacy workloads get it at /sys/fs/cgroup in a mount
+ * namespace of their own (cgcompatctl exec), so nothing else on the machine
+ * stops seeing cgroup2, and nothing in it reaches outside the tree.
  */
 
 #include <stdbool.h>
 
-/* Mounts the tmpfs at @root (or adopts the one a killed daemon left) and binds @cgroup2 at root/unified. */
-int legacy_root_prepare(const char *root, const char *cgroup2);
+/* Mounts the tmpfs at @root, or adopts the one a killed daemon left. */
+int legacy_root_prepare(const char *root);
 /* Unmounts what prepare mounted. */
 void legacy_root_release(const char *root);
 

@@ -276,7 +276,6 @@ static void log_view_subsystems(struct daemon *d, const struct view_config *vc, 
 /* The legacy root is mounted only when a view or link lives below it. */
 static int prepare_legacy_root(struct daemon *d) {
         const char *root = d->config.legacy_root;
-        char cgroup2[PATH_MAX];
         bool used = false;
         int r;
 
@@ -289,10 +288,7 @@ static int prepare_legacy_root(struct daemon *d) {
         }
         if (!used)
                 return 0;
-        r = cgroup2_mount_point(cgroup2, sizeof(cgroup2));
-        if (r < 0)
-                return log_error_errno(r, root, "no cgroup2 mount to bind at unified");
-        r = legacy_root_prepare(root, cgroup2);
+        r = legacy_root_prepare(root);
         if (r < 0)
                 return r;
         d->legacy_root_mounted = true;

@@ -35,7 +35,7 @@ int registry_publish(const struct config *c, const char *v2_root) {
                 const struct view_config *v = &c->views[i];
                 if (view_config_key(v, key, sizeof(key)) < 0)
                         continue;
-                fprintf(f, "view %s %s %s\n", v->flavor == FLAVOR_CONTAINER ? "container" : "cgroup-v1", key, v->mount);
+                fprintf(f, "view %s %s %s\n", view_flavor_name(v->flavor), key, v->mount);
                 for (size_t k = 0; k < v->n_links; k++)
                         fprintf(f, "link %s %s\n", v->links[k], v->mount);
         }

@@ -12,6 +12,10 @@
  *   legacy_root /run/cgcompat/cgroup
  *   view cgroup-v1 cpu,cpuacct /run/cgcompat/cgroup/cpu,cpuacct
  *   link /run/cgcompat/cgroup/cpu /run/cgcompat/cgroup/cpu,cpuacct
+ *   view unified unified /run/cgcompat/cgroup/unified
+ *
+ * The flavour is view_flavor_name()'s: "container", "cgroup-v1" or "unified"
+ * (cgroup2's format, for the preload library to present as cgroup2).
  *
  * Written whole to a temporary file and renamed, so readers never see half of it.
  */

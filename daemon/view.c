@@ -863,8 +863,16 @@ static size_t max_cached_fds(void) {
         return rl.rlim_cur / 2;
 }
 
+/* The mount's source, as the kernel's filesystems name theirs in mountinfo. */
 static const char *flavor_fsname(enum view_flavor flavor) {
-        return flavor == FLAVOR_CONTAINER ? "container" : "cgroup";
+        switch (flavor) {
+        case FLAVOR_CONTAINER:
+                return "container";
+        case FLAVOR_UNIFIED:
+                return "cgroup2";
+        default:
+                return "cgroup";
+        }
 }
 
 /*

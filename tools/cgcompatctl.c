@@ -137,7 +137,7 @@ static int check_config(const char *path) {
         for (size_t i = 0; i < c.n_views; i++) {
                 if (view_config_key(&c.views[i], key, sizeof(key)) < 0)
                         strcpy(key, "?");
-                printf("view: %s %s at %s", c.views[i].flavor == FLAVOR_CONTAINER ? "container" : "cgroup-v1", key,
+                printf("view: %s %s at %s", view_flavor_name(c.views[i].flavor), key,
                        c.views[i].mount);
                 for (size_t k = 0; k < c.views[i].n_links; k++)
                         printf("%s%s", k ? ", " : " (links ", c.views[i].links[k]);

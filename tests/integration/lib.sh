@@ -13,6 +13,8 @@ CONFIG=$WORK/compat.conf.yaml
 LEGACY=$WORK/legacy
 V1VIEW=$LEGACY/cgcompat
 FREEZER=$LEGACY/freezer,cpuacct
+# The hybrid layout's cgroup2: a view of the tree too, never the machine's cgroup2.
+UNIFIED=$LEGACY/unified
 DAEMON_LOG=$WORK/daemon.log
 
 write_config() {
@@ -40,6 +42,8 @@ views:
     subsystems: [freezer, cpuacct]
     mount: $FREEZER
     links: [$LEGACY/freezer, $LEGACY/cpuacct]
+  - flavor: unified
+    mount: $UNIFIED
 CONF
 }
 

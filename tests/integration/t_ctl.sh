@@ -85,12 +85,13 @@ legacy root: $LEGACY
 view container container at $VIEW: mounted, responding
 view cgroup-v1 name=cgcompat at $V1VIEW: mounted, responding
 view cgroup-v1 cpuacct,freezer at $FREEZER: mounted, responding
+view unified unified at $UNIFIED: mounted, responding
 groups: 3
 tasks: 1 (1 process)
-health: ok, 3 of 3 views mounted and responding" "$out"
+health: ok, 4 of 4 views mounted and responding" "$out"
         out=$("$CGCOMPATCTL" status -c "$CONFIG" --json | ctl_json \
                 'print(d["running"], d["healthy"], d["pid"], d["groups"], d["tasks"], [v["key"] for v in d["views"] if v["responding"]])')
-        expect_eq "status --json" "True True $(daemon_pid) 3 1 ['container', 'name=cgcompat', 'cpuacct,freezer']" "$out"
+        expect_eq "status --json" "True True $(daemon_pid) 3 1 ['container', 'name=cgcompat', 'cpuacct,freezer', 'unified']" "$out"
 
         # A stopped daemon hangs whoever asks its views: status must not, and says so.
         pid=$(daemon_pid)
@@ -103,7 +104,7 @@ health: ok, 3 of 3 views mounted and responding" "$out"
         [ $((SECONDS - start)) -le 5 ] || fail "status took $((SECONDS - start)) s on a stopped daemon"
         echo "$out" | grep -qx "view container container at $VIEW: mounted, not responding (no answer in 2 s)" ||
                 fail "a hung view: $out"
-        echo "$out" | grep -qx "health: failed, container not responding, name=cgcompat not responding, cpuacct,freezer not responding" ||
+        echo "$out" | grep -qx "health: failed, container not responding, name=cgcompat not responding, cpuacct,freezer not responding, unified not responding" ||
                 fail "health of a hung daemon: $out"
 
         # A registry left by a daemon that died, and none at all.

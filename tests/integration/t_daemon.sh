@@ -47,7 +47,8 @@ audit: off
 page_cache: off
 view: container container at $VIEW
 view: cgroup-v1 name=cgcompat at $V1VIEW
-view: cgroup-v1 cpuacct,freezer at $FREEZER (links $LEGACY/freezer, $LEGACY/cpuacct)" "$out"
+view: cgroup-v1 cpuacct,freezer at $FREEZER (links $LEGACY/freezer, $LEGACY/cpuacct)
+view: unified unified at $UNIFIED" "$out"
         expect_eq "the registry" "pid $(daemon_pid)
 root $V2ROOT
 leaf .tasks
@@ -56,7 +57,8 @@ view container container $VIEW
 view cgroup-v1 name=cgcompat $V1VIEW
 view cgroup-v1 cpuacct,freezer $FREEZER
 link $LEGACY/freezer $FREEZER
-link $LEGACY/cpuacct $FREEZER" "$(cat "$WORK/run/views")"
+link $LEGACY/cpuacct $FREEZER
+view unified unified $UNIFIED" "$(cat "$WORK/run/views")"
         printf 'views: []\n' > "$WORK/empty-views.yaml"
         expect_errno "views must list at least one view" "$CGCOMPATCTL" check-config "$WORK/empty-views.yaml"
 }

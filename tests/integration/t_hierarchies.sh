@@ -185,12 +185,13 @@ test_hierarchies_made_in_v2() {
         wait_for 100 test -d "$V1VIEW/direct" || fail "direct is missing from the named view"
         [ -d "$FREEZER/direct" ] || fail "direct is missing from the freezer view"
         [ -d "$VIEW/direct" ] || fail "direct is missing from the container view"
+        [ -d "$UNIFIED/direct" ] || fail "direct is missing from the unified view"
         rmdir "$FREEZER/direct"
-        [ -d "$V2ROOT/direct" ] || fail "the v2 group went while two views hold it"
+        [ -d "$V2ROOT/direct" ] || fail "the v2 group went while three views hold it"
         [ ! -e "$FREEZER/direct" ] || fail "direct is still in the freezer view"
-        expect_eq "views holding it" "$(printf '\ncontainer\nname=cgcompat\n')" \
+        expect_eq "views holding it" "$(printf '\ncontainer\nname=cgcompat\nunified\n')" \
                 "$(getfattr --only-values -n trusted.cgcompat.held "$V2ROOT/direct")"
-        rmdir "$VIEW/direct" "$V1VIEW/direct"
+        rmdir "$VIEW/direct" "$V1VIEW/direct" "$UNIFIED/direct"
         [ ! -e "$V2ROOT/direct" ] || fail "the v2 group outlived every view's rmdir"
 }
 

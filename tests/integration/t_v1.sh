@@ -52,8 +52,11 @@ test_v1_notify_on_release_per_view() {
 
 test_v1_legacy_root_layout() {
         expect_eq "legacy root" tmpfs "$(stat -f -c %T "$LEGACY")"
-        expect_eq "unified in it" cgroup2fs "$(stat -f -c %T "$LEGACY/unified")"
-        [ -d "$LEGACY/unified/${V2ROOT#$CG2/}" ] || fail "unified is not the machine's cgroup2"
+        # unified is a view of the tree, as on a hybrid host: never the machine's cgroup2.
+        expect_eq "unified in it" fuseblk "$(stat -f -c %T "$LEGACY/unified")"
+        expect_eq "unified's mount" "cgroup2 fuse.cgcompat" "$(awk -v m="$LEGACY/unified" '$2 == m { print $1, $3 }' /proc/mounts)"
+        [ ! -e "$LEGACY/unified/${V2ROOT#$CG2/}" ] || fail "unified reaches the machine's cgroup2"
+        expect_eq "unified in the registry" "view unified unified $LEGACY/unified" "$(grep '^view unified ' "$WORK/run/views")"
         expect_eq "freezer link" "freezer,cpuacct" "$(readlink "$LEGACY/freezer")"
         expect_eq "cpuacct link" "freezer,cpuacct" "$(readlink "$LEGACY/cpuacct")"
         expect_eq "views in the legacy root" "cgcompat cpuacct freezer freezer,cpuacct unified" "$(ls "$LEGACY" | xargs)"
@@ -63,9 +66,12 @@ test_v1_legacy_root_layout() {
 test_v1_exec_sees_legacy_layout() {
         local before out
         before=$(ls /sys/fs/cgroup | xargs)
-        out=$("$CGCOMPATCTL" exec -c "$CONFIG" -- sh -c 'ls /sys/fs/cgroup | xargs; stat -f -c %T /sys/fs/cgroup/unified')
+        out=$("$CGCOMPATCTL" exec -c "$CONFIG" -- sh -c 'ls /sys/fs/cgroup | xargs; stat -f -c %T /sys/fs/cgroup/unified
+                echo "[$(cat /sys/fs/cgroup/unified/cgroup.controllers)]"; ls -d /sys/fs/cgroup/unified/*/ 2>&1 | wc -l')
         expect_eq "the command's /sys/fs/cgroup" "cgcompat cpuacct freezer freezer,cpuacct unified
-cgroup2fs" "$out"
+fuseblk
+[]
+1" "$out"
         expect_eq "/sys/fs/cgroup outside" "$before" "$(ls /sys/fs/cgroup | xargs)"
         mkdir "$VIEW/g" "$FREEZER/g" "$V1VIEW/g"
         # The shell reads with a builtin: no child of its own in the listing.

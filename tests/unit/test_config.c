@@ -30,6 +30,8 @@ static const struct {
           { "/run/cgcompat/cgroup/net_cls", "/run/cgcompat/cgroup/net_prio" } },
         { "perf_event", "/run/cgcompat/cgroup/perf_event", {} },
         { "name=systemd", "/run/cgcompat/cgroup/systemd", {} },
+        /* The hybrid layout's cgroup2, a view of the tree like the others. */
+        { "unified", "/run/cgcompat/cgroup/unified", {} },
 };
 
 static void assert_key(const struct view_config *v, const char *expected) {
@@ -51,7 +53,11 @@ static void assert_default_views_below(const struct config *c, const char *legac
 
                 snprintf(mount, sizeof(mount), "%s%s", legacy_root,
                          default_layout[i].mount + (i ? strlen("/run/cgcompat/cgroup") : 0));
-                cr_assert_eq(v->flavor, i == 0 ? FLAVOR_CONTAINER : FLAVOR_CGROUP_V1, "views[%zu]", i);
+                /* The container API and cgroup2 are named by their flavour, the v1 hierarchies by subsystems or name. */
+                cr_assert_eq(v->flavor, !strcmp(default_layout[i].key, "container") ? FLAVOR_CONTAINER
+                                        : !strcmp(default_layout[i].key, "unified") ? FLAVOR_UNIFIED
+                                                                                   : FLAVOR_CGROUP_V1,
+                             "views[%zu]", i);
                 assert_key(v, default_layout[i].key);
                 cr_assert_str_eq(v->mount, i ? mount : "/dev/container");
                 cr_assert_null(v->release_agent, "views[%zu]", i);
@@ -376,7 +382,7 @@ Test(config, bad_release_agent) {
 
 Test(config, bad_flavor) {
         assert_bad("views:\n  - flavor: cgroup-v2\n    mount: /a\n",
-                   "test.yaml:2:13: views[0].flavor must be \"container\" or \"cgroup-v1\", got \"cgroup-v2\"");
+                   "test.yaml:2:13: views[0].flavor must be \"container\", \"cgroup-v1\" or \"unified\", got \"cgroup-v2\"");
 }
 
 Test(config, missing_keys_in_view) {
@@ -668,6 +674,36 @@ Test(config, flavor_rules) {
                    "test.yaml:3:5: views[1]: a cgroup-v1 view needs subsystems or a name");
         assert_bad("views: [{flavor: cgroup-v1, mount: /b, subsystems: []}]\n",
                    "test.yaml:1:9: views[0]: a cgroup-v1 view needs subsystems or a name");
+}
+
+/* The hybrid layout's cgroup2: one hierarchy, named by its flavour, with nothing of v1's to set. */
+Test(config, unified_view) {
+        struct config c;
+
+        assert_good("views:\n"
+                    "  - {flavor: cgroup-v1, name: n, mount: /l/n}\n"
+                    "  - {flavor: unified, mount: /l/unified}\n",
+                    &c);
+        cr_assert_eq(c.n_views, 2);
+        cr_assert_eq(c.views[1].flavor, FLAVOR_UNIFIED);
+        cr_assert_str_eq(c.views[1].mount, "/l/unified");
+        cr_assert_eq(c.views[1].subsystems, 0);
+        cr_assert_null(c.views[1].name);
+        cr_assert_null(c.views[1].release_agent);
+        assert_key(&c.views[1], "unified");
+        cr_assert_str_eq(view_flavor_name(c.views[1].flavor), "unified");
+        cr_assert_str_eq(view_flavor_name(FLAVOR_CGROUP_V1), "cgroup-v1");
+        cr_assert_str_eq(view_flavor_name(FLAVOR_CONTAINER), "container");
+        config_free(&c);
+
+        assert_bad("views:\n  - flavor: unified\n    mount: /a\n    subsystems: [cpu]\n",
+                   "test.yaml:4:17: views[0].subsystems: only a cgroup-v1 view has subsystems");
+        assert_bad("views:\n  - flavor: unified\n    mount: /a\n    name: x\n",
+                   "test.yaml:4:11: views[0].name: only a cgroup-v1 view has a name");
+        assert_bad("views:\n  - flavor: unified\n    mount: /a\n    release_agent: /bin/agent\n",
+                   "test.yaml:4:20: views[0].release_agent: a unified view has no release agent");
+        assert_bad("views:\n  - {flavor: unified, mount: /a}\n  - {flavor: unified, mount: /b}\n",
+                   "test.yaml:3:14: views[1] is the same hierarchy \"unified\" as views[0] (line 2)");
 }
 
 Test(config, names) {
