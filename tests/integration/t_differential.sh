@@ -189,3 +189,17 @@ test_differential_v1_directories() { differential case_directories "$V1VIEW"; }
 test_differential_v1_tasks() { differential case_tasks "$V1VIEW"; }
 test_differential_v1_notify_on_release() { differential case_notify_on_release "$V1VIEW"; }
 test_differential_v1_release_agent() { differential case_release_agent "$V1VIEW"; }
+
+# mkdir(2)'s mode, and the modes of tasks and cgroup.procs, each its own.
+case_v1_modes() {
+        local m
+        for m in 700 444 0; do
+                (umask 022; python3 -c 'import os, sys; os.mkdir(sys.argv[1], int(sys.argv[2], 8))' "m$m" "$m")
+                stat -c "%n %A" "m$m"
+        done
+        chmod 640 m700/cgroup.procs
+        chmod 600 m700/tasks
+        stat -c "%n %A" m700/cgroup.procs m700/tasks m700/notify_on_release
+        rmdir m700 m444 m0; echo "rmdir: $?"
+}
+test_differential_v1_modes() { differential case_v1_modes "$V1VIEW"; }

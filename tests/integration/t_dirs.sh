@@ -112,7 +112,9 @@ test_dirs_ownership_follows_v2() {
                 "$(stat -c %U "$V2ROOT/owned/cgroup.procs" "$V2ROOT/owned/cgroup.threads" "$V2ROOT/owned/cgroup.subtree_control" | tr '\n' ' ' | sed 's/ $//')"
         chown nobody "$VIEW/owned/tasks"
         expect_eq "tasks owner" nobody "$(stat -c %U "$VIEW/owned/tasks")"
-        expect_eq "leaf procs owner" nobody "$(stat -c %U "$V2ROOT/owned/.tasks/cgroup.procs")"
+        # tasks is the leaf's cgroup.threads, cgroup.procs its cgroup.procs: v1 keeps the two apart.
+        expect_eq "leaf threads owner" nobody "$(stat -c %U "$V2ROOT/owned/.tasks/cgroup.threads")"
+        expect_eq "leaf procs owner" root "$(stat -c %U "$V2ROOT/owned/.tasks/cgroup.procs")"
         chmod 600 "$VIEW/owned/tasks"
         expect_eq "tasks mode" 600 "$(stat -c %a "$VIEW/owned/tasks")"
         chmod 640 "$VIEW/owned/notify_on_release"
@@ -132,4 +134,18 @@ test_dirs_ownership_follows_v2() {
         expect_errno "Permission denied" setpriv --reuid=nobody --regid=nogroup --clear-groups mv "$VIEW/sibling" "$VIEW/mine"
         rmdir "$VIEW/sibling"
         rmdir "$VIEW/owned/sub" "$VIEW/owned"
+}
+
+# mkdir(2)'s mode is the group's, and tasks and cgroup.procs keep their own modes, as in v1.
+test_dirs_modes_as_v1() {
+        (umask 022; python3 -c 'import os, sys; os.mkdir(sys.argv[1], 0o750)' "$V1VIEW/m")
+        expect_eq "mode of a group made with 0750" "750" "$(stat -c %a "$V1VIEW/m")"
+        (umask 022; python3 -c 'import os, sys; os.mkdir(sys.argv[1], 0o777)' "$V1VIEW/u")
+        expect_eq "mode of a group made with 0777 under umask 022" "755" "$(stat -c %a "$V1VIEW/u")"
+        chmod 640 "$V1VIEW/m/cgroup.procs"
+        expect_eq "cgroup.procs after its chmod" 640 "$(stat -c %a "$V1VIEW/m/cgroup.procs")"
+        expect_eq "tasks after the chmod of cgroup.procs" 644 "$(stat -c %a "$V1VIEW/m/tasks")"
+        chmod 600 "$V1VIEW/m/tasks"
+        expect_eq "cgroup.procs after the chmod of tasks" 640 "$(stat -c %a "$V1VIEW/m/cgroup.procs")"
+        rmdir "$V1VIEW/m" "$V1VIEW/u"
 }
