@@ -16,10 +16,11 @@ is_fs() {
 check "the machine's /sys/fs/cgroup is cgroup2" is_fs /sys/fs/cgroup cgroup2
 check "the legacy root is a tmpfs" is_fs /run/cgcompat/cgroup tmpfs
 
+# unified is a view too, of cgcompat's tree: static busybox, out of the preload's reach, sees FUSE.
 layout=$(cgcompatctl exec -- sh -c 'ls /sys/fs/cgroup | tr "\n" " "; stat -f -c %t /sys/fs/cgroup/unified')
 echo "# inside: $layout"
 check "the distributions' layout inside exec" has_line "$layout" \
-        "blkio cpu cpu,cpuacct cpuacct cpuset devices freezer hugetlb memory net_cls net_cls,net_prio net_prio perf_event pids systemd unified 63677270"
+        "blkio cpu cpu,cpuacct cpuacct cpuset devices freezer hugetlb memory net_cls net_cls,net_prio net_prio perf_event pids systemd unified 65735546"
 
 # A legacy script, unchanged: it uses /sys/fs/cgroup/<controller> paths only.
 cat > /tmp/legacy.sh <<'SCRIPT'
@@ -40,6 +41,9 @@ check "the script's writes read back" test "$(echo $out)" = "512 67108864 2"
 check "v2 cpu.weight of job is 50" test "$(cat /sys/fs/cgroup/cgcompat/job/cpu.weight)" = 50
 check "v2 memory.max of job is 64M" test "$(cat /sys/fs/cgroup/cgcompat/job/memory.max)" = 67108864
 check "the machine's /sys/fs/cgroup is still cgroup2 after" is_fs /sys/fs/cgroup cgroup2
+check "unified in exec has no controllers" test -z "$(cgcompatctl exec -- cat /sys/fs/cgroup/unified/cgroup.controllers)"
+check "unified in exec is not the machine's cgroup2 (no cgcompat tree in it)" \
+        cgcompatctl exec -- test ! -e /sys/fs/cgroup/unified/cgcompat
 check "rmdir through the cpu view" rmdir /run/cgcompat/cgroup/cpu/job
 check "the group stays in v2 for the memory view" test -d /sys/fs/cgroup/cgcompat/job
 check "with the memory view's limit" test "$(cat /sys/fs/cgroup/cgcompat/job/memory.max)" = 67108864
