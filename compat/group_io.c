@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "convert_simple.h"
 #include "kstrto.h"
 
 static int read_v2(const struct compat_tree *t, int fd, const char *file, char **ret) {
@@ -95,6 +96,34 @@ int leaf_write_v2(const struct file_ctx *ctx, const char *file, const char *valu
         if (r < 0)
                 return r;
         return write_v2(ctx, leaf_fd, true, file, value, strlen(value));
+}
+
+int group_reset_v2(const struct file_ctx *ctx, const struct v2_default *defaults, size_t n) {
+        int result = 0;
+        for (size_t i = 0; i < n; i++) {
+                int r = group_write_v2(ctx, defaults[i].file, defaults[i].value);
+                /* Each file on its own: a partial reset limits less than none. */
+                if (r < 0 && r != -ENOENT && result >= 0)
+                        result = r;
+        }
+        return result;
+}
+
+int group_reset_keys(const struct file_ctx *ctx, const char *file, const char *value) {
+        _cleanup_(text_free) struct text lines = {};
+        _cleanup_free_ char *text = NULL;
+        int r = group_read_v2(ctx, file, &text);
+        if (r == -ENOENT)
+                return 0;
+        if (r >= 0)
+                r = v2_key_resets(text, value, &lines);
+        for (char *line = lines.data; r >= 0 && line && *line;) {
+                char *eol = strchr(line, '\n');
+                *eol = 0;
+                r = group_write_v2(ctx, file, line);
+                line = eol + 1;
+        }
+        return r == -ENOENT ? 0 : r;
 }
 
 int v2_parse_u64(const char *text, uint64_t *ret) {

@@ -176,8 +176,15 @@ static const struct legacy_file files[] = {
         CPUACCT_ROW("stat", 0444, .read = stat_read),
 };
 
+/* cpuacct writes no v2 file; its one state is not a row's, and would be a stale baseline. */
+static int cpuacct_reset_group(const struct file_ctx *ctx) {
+        int r = legacy_state_remove(ctx, BASELINE_STATE);
+        return r == -ENODATA ? 0 : r;
+}
+
 const struct subsystem subsys_cpuacct = {
         .name = "cpuacct",
         .files = files,
         .n_files = ELEMENTSOF(files),
+        .reset_group = cpuacct_reset_group,
 };

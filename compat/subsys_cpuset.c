@@ -486,10 +486,24 @@ static const struct legacy_file files[] = {
                    .write = flag_write),
 };
 
+/*
+ * Empty masks: a new v2 cgroup's, which inherit the parent's. A partition root goes
+ * back to a member first, as it could not keep its CPUs without a mask of its own.
+ */
+static int cpuset_reset_group(const struct file_ctx *ctx) {
+        static const struct v2_default defaults[] = {
+                { "cpuset.cpus.partition", "member" },
+                { "cpuset.cpus", "\n" },
+                { "cpuset.mems", "\n" },
+        };
+        return group_reset_v2(ctx, defaults, ELEMENTSOF(defaults));
+}
+
 const struct subsystem subsys_cpuset = {
         .name = "cpuset",
         .files = files,
         .n_files = ELEMENTSOF(files),
         .can_attach = cpuset_can_attach,
         .init_group = cpuset_init_group,
+        .reset_group = cpuset_reset_group,
 };

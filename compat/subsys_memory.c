@@ -742,9 +742,22 @@ static const struct legacy_file files[] = {
                   .write = failcnt_write),
 };
 
+/* The limits the rows write (memory.high and memory.min only directly in v2), as a new v2 cgroup has them. */
+static int memory_reset_group(const struct file_ctx *ctx) {
+        static const struct v2_default defaults[] = {
+                { "memory.max", "max" },
+                { "memory.high", "max" },
+                { "memory.swap.max", "max" },
+                { "memory.low", "0" },
+                { "memory.min", "0" },
+        };
+        return group_reset_v2(ctx, defaults, ELEMENTSOF(defaults));
+}
+
 const struct subsystem subsys_memory = {
         .name = "memory",
         .files = files,
         .n_files = ELEMENTSOF(files),
         .init_group = memory_init_group,
+        .reset_group = memory_reset_group,
 };
