@@ -11,6 +11,7 @@
 
 #include "convert_simple.h"
 #include "kstrto.h"
+#include "leaf_limits.h"
 
 static int read_v2(const struct compat_tree *t, int fd, const char *file, char **ret) {
         char *text;
@@ -39,9 +40,23 @@ static void trace_write(const struct file_ctx *ctx, bool leaf, const char *file,
 
 static int write_v2(const struct file_ctx *ctx, int fd, bool leaf, const char *file, const char *value, size_t len) {
         int r = ctx->tree->backend->write_file(fd, file, value, len);
+        if (r < 0)
+                return r;
+        trace_write(ctx, leaf, file, value, len);
+        if (leaf || !leaf_limit_mirrored(file))
+                return 0;
+
+        /*
+         * The group's ceiling, copied to its leaf (leaf_limits.h): the same text reaches
+         * the same parser, after the same earlier writes, so it passes where the group's
+         * did. A group with no leaf yet gets the copy when the leaf is made; a leaf
+         * without the file has no such controller.
+         */
+        _cleanup_close_ int leaf_fd = -1;
+        r = tree_open_leaf(ctx->tree, fd, false, &leaf_fd);
         if (r >= 0)
-                trace_write(ctx, leaf, file, value, len);
-        return r;
+                r = write_v2(ctx, leaf_fd, true, file, value, len);
+        return r == -ENOENT ? 0 : r;
 }
 
 int group_read_v2(const struct file_ctx *ctx, const char *file, char **ret) {

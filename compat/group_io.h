@@ -21,6 +21,12 @@ int group_read_v2(const struct file_ctx *ctx, const char *file, char **ret);
 int group_write_v2(const struct file_ctx *ctx, const char *file, const char *value);
 int group_printf_v2(const struct file_ctx *ctx, const char *file, const char *fmt, ...) _printf_(3, 4);
 
+/*
+ * Groups' ceilings (memory.max, pids.max, cpu.max...) are written to the group's
+ * hidden leaf too, when it has one (leaf_limits.h): every group write goes
+ * through here, so no row has to remember it.
+ */
+
 /* A v2 file and what a new v2 cgroup has in it. */
 struct v2_default {
         const char *file;
