@@ -430,7 +430,7 @@ static int exclusive_child_found(const struct cpuset_state *child, const void *u
  * parent's masks, unless a child of the parent is exclusive.
  */
 static int cpuset_init_group(const struct file_ctx *parent, const struct file_ctx *child) {
-        int r = tree_get_flag(parent->tree, parent->fd, STATE_CLONE_CHILDREN);
+        int r = tree_get_view_flag(parent->tree, parent->fd, STATE_CLONE_CHILDREN, parent->view->key);
         if (r <= 0)
                 return r;
 

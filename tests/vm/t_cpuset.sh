@@ -125,6 +125,17 @@ check "x cpu_exclusive 0" is ok "$(write_err 0 $VIEW/x/cpuset.cpu_exclusive)"
 check "then y may overlap x" is ok "$(write_err 0-1 $VIEW/y/cpuset.cpus)"
 
 for d in y/z y x; do rmdir $VIEW/$d || not_ok "rmdir $d"; done
+
+# clone_children is the cpuset view's own: another view's does not clone masks.
+M=/run/cgcompat/cgroup/memory
+mkdir $M/cc $VIEW/cc
+echo 0 >$VIEW/cc/cpuset.cpus
+echo 0 >$VIEW/cc/cpuset.mems
+echo 1 >$M/cc/cgroup.clone_children
+check "the cpuset view's clone_children of cc reads 0" is 0 "$(cat $VIEW/cc/cgroup.clone_children)"
+mkdir $VIEW/cc/k
+check "so its new child reads empty cpus, whatever the memory view's flag says" is "" "$(cat $VIEW/cc/k/cpuset.cpus)"
+
 stop_daemon
 log_if_failed
 summary
