@@ -426,11 +426,20 @@ static int exclusive_child_found(const struct cpuset_state *child, const void *u
 }
 
 /*
- * cpuset_css_online(): with clone_children the child starts with its
- * parent's masks, unless a child of the parent is exclusive.
+ * cpuset_css_online(): the child always starts with its parent's spread flags;
+ * with clone_children also with its masks, unless a child of the parent is
+ * exclusive.
  */
 static int cpuset_init_group(const struct file_ctx *parent, const struct file_ctx *child) {
-        int r = tree_get_view_flag(parent->tree, parent->fd, STATE_CLONE_CHILDREN, parent->view->key);
+        static const char *const spread[] = { "cpuset.memory_spread_page", "cpuset.memory_spread_slab" };
+        int r;
+
+        for (size_t i = 0; i < ELEMENTSOF(spread); i++) {
+                r = legacy_state_inherit(parent, child, spread[i]);
+                if (r < 0)
+                        return r;
+        }
+        r = tree_get_view_flag(parent->tree, parent->fd, STATE_CLONE_CHILDREN, parent->view->key);
         if (r <= 0)
                 return r;
 
