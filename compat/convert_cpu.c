@@ -254,6 +254,29 @@ int cpu_usage_parse_baseline(const char *text, struct cpu_usage *ret) {
         return 0;
 }
 
+struct cpu_usage cpu_usage_own(const struct cpu_usage *group, const struct cpu_usage *children,
+                               const struct cpu_usage *own, unsigned n_children) {
+        uint64_t carries = n_children > 0 ? n_children - 1 : 0, removed = 0;
+        struct cpu_usage u;
+
+        for (int k = 0; k < _CPU_USAGE_MAX; k++) {
+                uint64_t accounted = children->usec[k] + carries;
+                uint64_t beyond = group->usec[k] > accounted ? group->usec[k] - accounted : 0;
+                /* The total comes first: user and system time removed can be no more than time removed. */
+                if (k == CPU_USAGE_TOTAL)
+                        removed = beyond;
+                else if (beyond > removed)
+                        beyond = removed;
+                u.usec[k] = own->usec[k] + beyond;
+        }
+        return u;
+}
+
+void cpu_usage_add(struct cpu_usage *a, const struct cpu_usage *b) {
+        for (int k = 0; k < _CPU_USAGE_MAX; k++)
+                a->usec[k] += b->usec[k];
+}
+
 struct cpu_usage cpu_usage_since(const struct cpu_usage *now, const struct cpu_usage *baseline) {
         struct cpu_usage d;
         for (int k = 0; k < _CPU_USAGE_MAX; k++)

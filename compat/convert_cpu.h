@@ -102,6 +102,31 @@ int cpu_usage_parse(const char *v2_stat, struct cpu_usage *ret);
 /* A reset baseline as kept in legacy state, "usage user system" in µs. */
 int cpu_usage_format(const struct cpu_usage *u, char *buf, size_t size);
 int cpu_usage_parse_baseline(const char *text, struct cpu_usage *ret);
+/*
+ * The part of a group's counters that is its own in v1's sums, where a parent is
+ * its own part plus what each child reports, to the nanosecond (cpuacct_charge()
+ * adds each charge to every ancestor). v2 keeps µs, each cgroup's truncated on
+ * its own: a parent's usage_usec is up to one less than that per child above the
+ * sum of its children's, and ×1000 that is a parent 1000 ns off its children.
+ *
+ * @group is the group's v2 counters, @children the sum of its n v2 children's
+ * (the hidden leaf among them), @own the sum of those whose time is the group's
+ * in the view: the leaf, where its tasks are, and children the view does not
+ * hold. What the group has beyond its children is time of children since
+ * removed, plus the truncation carries, at most n - 1 µs: so n - 1 is taken off
+ * it. A removed child's last µs are lost from its parent's sum, and a carry is
+ * never shown as time nobody used.
+ *
+ * user_usec and system_usec are not sums in v2 even to the µs: each cgroup
+ * splits its own total by its own tick ratio (cputime_adjust()). So what a
+ * group has of them beyond its children counts only up to the total removed:
+ * with no child removed a parent's user and system are its children's and its
+ * own exactly, as in v1, whose ticks went to every ancestor.
+ */
+struct cpu_usage cpu_usage_own(const struct cpu_usage *group, const struct cpu_usage *children,
+                               const struct cpu_usage *own, unsigned n_children);
+/* @a += @b, kind by kind. */
+void cpu_usage_add(struct cpu_usage *a, const struct cpu_usage *b);
 /* What accrued since @baseline (never below zero). */
 struct cpu_usage cpu_usage_since(const struct cpu_usage *now, const struct cpu_usage *baseline);
 

@@ -153,6 +153,30 @@ uint64_t memcg_kmem_usage(const char *v2_stat) {
         return sum;
 }
 
+uint64_t memcg_stat_pages(const char *v2_stat) {
+        return stat_key(v2_stat, "anon") + stat_key(v2_stat, "file") + stat_key(v2_stat, "sock");
+}
+
+static uint64_t sub_or_zero(uint64_t a, uint64_t b) {
+        return a > b ? a - b : 0;
+}
+
+uint64_t memcg_tasks_usage(uint64_t group_current, uint64_t group_pages, uint64_t children_current,
+                           uint64_t children_pages) {
+        uint64_t own_pages = sub_or_zero(group_pages, children_pages);
+        uint64_t own = sub_or_zero(group_current, children_current);
+        return children_current + (own_pages < own ? own_pages : own);
+}
+
+uint64_t memcg_tasks_peak(uint64_t group_peak, uint64_t children_peak, uint64_t own_pages, uint64_t usage) {
+        uint64_t peak = group_peak;
+        if (group_peak == UINT64_MAX)
+                return UINT64_MAX;
+        if (children_peak != UINT64_MAX && children_peak + own_pages < peak)
+                peak = children_peak + own_pages;
+        return peak > usage ? peak : usage;
+}
+
 static const struct {
         const char *v1, *v2; /* v2 NULL: not in v2's memory.stat */
 } stat_keys[MEMCG_STAT__COUNT] = {

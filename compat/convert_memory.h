@@ -70,6 +70,40 @@ uint64_t memcg_max_usage_since_reset(uint64_t peak_now, uint64_t current, uint64
 /* The kernel memory a group uses, from its v2 memory.stat: "kernel", else the sum of its parts. */
 uint64_t memcg_kmem_usage(const char *v2_stat);
 
+/*
+ * memory.usage_in_bytes of a group X as v1 shows it, the charges of what its tasks
+ * and child groups use, from v2 counters (bytes).
+ *
+ * v2 charges X itself with what is not its tasks': the per-CPU memcg data of each
+ * v2 child, the hidden leaf included (mem_cgroup_alloc() charges the parent, a few
+ * KiB per child), and the per-CPU charge batch that charge left cached (up to
+ * MEMCG_CHARGE_BATCH = 64 pages per CPU, counted in memory.current until another
+ * cgroup charges on that CPU). A v1 group has no leaf: an empty one reads 0. What
+ * X's tasks and children use is charged to its v2 children, the leaf where its
+ * tasks live and its child groups; what else X holds that v1 would count is the
+ * pages left by removed children (still in dying child memcgs): anon, file, sock.
+ * So:
+ *
+ *   usage = C + min(P_X - P_C, current_X - C)
+ *
+ * where C is the sum of memory.current of X's v2 children (leaf included), P the
+ * anon + file + sock of memory.stat (P_C summed over the same children), each
+ * difference taken as 0 below 0. The children's own per-CPU batches stay counted,
+ * as they are in v1's counter (a "fuzz value", v1's memory.txt says): v1 drains
+ * them before it judges a limit, and so do limit writes here.
+ */
+uint64_t memcg_stat_pages(const char *v2_stat);
+uint64_t memcg_tasks_usage(uint64_t group_current, uint64_t group_pages, uint64_t children_current,
+                           uint64_t children_pages);
+/*
+ * memory.max_usage_in_bytes the same way: X's memory.peak holds X's own charges too,
+ * the sum of its children's peaks does not but may add peaks that never met. Both
+ * bound the peak of the usage above (X's own part as it is now): the lower one,
+ * never below the usage now. UINT64_MAX @group_peak: no memory.peak (before 5.19);
+ * UINT64_MAX @children_peak: a child without one.
+ */
+uint64_t memcg_tasks_peak(uint64_t group_peak, uint64_t children_peak, uint64_t own_pages, uint64_t usage);
+
 /* memory.stat: v1 keys, v1 order (memcg1_stat_format), values from v2's memory.stat. */
 enum {
         MEMCG_STAT_CACHE,

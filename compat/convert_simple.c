@@ -12,6 +12,20 @@
 #include "group_io.h"
 #include "kstrto.h"
 
+int v2_key_resets(const char *v2_text, const char *value, struct text *out) {
+        for (const char *line = v2_text; *line;) {
+                const char *eol = strchrnul(line, '\n');
+                size_t key_len = strcspn(line, " \n");
+                if (key_len > 0 && !(key_len == 7 && !strncmp(line, "default", 7))) {
+                        int r = text_printf(out, "%.*s %s\n", (int) key_len, line, value);
+                        if (r < 0)
+                                return r;
+                }
+                line = *eol ? eol + 1 : eol;
+        }
+        return 0;
+}
+
 static bool buf_is(const char *buf, size_t len, const char *word) {
         return len == strlen(word) && !memcmp(buf, word, len);
 }

@@ -14,6 +14,14 @@
 
 #include "legacy_file.h"
 
+/*
+ * Files keyed by a device or a resource, one line each (io.max, io.weight,
+ * rdma.max, misc.max): the lines that take each key's setting out, "KEY @value"
+ * for each line of @v2_text, one per write. io.weight's "default N" line is
+ * not a key and gets none.
+ */
+int v2_key_resets(const char *v2_text, const char *value, struct text *out);
+
 /* pids (kernel/cgroup/pids.c pids_max_write): PID_MAX_LIMIT on 64-bit, the largest limit. */
 #define PIDS_LIMIT_MAX 4194304
 

@@ -9,7 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "convert_simple.h"
 #include "kstrto.h"
+#include "leaf_limits.h"
 
 static int read_v2(const struct compat_tree *t, int fd, const char *file, char **ret) {
         char *text;
@@ -38,9 +40,23 @@ static void trace_write(const struct file_ctx *ctx, bool leaf, const char *file,
 
 static int write_v2(const struct file_ctx *ctx, int fd, bool leaf, const char *file, const char *value, size_t len) {
         int r = ctx->tree->backend->write_file(fd, file, value, len);
+        if (r < 0)
+                return r;
+        trace_write(ctx, leaf, file, value, len);
+        if (leaf || !leaf_limit_mirrored(file))
+                return 0;
+
+        /*
+         * The group's ceiling, copied to its leaf (leaf_limits.h): the same text reaches
+         * the same parser, after the same earlier writes, so it passes where the group's
+         * did. A group with no leaf yet gets the copy when the leaf is made; a leaf
+         * without the file has no such controller.
+         */
+        _cleanup_close_ int leaf_fd = -1;
+        r = tree_open_leaf(ctx->tree, fd, false, &leaf_fd);
         if (r >= 0)
-                trace_write(ctx, leaf, file, value, len);
-        return r;
+                r = write_v2(ctx, leaf_fd, true, file, value, len);
+        return r == -ENOENT ? 0 : r;
 }
 
 int group_read_v2(const struct file_ctx *ctx, const char *file, char **ret) {
@@ -95,6 +111,34 @@ int leaf_write_v2(const struct file_ctx *ctx, const char *file, const char *valu
         if (r < 0)
                 return r;
         return write_v2(ctx, leaf_fd, true, file, value, strlen(value));
+}
+
+int group_reset_v2(const struct file_ctx *ctx, const struct v2_default *defaults, size_t n) {
+        int result = 0;
+        for (size_t i = 0; i < n; i++) {
+                int r = group_write_v2(ctx, defaults[i].file, defaults[i].value);
+                /* Each file on its own: a partial reset limits less than none. */
+                if (r < 0 && r != -ENOENT && result >= 0)
+                        result = r;
+        }
+        return result;
+}
+
+int group_reset_keys(const struct file_ctx *ctx, const char *file, const char *value) {
+        _cleanup_(text_free) struct text lines = {};
+        _cleanup_free_ char *text = NULL;
+        int r = group_read_v2(ctx, file, &text);
+        if (r == -ENOENT)
+                return 0;
+        if (r >= 0)
+                r = v2_key_resets(text, value, &lines);
+        for (char *line = lines.data; r >= 0 && line && *line;) {
+                char *eol = strchr(line, '\n');
+                *eol = 0;
+                r = group_write_v2(ctx, file, line);
+                line = eol + 1;
+        }
+        return r == -ENOENT ? 0 : r;
 }
 
 int v2_parse_u64(const char *text, uint64_t *ret) {

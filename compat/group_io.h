@@ -21,6 +21,27 @@ int group_read_v2(const struct file_ctx *ctx, const char *file, char **ret);
 int group_write_v2(const struct file_ctx *ctx, const char *file, const char *value);
 int group_printf_v2(const struct file_ctx *ctx, const char *file, const char *fmt, ...) _printf_(3, 4);
 
+/*
+ * Groups' ceilings (memory.max, pids.max, cpu.max...) are written to the group's
+ * hidden leaf too, when it has one (leaf_limits.h): every group write goes
+ * through here, so no row has to remember it.
+ */
+
+/* A v2 file and what a new v2 cgroup has in it. */
+struct v2_default {
+        const char *file;
+        const char *value;
+};
+/*
+ * Puts the group's files back to what a new v2 cgroup has, in order, skipping files the
+ * group does not have (ENOENT: a controller not enabled, a kernel without the file).
+ * Goes on after a failure and returns the first.
+ */
+int group_reset_v2(const struct file_ctx *ctx, const struct v2_default *defaults, size_t n);
+
+/* Takes each key's line out of a keyed v2 @file (convert_simple.h v2_key_resets): "KEY @value" per line. */
+int group_reset_keys(const struct file_ctx *ctx, const char *file, const char *value);
+
 /* A v1 file whose v2 file has the same name (or the row's .arg) and format: pids, rdma, misc. */
 int passthrough_read(const struct file_ctx *ctx, struct text *out);
 /* The same bytes reach the same kernel parser: its errno is v1's. */

@@ -241,8 +241,39 @@ static const struct legacy_file files[] = {
         STAT_ROW("dequeue", "zero_u64", MAP_NONE),
 };
 
+/* The io.weight of a new v2 cgroup: the default weight, no device of its own. */
+static int reset_weight(const struct file_ctx *ctx) {
+        int r = group_reset_keys(ctx, "io.weight", "default");
+        if (r >= 0) {
+                static const struct v2_default weight = { "io.weight", "default 100" };
+                r = group_reset_v2(ctx, &weight, 1);
+        }
+        return r;
+}
+
+/* A new v2 cgroup's io, on the group, and on its leaf, whose weight the leaf_weight rows write. */
+static int blkio_reset_group(const struct file_ctx *ctx) {
+        _cleanup_close_ int leaf_fd = -1;
+        int r, result;
+
+        result = group_reset_keys(ctx, "io.max", "rbps=max wbps=max riops=max wiops=max");
+        r = reset_weight(ctx);
+        if (r < 0 && result >= 0)
+                result = r;
+        r = tree_open_leaf(ctx->tree, ctx->fd, false, &leaf_fd);
+        if (r >= 0) {
+                struct file_ctx leaf = *ctx;
+                leaf.fd = leaf_fd;
+                r = reset_weight(&leaf);
+        }
+        if (r < 0 && r != -ENOENT && result >= 0)
+                result = r;
+        return result;
+}
+
 const struct subsystem subsys_blkio = {
         .name = "blkio",
         .files = files,
         .n_files = ELEMENTSOF(files),
+        .reset_group = blkio_reset_group,
 };

@@ -421,8 +421,27 @@ static const struct legacy_file files[] = {
                 .read = twin_read, .write = twin_write_text),
 };
 
+/*
+ * What a new v2 cgroup has in the files the rows write. cpu.idle goes first: an idle
+ * group refuses a weight (sched_group_set_shares). The burst goes before the quota,
+ * which may not fall below it.
+ */
+static const struct v2_default defaults[] = {
+        { "cpu.idle", "0" },
+        { "cpu.weight", "100" },
+        { "cpu.max.burst", "0" },
+        { "cpu.max", "max 100000" },
+        { "cpu.uclamp.min", "0" },
+        { "cpu.uclamp.max", "max" },
+};
+
+static int cpu_reset_group(const struct file_ctx *ctx) {
+        return group_reset_v2(ctx, defaults, ELEMENTSOF(defaults));
+}
+
 const struct subsystem subsys_cpu = {
         .name = "cpu",
         .files = files,
         .n_files = ELEMENTSOF(files),
+        .reset_group = cpu_reset_group,
 };

@@ -14,18 +14,89 @@
 #include "group_io.h"
 #include "kstrto.h"
 #include "legacy_file.h"
+#include "membership.h"
 
 #define NSEC_PER_USEC UINT64_C(1000)
 
 /* Where the counters stood when cpuacct.usage was last reset: v2 counters only grow. */
 #define BASELINE_STATE "cpuacct.baseline"
 
-static int usage_counters(const struct file_ctx *ctx, struct cpu_usage *ret) {
+/* The v2 counters of the group behind @fd. */
+static int v2_counters(const struct file_ctx *ctx, int fd, struct cpu_usage *ret) {
+        struct file_ctx at = *ctx;
         _cleanup_free_ char *text = NULL;
-        int r = group_read_v2(ctx, "cpu.stat", &text);
+        int r;
+
+        at.fd = fd;
+        r = group_read_v2(&at, "cpu.stat", &text);
         if (r < 0)
                 return r;
         return cpu_usage_parse(text, ret);
+}
+
+static int summed_counters(const struct file_ctx *ctx, int fd, struct cpu_usage *ret_v2, struct cpu_usage *ret_sum);
+
+/* What a group's v2 children add up to (cpu_usage_own()), and what the view's children report. */
+struct children_sums {
+        const struct file_ctx *ctx;
+        int fd;
+        struct cpu_usage children, own, held;
+        unsigned n;
+};
+
+static int add_child(struct children_sums *s, int fd, bool held) {
+        struct cpu_usage v2, sum;
+        int r = held ? summed_counters(s->ctx, fd, &v2, &sum) : v2_counters(s->ctx, fd, &v2);
+        if (r < 0)
+                return r;
+        cpu_usage_add(&s->children, &v2);
+        cpu_usage_add(held ? &s->held : &s->own, held ? &sum : &v2);
+        s->n++;
+        return 0;
+}
+
+static int add_child_group(void *userdata, const char *name, const char *v2_name, ino_t ino) {
+        struct children_sums *s = userdata;
+        _cleanup_close_ int fd = -1;
+        int r;
+
+        (void) name, (void) ino;
+        r = s->ctx->tree->backend->open_child(s->fd, v2_name, &fd);
+        if (r >= 0)
+                r = membership_held(s->ctx->tree, fd, s->ctx->view->key);
+        if (r >= 0)
+                r = add_child(s, fd, r > 0);
+        return r == -ENOENT ? 0 : r; /* removed meanwhile: its time is in the group's own now */
+}
+
+/*
+ * A group's counters as v1 sums them: its own part and what each child the view
+ * holds reports, recursively, so that a parent is exactly its children and its
+ * own. The cost is a read per group below it in the view, where v1's is one.
+ */
+static int summed_counters(const struct file_ctx *ctx, int fd, struct cpu_usage *ret_v2, struct cpu_usage *ret_sum) {
+        struct children_sums s = { .ctx = ctx, .fd = fd };
+        _cleanup_close_ int leaf_fd = -1;
+        int r;
+
+        r = v2_counters(ctx, fd, ret_v2);
+        if (r < 0)
+                return r;
+        r = tree_open_leaf(ctx->tree, fd, false, &leaf_fd);
+        if (r >= 0)
+                r = add_child(&s, leaf_fd, false);
+        if (r >= 0 || r == -ENOENT)
+                r = tree_for_each_child(ctx->tree, fd, NULL, add_child_group, &s);
+        if (r < 0)
+                return r;
+        *ret_sum = cpu_usage_own(ret_v2, &s.children, &s.own, s.n);
+        cpu_usage_add(ret_sum, &s.held);
+        return 0;
+}
+
+static int usage_counters(const struct file_ctx *ctx, struct cpu_usage *ret) {
+        struct cpu_usage v2;
+        return summed_counters(ctx, ctx->fd, &v2, ret);
 }
 
 /* The counters since the last reset, as v1 counts them. */
@@ -176,8 +247,15 @@ static const struct legacy_file files[] = {
         CPUACCT_ROW("stat", 0444, .read = stat_read),
 };
 
+/* cpuacct writes no v2 file; its one state is not a row's, and would be a stale baseline. */
+static int cpuacct_reset_group(const struct file_ctx *ctx) {
+        int r = legacy_state_remove(ctx, BASELINE_STATE);
+        return r == -ENODATA ? 0 : r;
+}
+
 const struct subsystem subsys_cpuacct = {
         .name = "cpuacct",
         .files = files,
         .n_files = ELEMENTSOF(files),
+        .reset_group = cpuacct_reset_group,
 };

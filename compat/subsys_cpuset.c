@@ -426,11 +426,20 @@ static int exclusive_child_found(const struct cpuset_state *child, const void *u
 }
 
 /*
- * cpuset_css_online(): with clone_children the child starts with its
- * parent's masks, unless a child of the parent is exclusive.
+ * cpuset_css_online(): the child always starts with its parent's spread flags;
+ * with clone_children also with its masks, unless a child of the parent is
+ * exclusive.
  */
 static int cpuset_init_group(const struct file_ctx *parent, const struct file_ctx *child) {
-        int r = tree_get_flag(parent->tree, parent->fd, STATE_CLONE_CHILDREN);
+        static const char *const spread[] = { "cpuset.memory_spread_page", "cpuset.memory_spread_slab" };
+        int r;
+
+        for (size_t i = 0; i < ELEMENTSOF(spread); i++) {
+                r = legacy_state_inherit(parent, child, spread[i]);
+                if (r < 0)
+                        return r;
+        }
+        r = tree_get_view_flag(parent->tree, parent->fd, STATE_CLONE_CHILDREN, parent->view->key);
         if (r <= 0)
                 return r;
 
@@ -486,10 +495,24 @@ static const struct legacy_file files[] = {
                    .write = flag_write),
 };
 
+/*
+ * Empty masks: a new v2 cgroup's, which inherit the parent's. A partition root goes
+ * back to a member first, as it could not keep its CPUs without a mask of its own.
+ */
+static int cpuset_reset_group(const struct file_ctx *ctx) {
+        static const struct v2_default defaults[] = {
+                { "cpuset.cpus.partition", "member" },
+                { "cpuset.cpus", "\n" },
+                { "cpuset.mems", "\n" },
+        };
+        return group_reset_v2(ctx, defaults, ELEMENTSOF(defaults));
+}
+
 const struct subsystem subsys_cpuset = {
         .name = "cpuset",
         .files = files,
         .n_files = ELEMENTSOF(files),
         .can_attach = cpuset_can_attach,
         .init_group = cpuset_init_group,
+        .reset_group = cpuset_reset_group,
 };

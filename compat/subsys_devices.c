@@ -222,6 +222,19 @@ static int devices_init_group(const struct file_ctx *parent, const struct file_c
         return r;
 }
 
+/*
+ * A new group allows every device: its program goes, then its rules (the state is
+ * not a row's, so legacy_reset_group() does not know it). The kernel first, as in
+ * apply_rules(): a program that stays keeps its rules readable.
+ */
+static int devices_reset_group(const struct file_ctx *ctx) {
+        int r = device_bpf_remove(ctx->fd);
+        if (r < 0)
+                return r;
+        r = legacy_state_remove(ctx, STATE_NAME);
+        return r == -ENODATA ? 0 : r;
+}
+
 static const struct legacy_file files[] = {
         {
                 .name = "devices.allow",
@@ -252,4 +265,5 @@ const struct subsystem subsys_devices = {
         .files = files,
         .n_files = ELEMENTSOF(files),
         .init_group = devices_init_group,
+        .reset_group = devices_reset_group,
 };

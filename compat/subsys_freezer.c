@@ -146,8 +146,15 @@ static const struct legacy_file files[] = {
         },
 };
 
+/* A group the freezer hierarchy let go thaws: nothing else would ever thaw it. */
+static int freezer_reset_group(const struct file_ctx *ctx) {
+        static const struct v2_default defaults[] = { { "cgroup.freeze", "0" } };
+        return group_reset_v2(ctx, defaults, ELEMENTSOF(defaults));
+}
+
 const struct subsystem subsys_freezer = {
         .name = "freezer",
         .files = files,
         .n_files = ELEMENTSOF(files),
+        .reset_group = freezer_reset_group,
 };

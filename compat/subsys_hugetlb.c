@@ -200,8 +200,34 @@ static const struct legacy_file files[] = {
         SIZE_ROWS("1GB"),
 };
 
+/* Every counter's limit (the rows that write one) back to max, as a new v2 cgroup has it. */
+static int hugetlb_reset_group(const struct file_ctx *ctx) {
+        int result = 0;
+
+        for (size_t i = 0; i < ELEMENTSOF(files); i++) {
+                struct file_ctx at = *ctx;
+                struct counter c;
+                char file[64];
+
+                if (files[i].write != limit_write)
+                        continue;
+                at.file = &files[i];
+                int r = counter_of(&at, &c);
+                if (r >= 0)
+                        r = counter_file(&c, "max", file, sizeof(file));
+                if (r >= 0) {
+                        struct v2_default d = { file, "max" };
+                        r = group_reset_v2(ctx, &d, 1);
+                }
+                if (r < 0 && result >= 0)
+                        result = r;
+        }
+        return result;
+}
+
 const struct subsystem subsys_hugetlb = {
         .name = "hugetlb",
         .files = files,
         .n_files = ELEMENTSOF(files),
+        .reset_group = hugetlb_reset_group,
 };

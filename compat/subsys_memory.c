@@ -22,8 +22,6 @@
 
 /* The kernel's MAX_RECLAIM_RETRIES: how often force_empty and a shrinking limit try reclaim. */
 #define RECLAIM_TRIES 16
-/* Pages each CPU may hold charged ahead of use (MEMCG_CHARGE_BATCH): usage reclaim cannot take back. */
-#define CHARGE_BATCH_PAGES 64
 /* v1's MAX_SWAPPINESS. */
 #define SWAPPINESS_MAX 200
 /* The bits of move_charge_at_immigrate (MOVE_ANON | MOVE_FILE), the low ones: above them is EINVAL. */
@@ -102,26 +100,155 @@ static int parse_u64_write(const char *buf, size_t len, uint64_t max, uint64_t *
         return 0;
 }
 
+/* ---- a group's v2 children ---- */
+
+/* Calls @fn for each child group (not the hidden leaf): the parts of a group that v1 keeps apart. */
+typedef int (*child_fn)(const struct file_ctx *ctx, int fd, void *userdata);
+struct child_walk {
+        const struct file_ctx *ctx;
+        child_fn fn;
+        void *userdata;
+};
+
+static int child_walk_one(void *userdata, const char *name, const char *v2_name, ino_t ino) {
+        struct child_walk *w = userdata;
+        _cleanup_close_ int fd = -1;
+
+        (void) name, (void) ino;
+        int r = w->ctx->tree->backend->open_child(w->ctx->fd, v2_name, &fd);
+        if (r == -ENOENT)
+                return 0; /* removed meanwhile: its charges are the parent's now */
+        if (r < 0)
+                return r;
+        r = w->fn(w->ctx, fd, w->userdata);
+        return r == -ENOENT ? 0 : r;
+}
+
+/* Those the view holds (@view_key), or every v2 child (NULL). */
+static int for_each_child(const struct file_ctx *ctx, const char *view_key, child_fn fn, void *userdata) {
+        struct child_walk w = { .ctx = ctx, .fn = fn, .userdata = userdata };
+        return tree_for_each_child(ctx->tree, ctx->fd, view_key, child_walk_one, &w);
+}
+
+static int for_each_child_group(const struct file_ctx *ctx, child_fn fn, void *userdata) {
+        return for_each_child(ctx, ctx->view->key, fn, userdata);
+}
+
+/* Every v2 child, the hidden leaf first: where all of the group's charges but its own are. */
+static int for_each_v2_child(const struct file_ctx *ctx, child_fn fn, void *userdata) {
+        _cleanup_close_ int leaf_fd = -1;
+        int r = tree_open_leaf(ctx->tree, ctx->fd, false, &leaf_fd);
+        if (r >= 0)
+                r = fn(ctx, leaf_fd, userdata);
+        if (r < 0 && r != -ENOENT)
+                return r;
+        return for_each_child(ctx, NULL, fn, userdata);
+}
+
+/* ---- usage ---- */
+
+/* Sums over a group's v2 children (convert_memory.h memcg_tasks_usage). */
+struct children_usage {
+        uint64_t current, pages, peak; /* peak UINT64_MAX: a child has none */
+};
+
+static int add_child_usage(const struct file_ctx *ctx, int fd, void *userdata) {
+        struct children_usage *sum = userdata;
+        struct file_ctx at = ctx_at(ctx, fd);
+        _cleanup_free_ char *stat = NULL;
+        uint64_t current, peak;
+        int r;
+
+        r = read_u64_at(ctx, fd, "memory.current", &current);
+        if (r >= 0)
+                r = read_u64_or(ctx, fd, "memory.peak", UINT64_MAX, &peak);
+        if (r >= 0)
+                r = group_read_v2(&at, "memory.stat", &stat);
+        if (r < 0)
+                return r;
+        sum->current += current;
+        sum->pages += memcg_stat_pages(stat);
+        sum->peak = peak == UINT64_MAX || sum->peak == UINT64_MAX ? UINT64_MAX : sum->peak + peak;
+        return 0;
+}
+
+/*
+ * What the group's tasks and child groups use, as v1 counts it, and the most they
+ * have (UINT64_MAX: v2 keeps no peak). The formula and why: memcg_tasks_usage().
+ */
+static int tasks_usage(const struct file_ctx *ctx, uint64_t *ret_usage, uint64_t *ret_peak) {
+        struct children_usage children = {};
+        _cleanup_free_ char *stat = NULL;
+        uint64_t current, peak;
+        int r;
+
+        r = read_u64_at(ctx, ctx->fd, "memory.current", &current);
+        if (r >= 0)
+                r = read_u64_or(ctx, ctx->fd, "memory.peak", UINT64_MAX, &peak); /* 5.19+ */
+        if (r >= 0)
+                r = group_read_v2(ctx, "memory.stat", &stat);
+        if (r >= 0)
+                r = for_each_v2_child(ctx, add_child_usage, &children);
+        if (r < 0)
+                return r;
+        uint64_t usage = memcg_tasks_usage(current, memcg_stat_pages(stat), children.current, children.pages);
+        *ret_usage = usage;
+        if (ret_peak)
+                *ret_peak = memcg_tasks_peak(peak, children.peak, usage - children.current, usage);
+        return 0;
+}
+
+/*
+ * v1 drains the per-CPU charge batches (drain_all_stock()) before it judges a
+ * limit. v2 does so only in a memory.high or memory.max write below the usage:
+ * so memory.high one page below memory.current, and back at once, drains the
+ * group's and its descendants' batches (other CPUs' a moment later: the kernel
+ * leaves that to a work queue). What it reclaims meanwhile is at most the page a
+ * limit below the usage reclaims anyway. Best effort: the limit is judged either way.
+ */
+static void drain_charge_batches(const struct file_ctx *ctx) {
+        const struct backend_ops *b = ctx->tree->backend;
+        _cleanup_free_ char *high = NULL;
+        uint64_t current;
+        char value[32];
+
+        if (group_read_v2(ctx, "memory.high", &high) < 0 || read_u64_at(ctx, ctx->fd, "memory.current", &current) < 0 ||
+            current < page_size())
+                return;
+        /* The backend's own write: no trace, no copy on the leaf, for a value that does not stay. */
+        int n = snprintf(value, sizeof(value), "%" PRIu64, current - page_size());
+        if (b->write_file(ctx->fd, "memory.high", value, (size_t) n) >= 0)
+                (void) b->write_file(ctx->fd, "memory.high", high, strlen(high));
+}
+
 /* ---- limits ---- */
 
 /*
  * v1 refuses a limit below what it cannot reclaim (EBUSY); v2 takes it and OOM-kills.
- * So reclaim first, as mem_cgroup_resize_max() does, and refuse when reclaim stalls.
- * -ENOENT: no memory.reclaim (before 5.19), nothing to do it with.
+ * So judge the usage v1 shows, drain the charge batches and reclaim first, as
+ * mem_cgroup_resize_max() does, and refuse when reclaim stalls. -ENOENT: no
+ * memory.reclaim (before 5.19), nothing to do it with.
+ *
+ * v2 then holds the group to the limit with its own charges (its children's per-CPU
+ * memcg data, a few KiB each) on top: a limit within those few KiB of the usage
+ * makes v2 reclaim, or OOM-kill, where v1 would not.
  */
 static int reclaim_down_to(const struct file_ctx *ctx, uint64_t target) {
-        long cpus = sysconf(_SC_NPROCESSORS_CONF);
-        /* Charges cached per CPU count in memory.current, and only v2's own max write drains them. */
-        uint64_t slack = CHARGE_BATCH_PAGES * page_size() * (uint64_t) (cpus > 0 ? cpus : 1);
         uint64_t before = UINT64_MAX;
+        bool drained = false;
 
         for (int i = 0; i < RECLAIM_TRIES; i++) {
                 uint64_t usage;
-                int r = read_u64_at(ctx, ctx->fd, "memory.current", &usage);
+                int r = tasks_usage(ctx, &usage, NULL);
                 if (r < 0)
                         return r;
-                if (usage <= target || usage - target <= (target ? slack : 0))
+                if (usage <= target)
                         return 0;
+                if (!drained) {
+                        drain_charge_batches(ctx);
+                        drained = true;
+                        continue;
+                }
                 if (usage >= before)
                         return -EBUSY; /* no progress: what is left cannot be reclaimed */
                 before = usage;
@@ -291,9 +418,7 @@ static int usage_and_peak(const struct file_ctx *ctx, uint64_t *ret_usage, uint6
         uint64_t usage, peak, swap = 0, swap_peak = 0;
         int r;
 
-        r = read_u64_at(ctx, ctx->fd, "memory.current", &usage);
-        if (r >= 0)
-                r = read_u64_or(ctx, ctx->fd, "memory.peak", UINT64_MAX, &peak); /* 5.19+ */
+        r = tasks_usage(ctx, &usage, &peak);
         if (r >= 0 && counts_swap(ctx)) {
                 r = read_u64_or(ctx, ctx->fd, "memory.swap.current", 0, &swap);
                 /* memory.swap.peak is 6.5+; before it, the swap used now: no upper bound then. */
@@ -395,33 +520,6 @@ static int reset_write(const struct file_ctx *ctx, const char *buf, size_t len) 
 }
 
 /* ---- memory.stat, memory.numa_stat ---- */
-
-/* Calls @fn for each child group (not the hidden leaf): the parts of a group that v1 keeps apart. */
-typedef int (*child_fn)(const struct file_ctx *ctx, int fd, void *userdata);
-struct child_walk {
-        const struct file_ctx *ctx;
-        child_fn fn;
-        void *userdata;
-};
-
-static int child_walk_one(void *userdata, const char *name, const char *v2_name, ino_t ino) {
-        struct child_walk *w = userdata;
-        _cleanup_close_ int fd = -1;
-
-        (void) name, (void) ino;
-        int r = w->ctx->tree->backend->open_child(w->ctx->fd, v2_name, &fd);
-        if (r == -ENOENT)
-                return 0; /* removed meanwhile: its charges are the parent's now */
-        if (r < 0)
-                return r;
-        r = w->fn(w->ctx, fd, w->userdata);
-        return r == -ENOENT ? 0 : r;
-}
-
-static int for_each_child_group(const struct file_ctx *ctx, child_fn fn, void *userdata) {
-        struct child_walk w = { .ctx = ctx, .fn = fn, .userdata = userdata };
-        return tree_for_each_child(ctx->tree, ctx->fd, ctx->view->key, child_walk_one, &w);
-}
 
 static int stat_of(const struct file_ctx *ctx, int fd, struct memcg_stat *ret) {
         struct file_ctx at = ctx_at(ctx, fd);
@@ -742,9 +840,22 @@ static const struct legacy_file files[] = {
                   .write = failcnt_write),
 };
 
+/* The limits the rows write (memory.high and memory.min only directly in v2), as a new v2 cgroup has them. */
+static int memory_reset_group(const struct file_ctx *ctx) {
+        static const struct v2_default defaults[] = {
+                { "memory.max", "max" },
+                { "memory.high", "max" },
+                { "memory.swap.max", "max" },
+                { "memory.low", "0" },
+                { "memory.min", "0" },
+        };
+        return group_reset_v2(ctx, defaults, ELEMENTSOF(defaults));
+}
+
 const struct subsystem subsys_memory = {
         .name = "memory",
         .files = files,
         .n_files = ELEMENTSOF(files),
         .init_group = memory_init_group,
+        .reset_group = memory_reset_group,
 };

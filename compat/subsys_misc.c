@@ -51,8 +51,13 @@ static const struct legacy_file files[] = {
         },
 };
 
+static int misc_reset_group(const struct file_ctx *ctx) {
+        return group_reset_keys(ctx, "misc.max", "max");
+}
+
 const struct subsystem subsys_misc = {
         .name = "misc",
         .files = files,
         .n_files = ELEMENTSOF(files),
+        .reset_group = misc_reset_group,
 };

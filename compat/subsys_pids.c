@@ -62,8 +62,14 @@ static const struct legacy_file files[] = {
         },
 };
 
+static int pids_reset_group(const struct file_ctx *ctx) {
+        static const struct v2_default defaults[] = { { "pids.max", "max" } };
+        return group_reset_v2(ctx, defaults, ELEMENTSOF(defaults));
+}
+
 const struct subsystem subsys_pids = {
         .name = "pids",
         .files = files,
         .n_files = ELEMENTSOF(files),
+        .reset_group = pids_reset_group,
 };

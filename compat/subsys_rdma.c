@@ -12,8 +12,13 @@ static const struct legacy_file files[] = {
         PASSTHROUGH_ROW("rdma.peak", 0444, NOT_ON_ROOT, "rdma.peak"), /* kernels that have it in v2 have it in v1 */
 };
 
+static int rdma_reset_group(const struct file_ctx *ctx) {
+        return group_reset_keys(ctx, "rdma.max", "hca_handle=max hca_object=max");
+}
+
 const struct subsystem subsys_rdma = {
         .name = "rdma",
         .files = files,
         .n_files = ELEMENTSOF(files),
+        .reset_group = rdma_reset_group,
 };

@@ -280,6 +280,68 @@ static char *percpu(const char *possible, unsigned home, uint64_t ns) {
         return out.data;
 }
 
+static struct cpu_usage usage3(uint64_t total, uint64_t user, uint64_t system) {
+        return (struct cpu_usage) { .usec = { [CPU_USAGE_TOTAL] = total, [CPU_USAGE_USER] = user, [CPU_USAGE_SYSTEM] = system } };
+}
+
+/* Two children of 1.6 µs each: v2 prints 1 and 1, their parent 3 (3.2 truncated once). */
+Test(cpu_usage_own, truncation_carries_are_nobodys) {
+        struct cpu_usage group = usage3(3, 3, 0), children = usage3(2, 2, 0), own = usage3(0, 0, 0);
+        /* The leaf and two children: up to 2 carries. */
+        struct cpu_usage u = cpu_usage_own(&group, &children, &own, 3);
+        cr_assert_eq(u.usec[CPU_USAGE_TOTAL], 0);
+        cr_assert_eq(u.usec[CPU_USAGE_USER], 0);
+        /* Nothing but the leaf: the group is the leaf, to the µs. */
+        group = usage3(7, 5, 2);
+        children = own = usage3(7, 5, 2);
+        u = cpu_usage_own(&group, &children, &own, 1);
+        cr_assert_eq(u.usec[CPU_USAGE_TOTAL], 7);
+        cr_assert_eq(u.usec[CPU_USAGE_SYSTEM], 2);
+}
+
+Test(cpu_usage_own, the_leaf_and_unheld_children_are_own) {
+        /* Leaf 10, an unheld child 20, a held one 30: the group's own is 30, the held child reports for itself. */
+        struct cpu_usage group = usage3(61, 40, 21), children = usage3(60, 40, 20), own = usage3(30, 20, 10);
+        struct cpu_usage u = cpu_usage_own(&group, &children, &own, 3);
+        cr_assert_eq(u.usec[CPU_USAGE_TOTAL], 30);
+        cr_assert_eq(u.usec[CPU_USAGE_USER], 20);
+        cr_assert_eq(u.usec[CPU_USAGE_SYSTEM], 10);
+}
+
+Test(cpu_usage_own, removed_children_stay_in_their_parent) {
+        /* A removed child's 1000 µs stay in the group's v2 counter: its own now, less the possible carries. */
+        struct cpu_usage group = usage3(1012, 800, 212), children = usage3(10, 8, 2), own = usage3(4, 3, 1);
+        struct cpu_usage u = cpu_usage_own(&group, &children, &own, 2);
+        cr_assert_eq(u.usec[CPU_USAGE_TOTAL], 4 + 1012 - 10 - 1);
+        cr_assert_eq(u.usec[CPU_USAGE_USER], 3 + 800 - 8 - 1);
+        cr_assert_eq(u.usec[CPU_USAGE_SYSTEM], 1 + 212 - 2 - 1);
+        /* v2's split of a parent's total is its own: beyond its children's, only up to the time removed. */
+        group = usage3(20, 15, 5);
+        children = usage3(20, 10, 10);
+        own = usage3(4, 3, 1);
+        u = cpu_usage_own(&group, &children, &own, 1);
+        cr_assert_eq(u.usec[CPU_USAGE_TOTAL], 4);
+        cr_assert_eq(u.usec[CPU_USAGE_USER], 3);
+        cr_assert_eq(u.usec[CPU_USAGE_SYSTEM], 1);
+        group = usage3(120, 115, 5);
+        u = cpu_usage_own(&group, &children, &own, 1);
+        cr_assert_eq(u.usec[CPU_USAGE_TOTAL], 104);
+        cr_assert_eq(u.usec[CPU_USAGE_USER], 103);
+        cr_assert_eq(u.usec[CPU_USAGE_SYSTEM], 1);
+        /* No v2 child at all (a group without its leaf): all of it. */
+        u = cpu_usage_own(&group, &(struct cpu_usage) {}, &(struct cpu_usage) {}, 0);
+        cr_assert_eq(u.usec[CPU_USAGE_TOTAL], 120);
+        cr_assert_eq(u.usec[CPU_USAGE_USER], 115);
+}
+
+Test(cpu_usage_add, kind_by_kind) {
+        struct cpu_usage a = usage3(1, 2, 3), b = usage3(10, 20, 30);
+        cpu_usage_add(&a, &b);
+        cr_assert_eq(a.usec[CPU_USAGE_TOTAL], 11);
+        cr_assert_eq(a.usec[CPU_USAGE_USER], 22);
+        cr_assert_eq(a.usec[CPU_USAGE_SYSTEM], 33);
+}
+
 Test(cpuacct_percpu, sum_preserving_format) {
         char *s = percpu("0-3\n", 0, 123456000);
         cr_assert_str_eq(s, "123456000 0 0 0 \n");

@@ -242,6 +242,53 @@ Test(memcg_kmem_usage, kernel_key_or_its_parts) {
         cr_assert_eq(memcg_kmem_usage(""), 0);
 }
 
+Test(memcg_tasks_usage, stat_pages_are_anon_file_sock) {
+        cr_assert_eq(memcg_stat_pages("anon 4096\nfile 8192\nkernel 65536\npercpu 7008\nsock 12288\nshmem 8192\n"),
+                     24576);
+        cr_assert_eq(memcg_stat_pages("kernel 8192\npercpu 7008\n"), 0);
+}
+
+/* Numbers read in the VM (6.1, 2 CPUs). */
+Test(memcg_tasks_usage, an_empty_group_reads_zero) {
+        /* The leaf's memcg data (7008 bytes percpu, 2 pages charged) and the batch it left: 64 pages on the group. */
+        cr_assert_eq(memcg_tasks_usage(262144, 0, 0, 0), 0);
+        /* The batch drained since: the 2 pages alone. */
+        cr_assert_eq(memcg_tasks_usage(8192, 0, 0, 0), 0);
+}
+
+Test(memcg_tasks_usage, the_leaf_and_children_count_whole) {
+        /* 4 MB of a string in the leaf; the group's own 2 pages are not the task's. */
+        cr_assert_eq(memcg_tasks_usage(4665344, 4251648, 4657152, 4251648), 4657152);
+        /* The task gone, its batch still cached on the leaf (counted, as v1 counts it until a drain). */
+        cr_assert_eq(memcg_tasks_usage(303104, 0, 294912, 0), 294912);
+}
+
+Test(memcg_tasks_usage, pages_left_by_removed_children_count) {
+        /* 10 MiB of page cache of a removed child, in its dying memcg: the group's own pages. */
+        cr_assert_eq(memcg_tasks_usage(10485760 + 4096 + 8192 + 262144, 10485760 + 4096, 4096, 4096), 10485760 + 4096);
+        /* Stale stats saying more than the counters hold: never more than what the group holds itself. */
+        cr_assert_eq(memcg_tasks_usage(16384, 1048576, 4096, 0), 16384);
+        /* Children's stats ahead of the group's (flushed apart): nothing of its own. */
+        cr_assert_eq(memcg_tasks_usage(16384, 0, 4096, 8192), 4096);
+        /* Children's counters above the group's (read apart): theirs. */
+        cr_assert_eq(memcg_tasks_usage(4096, 0, 8192, 0), 8192);
+}
+
+Test(memcg_tasks_peak, the_lower_bound_never_below_usage) {
+        /* An empty group: its peak is the leaf's creation, not a task's. */
+        cr_assert_eq(memcg_tasks_peak(262144, 0, 0, 0), 0);
+        /* The leaf's peak, below the group's own charges on top. */
+        cr_assert_eq(memcg_tasks_peak(4685824, 4665344, 0, 303104), 4665344);
+        /* Children that peaked apart: the group's peak is lower than their sum. */
+        cr_assert_eq(memcg_tasks_peak(6000000, 8000000, 0, 100), 6000000);
+        /* The group's own pages count with the children's peaks. */
+        cr_assert_eq(memcg_tasks_peak(9000000, 1000000, 4096, 200), 1004096);
+        cr_assert_eq(memcg_tasks_peak(100, 50, 0, 4096), 4096);
+        /* No memory.peak: none; a child without one: the group's. */
+        cr_assert_eq(memcg_tasks_peak(UINT64_MAX, 50, 0, 10), UINT64_MAX);
+        cr_assert_eq(memcg_tasks_peak(5000, UINT64_MAX, 0, 10), 5000);
+}
+
 static const char group_stat[] =
         "anon 20971520\nfile 8388608\nkernel 1048576\nkernel_stack 65536\npagetables 131072\npercpu 0\nsock 0\n"
         "vmalloc 0\nshmem 4194304\nfile_mapped 1048576\nfile_dirty 4096\nfile_writeback 0\nswapcached 0\n"

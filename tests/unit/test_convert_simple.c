@@ -373,6 +373,27 @@ Test(priomap, set_and_get_by_index) {
         cr_assert_eq(priomap_get("1 9", 1), 9); /* no final newline */
 }
 
+static void check_resets(const char *v2, const char *value, const char *expected) {
+        struct text out = {};
+        cr_assert_eq(v2_key_resets(v2, value, &out), 0);
+        cr_assert_str_eq(out.len ? out.data : "", expected, "\"%s\"", v2);
+        text_free(&out);
+}
+
+Test(v2_key_resets, one_line_per_key) {
+        check_resets("8:0 rbps=1048576 wbps=max riops=max wiops=max\n259:0 rbps=max wbps=max riops=100 wiops=max\n",
+                     "rbps=max wbps=max riops=max wiops=max",
+                     "8:0 rbps=max wbps=max riops=max wiops=max\n259:0 rbps=max wbps=max riops=max wiops=max\n");
+        /* io.weight's default line is not a device. */
+        check_resets("default 100\n8:0 200\n", "default", "8:0 default\n");
+        check_resets("default 100\n", "default", "");
+        check_resets("mlx4_0 hca_handle=2 hca_object=2000\n", "hca_handle=max hca_object=max",
+                     "mlx4_0 hca_handle=max hca_object=max\n");
+        check_resets("sev 10\nsev_es max", "max", "sev max\nsev_es max\n");
+        check_resets("", "max", "");
+        check_resets("\n\n", "max", "");
+}
+
 Test(priomap, full_buffer) {
         char small[8] = "x";
         cr_assert_eq(priomap_set("1 5\n", 2, 4294967295u, small, sizeof(small)), -ENOSPC);

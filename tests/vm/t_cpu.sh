@@ -146,8 +146,10 @@ up=$(cat $ACCT/p/cpuacct.usage)
 echo "# cpuacct.usage: p $up, a $ua, b $ub"
 check "a busy child's cpuacct.usage grew (> 100 ms)" at_least "$ua" 100000000
 check "so did the other's" at_least "$ub" 100000000
-check "the parent's usage is at least the sum of its children's" at_least "$up" $((ua + ub))
-check "and not more than 50 ms above it" at_most "$up" $((ua + ub + 50000000))
+check "the parent's usage is the sum of its children's to the ns (no task of its own), as in v1" is $((ua + ub)) "$up"
+check "so are usage_user and usage_sys" is \
+        "$(($(cat $ACCT/p/a/cpuacct.usage_user) + $(cat $ACCT/p/b/cpuacct.usage_user))) $(($(cat $ACCT/p/a/cpuacct.usage_sys) + $(cat $ACCT/p/b/cpuacct.usage_sys)))" \
+        "$(cat $ACCT/p/cpuacct.usage_user) $(cat $ACCT/p/cpuacct.usage_sys)"
 check "cpuacct.usage is v2 usage_usec in ns" is "$(($(v2_key $V2/p/a/cpu.stat usage_usec) * 1000))" "$ua"
 usr=$(cat $ACCT/p/a/cpuacct.usage_user)
 sys=$(cat $ACCT/p/a/cpuacct.usage_sys)
@@ -204,6 +206,30 @@ check "the default again reads 0" is 0 "$(cat $CPU/g/cpu.rt_runtime_us)"
 # --- files v2 cannot back here are not offered ---
 check "no cpu.uclamp.min without CONFIG_UCLAMP_TASK_GROUP" sh -c "[ -e $V2/g/cpu.uclamp.min ] || [ ! -e $CPU/g/cpu.uclamp.min ]"
 
+# Sums at every level, with three children (v2 truncates each to the µs), after a reset, after a removal.
+mkdir $CPU/q $CPU/q/r $CPU/q/r/x $CPU/q/r/y $CPU/q/r/z
+busy $CPU/q/r/x
+s1=$!
+busy $CPU/q/r/y
+s2=$!
+busy $CPU/q/r/z
+s3=$!
+sleep 0.5
+stop $s1 $s2 $s3
+ux=$(cat $ACCT/q/r/x/cpuacct.usage) uy=$(cat $ACCT/q/r/y/cpuacct.usage) uz=$(cat $ACCT/q/r/z/cpuacct.usage)
+ur=$(cat $ACCT/q/r/cpuacct.usage) uq=$(cat $ACCT/q/cpuacct.usage)
+echo "# cpuacct.usage: q $uq, r $ur, x $ux, y $uy, z $uz; v2 r $(v2_key $V2/q/r/cpu.stat usage_usec) µs"
+check "r is x + y + z" is $((ux + uy + uz)) "$ur"
+check "q is r" is "$ur" "$uq"
+check "a leaf group is its v2 usage_usec in ns" is "$(($(v2_key $V2/q/r/x/cpu.stat usage_usec) * 1000))" "$ux"
+echo 0 > $ACCT/q/r/cpuacct.usage
+check "r reset reads 0 (its children idle)" is 0 "$(cat $ACCT/q/r/cpuacct.usage)"
+check "q and x are untouched by r's reset" is "$uq $ux" "$(cat $ACCT/q/cpuacct.usage) $(cat $ACCT/q/r/x/cpuacct.usage)"
+rmdir $CPU/q/r/z
+uq2=$(cat $ACCT/q/cpuacct.usage)
+check "after rmdir z, q keeps z's time (v1 keeps it), less at most 2 µs of carries" at_least "$uq2" $((uq - 2000))
+check "and gains none" at_most "$uq2" "$uq"
+rmdir $CPU/q/r/x $CPU/q/r/y $CPU/q/r $CPU/q
 rmdir $CPU/p/a $CPU/p/b $CPU/p $CPU/busy $CPU/g
 check "groups are gone from v2" test ! -e $V2/g -a ! -e $V2/busy -a ! -e $V2/p
 stop_daemon

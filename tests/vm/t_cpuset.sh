@@ -125,6 +125,32 @@ check "x cpu_exclusive 0" is ok "$(write_err 0 $VIEW/x/cpuset.cpu_exclusive)"
 check "then y may overlap x" is ok "$(write_err 0-1 $VIEW/y/cpuset.cpus)"
 
 for d in y/z y x; do rmdir $VIEW/$d || not_ok "rmdir $d"; done
+
+# clone_children is the cpuset view's own: another view's does not clone masks.
+M=/run/cgcompat/cgroup/memory
+mkdir $M/cc $VIEW/cc
+echo 0 >$VIEW/cc/cpuset.cpus
+echo 0 >$VIEW/cc/cpuset.mems
+echo 1 >$M/cc/cgroup.clone_children
+check "the cpuset view's clone_children of cc reads 0" is 0 "$(cat $VIEW/cc/cgroup.clone_children)"
+mkdir $VIEW/cc/k
+check "so its new child reads empty cpus, whatever the memory view's flag says" is "" "$(cat $VIEW/cc/k/cpuset.cpus)"
+
+# memory_spread_page and memory_spread_slab: always the parent's (cpuset_css_online), clone_children or not.
+mkdir $VIEW/sp
+echo 1 >$VIEW/sp/cpuset.memory_spread_page
+echo 1 >$VIEW/sp/cpuset.memory_spread_slab
+mkdir $VIEW/sp/k
+check "a child without clone_children starts with the parent's spread flags" \
+        is "1 1" "$(cat $VIEW/sp/k/cpuset.memory_spread_page) $(cat $VIEW/sp/k/cpuset.memory_spread_slab)"
+check "and still empty cpus" is "" "$(cat $VIEW/sp/k/cpuset.cpus)"
+echo 0 >$VIEW/sp/k/cpuset.memory_spread_slab
+mkdir $VIEW/sp/k/kk
+check "its child takes its page 1, slab 0" \
+        is "1 0" "$(cat $VIEW/sp/k/kk/cpuset.memory_spread_page) $(cat $VIEW/sp/k/kk/cpuset.memory_spread_slab)"
+mkdir $VIEW/nosp
+check "a child of a parent without them reads 0 0" \
+        is "0 0" "$(cat $VIEW/nosp/cpuset.memory_spread_page) $(cat $VIEW/nosp/cpuset.memory_spread_slab)"
 stop_daemon
 log_if_failed
 summary

@@ -20,6 +20,24 @@ run_in() { _g=$1; shift; sh -c 'echo $$ > "$0/tasks" && exec "$@"' "$M/$_g" "$@"
 mkdir $M/a
 check "mkdir makes v2 group a with memory.max" test -f $V2/a/memory.max
 check "a new group's limit reads v1's unlimited" is $UNLIMITED "$(cat $M/a/memory.limit_in_bytes)"
+
+# --- usage: what the tasks use, not the leaf's own memcg data (charged to the group) ---
+echo "# empty group: v2 memory.current $(cat $V2/a/memory.current), percpu $(v2_key $V2/a/memory.stat percpu)"
+check "a new group's usage_in_bytes is 0, as in v1" is 0 "$(cat $M/a/memory.usage_in_bytes)"
+check "its max_usage_in_bytes is 0" is 0 "$(cat $M/a/memory.max_usage_in_bytes)"
+check "its memsw.usage_in_bytes is 0" is 0 "$(cat $M/a/memory.memsw.usage_in_bytes)"
+for v in 0 1 4095; do
+        check "limit $v on the empty group is taken (v1 takes it)" is ok "$(write_err $v $M/a/memory.limit_in_bytes)"
+        check "and reads 0" is 0 "$(cat $M/a/memory.limit_in_bytes)"
+done
+check "v2 memory.max is 0, on the leaf too" is "0 0" "$(cat $V2/a/memory.max) $(cat $V2/a/.tasks/memory.max)"
+echo -1 > $M/a/memory.limit_in_bytes
+mkdir $M/gone
+run_in gone dd if=/dev/zero of=/dev/null bs=4M count=1 2>/dev/null
+echo "# after a task: leaf memory.current $(cat $V2/gone/.tasks/memory.current), group $(cat $V2/gone/memory.current)"
+check "a group whose tasks left takes limit 0 (charge batches drained, as v1 does)" \
+        is ok "$(write_err 0 $M/gone/memory.limit_in_bytes)"
+check "and its usage reads 0 then" is 0 "$(cat $M/gone/memory.usage_in_bytes)"
 echo 64M > $M/a/memory.limit_in_bytes
 check "limit 64M: v2 memory.max 67108864" is 67108864 "$(cat $V2/a/memory.max)"
 check "limit 64M reads 67108864" is 67108864 "$(cat $M/a/memory.limit_in_bytes)"
@@ -89,8 +107,9 @@ check "as v2 memory.events.local max" is "$failcnt" "$(v2_key $V2/oom/memory.eve
 echo 0 > $M/oom/memory.failcnt
 check "failcnt reset reads 0" is 0 "$(cat $M/oom/memory.failcnt)"
 check "while v2 keeps its count" is "$failcnt" "$(v2_key $V2/oom/memory.events.local max)"
-peak=$(cat $V2/oom/memory.peak)
-check "max_usage_in_bytes is v2 memory.peak ($peak)" is "$peak" "$(cat $M/oom/memory.max_usage_in_bytes)"
+peak=$(cat $V2/oom/.tasks/memory.peak)
+check "max_usage_in_bytes is the leaf's v2 memory.peak ($peak), below the group's" \
+        is "$peak" "$(cat $M/oom/memory.max_usage_in_bytes)"
 check "which reached about the limit" at_least "$peak" 30000000
 echo 0 > $M/oom/memory.max_usage_in_bytes
 usage=$(cat $M/oom/memory.usage_in_bytes)
@@ -109,7 +128,8 @@ echo 64M > $M/busy/memory.limit_in_bytes
 run_in busy dd if=/dev/zero of=/tmp/busy.fill bs=1M count=24 2>/dev/null # tmpfs, no swap: pinned
 usage=$(cat $M/busy/memory.usage_in_bytes)
 check "24M of tmpfs is charged to busy ($usage)" at_least "$usage" 25165824
-check "usage_in_bytes is v2 memory.current" is "$(cat $V2/busy/memory.current)" "$usage"
+check "usage_in_bytes is the leaf's v2 memory.current (the group's own memcg data left out)" \
+        is "$(cat $V2/busy/.tasks/memory.current)" "$usage"
 check "memory.stat shmem holds it" at_least "$(v2_key $M/busy/memory.stat shmem)" 25165824
 check "memory.stat cache holds it" at_least "$(v2_key $M/busy/memory.stat cache)" 25165824
 check "limit 8M below 24M of shmem is EBUSY" fails_with "resource busy" $M/busy/memory.limit_in_bytes 8M
@@ -118,8 +138,8 @@ echo 32M > $M/busy/memory.limit_in_bytes
 check "limit 32M above the usage is taken" is 33554432 "$(cat $V2/busy/memory.max)"
 check "kmem.usage_in_bytes is v2 memory.stat kernel" \
         is "$(v2_key $V2/busy/memory.stat kernel)" "$(cat $M/busy/memory.kmem.usage_in_bytes)"
-check "memsw.usage_in_bytes is current + swap.current (no swap: current)" \
-        is "$(cat $V2/busy/memory.current)" "$(cat $M/busy/memory.memsw.usage_in_bytes)"
+check "memsw.usage_in_bytes is usage + swap.current (no swap: usage)" \
+        is "$(cat $M/busy/memory.usage_in_bytes)" "$(cat $M/busy/memory.memsw.usage_in_bytes)"
 rm /tmp/busy.fill
 check "removing the file uncharges it" at_most "$(cat $M/busy/memory.usage_in_bytes)" 8000000
 check "force_empty on a group succeeds" sh -c "echo 0 > $M/busy/memory.force_empty"
