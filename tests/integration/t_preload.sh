@@ -1,6 +1,7 @@
 # libcgcompat-preload.so: what programs run by `cgcompatctl exec` read in the mount table,
-# /proc/PID/cgroup, /proc/cgroups and statfs. This host is hybrid: its own v1 hierarchies
-# are in the real table and are replaced by the views (name=cgcompat, cpuacct,freezer).
+# /proc/PID/cgroup, /proc/cgroups and statfs. This host is hybrid: its own v1 hierarchies and
+# cgroup2 are in the real table and are replaced by the views (name=cgcompat, cpuacct,freezer,
+# and the unified view as the hybrid layout's cgroup2).
 
 preload_library() {
         local lib
@@ -15,6 +16,8 @@ in_exec() {
 }
 
 V1_OPTIONS=rw,nosuid,nodev,noexec,relatime
+# systemd mounted the hybrid cgroup2 as it mounted v1 (its nsdelegate is not claimed).
+CGROUP2_OPTIONS=rw,nosuid,nodev,noexec,relatime
 
 test_preload_mounts() {
         preload_library > /dev/null
@@ -31,20 +34,30 @@ cgroup /sys/fs/cgroup/freezer,cpuacct cgroup $V1_OPTIONS,cpuacct,freezer 0 0" \
                 "$(echo "$rewritten" | awk '$3 == "cgroup"')"
         [ -n "$(echo "$real" | awk '$3 == "cgroup" && $2 == "/sys/fs/cgroup/memory"')" ] ||
                 fail "the machine's memory hierarchy is not in the real table: the test proves nothing"
-        expect_eq "every other line as it was, in order (cgroup2 aside)" \
-                "$(echo "$real" | awk '$3 != "cgroup" && $3 != "cgroup2" && !($3 == "fuse.cgcompat" && $1 == "cgroup")')" \
+        # Our views (in the legacy root and bound on /sys/fs/cgroup) are rewritten; the views of
+        # other daemons (other test runs) stay fuse.cgcompat, as every other line.
+        expect_eq "every other line as it was, in order" \
+                "$(echo "$real" | awk -v l="$LEGACY/" '$3 != "cgroup" && $3 != "cgroup2" &&
+                        !($3 == "fuse.cgcompat" && (index($2, l) == 1 || index($2, "/sys/fs/cgroup/") == 1))')" \
                 "$(echo "$rewritten" | awk '$3 != "cgroup" && $3 != "cgroup2"')"
-        # The machine's cgroup2 is under its /sys/fs/cgroup, hidden by the legacy root: only the
-        # binds libcgroup can reach remain, listed after the views.
-        expect_eq "cgroup2 mounts: the reachable ones, last" \
-                "$LEGACY/unified
-/sys/fs/cgroup/unified" "$(echo "$rewritten" | tail -n 2 | awk '$3 == "cgroup2" { print $2 }')"
+        # The hybrid layout's cgroup2 is the unified view, in place; the machine's cgroup2 (hidden
+        # under the legacy root here) is gone.
+        [ -n "$(echo "$real" | awk '$3 == "cgroup2" && $2 == "/sys/fs/cgroup/unified"')" ] ||
+                fail "the machine's cgroup2 is not in the real table: the test proves nothing"
+        expect_eq "cgroup2 mounts: the unified view, where the daemon mounted it and at /sys/fs/cgroup/unified" \
+                "cgroup2 $UNIFIED cgroup2 $CGROUP2_OPTIONS 0 0
+cgroup2 /sys/fs/cgroup/unified cgroup2 $CGROUP2_OPTIONS 0 0" "$(echo "$rewritten" | awk '$3 == "cgroup2"')"
         expect_eq "/proc/mounts is the same table" "$rewritten" "$(in_exec cat /proc/mounts)"
         # Outside exec nothing changes; with the library but no registry, nothing either.
         [ -n "$(awk '$3 == "cgroup" && $2 == "/sys/fs/cgroup/memory"' /proc/self/mounts)" ] ||
                 fail "outside exec the machine's memory hierarchy is gone"
-        expect_eq "the views outside exec" "fuse.cgcompat fuse.cgcompat" \
-                "$(awk -v a="$V1VIEW" -v b="$FREEZER" '$2 == a || $2 == b { print $3 }' /proc/self/mounts | xargs)"
+        expect_eq "the views outside exec" "fuse.cgcompat fuse.cgcompat fuse.cgcompat" \
+                "$(awk -v a="$V1VIEW" -v b="$FREEZER" -v u="$UNIFIED" '$2 == a || $2 == b || $2 == u { print $3 }' \
+                        /proc/self/mounts | xargs)"
+        # With the library outside exec, the machine's cgroup2 is reachable and still not shown.
+        expect_eq "with the library outside exec: cgroup2 is the unified view alone" \
+                "cgroup2 $UNIFIED cgroup2 $CGROUP2_OPTIONS 0 0" \
+                "$(LD_PRELOAD=$(preload_library) CGCOMPAT_RUNTIME_DIR=$WORK/run cat /proc/self/mounts | awk '$3 == "cgroup2"')"
         expect_eq "no registry, no change" "$(cat /proc/self/mounts | awk '{ print $2 }')" \
                 "$(LD_PRELOAD=$(preload_library) CGCOMPAT_RUNTIME_DIR=$WORK/nothing cat /proc/self/mounts | awk '{ print $2 }')"
 }
@@ -67,23 +80,35 @@ test_preload_mountinfo() {
         esac
         expect_eq "the container view stays what it is" "fuse.cgcompat container" \
                 "$(echo "$rewritten" | awk -v m="$VIEW" '$5 == m { sub(/.* - /, ""); print $1, $2 }')"
+        dev=$(echo "$real" | awk -v m="$UNIFIED" '$5 == m { print $3 }')
+        expect_eq "the unified view's bind in mountinfo, alone at its place" \
+                "$dev / /sys/fs/cgroup/unified $CGROUP2_OPTIONS - cgroup2 cgroup2 rw" \
+                "$(echo "$rewritten" | awk '$5 == "/sys/fs/cgroup/unified" { print $3, $4, $5, $6, $(NF - 3), $(NF - 2), $(NF - 1), $NF }')"
+        expect_eq "the unified view where the daemon mounted it" "cgroup2 cgroup2 rw" \
+                "$(echo "$rewritten" | awk -v m="$UNIFIED" '$5 == m { sub(/.* - /, ""); print }')"
         expect_eq "the machine's own v1 hierarchies are gone" "" "$(echo "$rewritten" | grep ' - cgroup cgroup rw,memory$' || true)"
+        # Only the machine's cgroup and cgroup2 mounts go; the views keep their ids.
         expect_eq "mount ids as they are" "$(echo "$real" | awk '$0 !~ / - cgroup2? / { print $1 }' | sort -n | xargs)" \
-                "$(echo "$rewritten" | awk '$0 !~ / - cgroup2 / { print $1 }' | sort -n | xargs)"
+                "$(echo "$rewritten" | awk '{ print $1 }' | sort -n | xargs)"
 }
 
 test_preload_statfs() {
         expect_eq "statfs in the views, a link, a file" "27e0eb 27e0eb 27e0eb 27e0eb" \
                 "$(in_exec stat -f -c %t /sys/fs/cgroup/cgcompat /sys/fs/cgroup/freezer/ "$FREEZER" /sys/fs/cgroup/cgcompat/tasks | xargs)"
+        expect_eq "statfs in the unified view: CGROUP2_SUPER_MAGIC" "63677270 63677270 63677270" \
+                "$(in_exec stat -f -c %t /sys/fs/cgroup/unified "$UNIFIED" /sys/fs/cgroup/unified/cgroup.procs | xargs)"
         expect_eq "statfs elsewhere" "tmpfs cgroup2fs fuseblk" \
                 "$(in_exec stat -f -c %T /sys/fs/cgroup /sys/fs/cgroup/unified "$VIEW" | xargs)"
-        expect_eq "fstatfs" 27e0eb "$(in_exec python3 -c '
+        expect_eq "fstatfs" "27e0eb 63677270" "$(in_exec python3 -c '
 import ctypes, os
-buf = ctypes.create_string_buffer(256)  # struct statfs begins with f_type, a long
-fd = os.open("/sys/fs/cgroup/cgcompat/tasks", os.O_RDONLY)
-assert ctypes.CDLL(None).fstatfs(fd, buf) == 0
-print("%x" % ctypes.c_long.from_buffer(buf).value)')"
-        expect_eq "statfs outside exec" 65735546 "$(stat -f -c %t "$V1VIEW")"
+for path in ("/sys/fs/cgroup/cgcompat/tasks", "/sys/fs/cgroup/unified/cgroup.procs"):
+    buf = ctypes.create_string_buffer(256)  # struct statfs begins with f_type, a long
+    fd = os.open(path, os.O_RDONLY)
+    assert ctypes.CDLL(None).fstatfs(fd, buf) == 0
+    print("%x" % ctypes.c_long.from_buffer(buf).value)' | xargs)"
+        expect_eq "statfs outside exec" "65735546 65735546" "$(stat -f -c %t "$V1VIEW" "$UNIFIED" | xargs)"
+        expect_eq "statfs with the library outside exec" "27e0eb 63677270" \
+                "$(LD_PRELOAD=$(preload_library) CGCOMPAT_RUNTIME_DIR=$WORK/run stat -f -c %t "$V1VIEW" "$UNIFIED" | xargs)"
 }
 
 test_preload_proc_cgroup() {
