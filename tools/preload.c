@@ -7,7 +7,8 @@
  *   /proc/mounts, /proc/PID/mounts, /etc/mtab   each cgroup-v1 view is a `cgroup` mount
  *   /proc/PID/mountinfo                         with its subsystems (or name=), the unified
  *                                               view the hybrid layout's `cgroup2` mount
- *   /proc/PID/cgroup                            one v1 line per view, then the 0:: line
+ *   /proc/PID/cgroup                            one v1 line per view, then the 0:: line: the
+ *                                               unified view's path if one is served
  *   /proc/cgroups                               a view's subsystems in its hierarchy, and
  *                                               the number of groups it holds
  *   statfs/fstatfs in a view                    CGROUP_SUPER_MAGIC, CGROUP2_SUPER_MAGIC in
@@ -654,6 +655,25 @@ static bool view_path(const struct registry *r, int root_fd, size_t k, const cha
         return out->len > start || text_adds(out, "/");
 }
 
+/* Where a task is in the tree: below its root (the group @rel, @len bytes, "" for the root) or not. */
+struct placement {
+        bool inside;
+        const char *rel;
+        size_t len;
+        int root_fd;
+};
+
+/* View @k's line of /proc/PID/cgroup, "<id>:<subsystems>:<path>", as the kernel writes it: 0:: for cgroup2. */
+static bool cgroup_line(const struct registry *r, size_t k, const struct placement *p, struct text *out) {
+        const struct view *v = &r->views[k];
+        char id[16];
+
+        snprintf(id, sizeof(id), "%u:", v->id);
+        return text_adds(out, id) && text_adds(out, v->as == AS_CGROUP ? v->key : "") && text_adds(out, ":") &&
+               (p->inside ? view_path(r, p->root_fd, k, p->rel, p->len, out) : text_adds(out, "/")) &&
+               text_adds(out, "\n");
+}
+
 static bool rewrite_cgroup(const char *dir, struct registry *r, struct text *out) {
         char path[PROC_DIR_MAX + 16];
 
@@ -666,28 +686,30 @@ static bool rewrite_cgroup(const char *dir, struct registry *r, struct text *out
         mount_table_free(&t);
         if (!root)
                 return false;
-        char *unified = !strncmp(cgroup, "0::", 3) ? cgroup : strstr(cgroup, "\n0::");
-        if (!unified)
+        char *v2_line = !strncmp(cgroup, "0::", 3) ? cgroup : strstr(cgroup, "\n0::");
+        if (!v2_line)
                 return false;
-        if (*unified == '\n')
-                unified++;
-        char *end = strchr(unified, '\n');
+        if (*v2_line == '\n')
+                v2_line++;
+        char *end = strchr(v2_line, '\n');
         if (end)
                 *end = 0;
-        const char *rel;
-        size_t len;
+        struct placement p = {};
         /* Outside the tree, every view shows the task at its root, where v1 shows a task nobody moved. */
-        bool inside = group_below_root(unified + 3, root, r->leaf, &rel, &len), ok = true;
-        _cleanup_close_ int root_fd = inside ? open_tree_root(r) : -1;
-        for (size_t k = 0; k < r->n_views && ok; k++) {
-                char id[16];
-                if (r->views[k].as != AS_CGROUP)
-                        continue;
-                snprintf(id, sizeof(id), "%u:", r->views[k].id);
-                ok = text_adds(out, id) && text_adds(out, r->views[k].key) && text_adds(out, ":") &&
-                     (inside ? view_path(r, root_fd, k, rel, len, out) : text_adds(out, "/")) && text_adds(out, "\n");
-        }
-        return ok && text_adds(out, unified) && text_adds(out, "\n");
+        p.inside = group_below_root(v2_line + 3, root, r->leaf, &p.rel, &p.len);
+        _cleanup_close_ int root_fd = p.inside ? open_tree_root(r) : -1;
+        p.root_fd = root_fd;
+        bool ok = true;
+        for (size_t k = 0; k < r->n_views && ok; k++)
+                if (r->views[k].as == AS_CGROUP)
+                        ok = cgroup_line(r, k, &p, out);
+        /* The hybrid layout's 0:: line is its unified hierarchy's; without one, the kernel's own. */
+        size_t u = 0;
+        while (u < r->n_views && r->views[u].as != AS_CGROUP2)
+                u++;
+        if (u < r->n_views)
+                return ok && cgroup_line(r, u, &p, out);
+        return ok && text_adds(out, v2_line) && text_adds(out, "\n");
 }
 
 /* The view whose key lists the subsystem (its subsystems comma-separated, or name=X: none), NULL if none. */

@@ -113,48 +113,89 @@ for path in ("/sys/fs/cgroup/cgcompat/tasks", "/sys/fs/cgroup/unified/cgroup.pro
 
 test_preload_proc_cgroup() {
         local pid out
-        # Held by every view (each holds its own groups): the same path in each.
+        # Held by every v1 view (each holds its own groups): the same path in each. The unified
+        # view does not hold g, so its 0:: line shows the task at its root.
         mkdir -p "$VIEW/g/h" "$V1VIEW/g/h" "$FREEZER/g/h"
         expect_eq "a process in g/h" "1:name=cgcompat:/g/h
 2:cpuacct,freezer:/g/h
-0::${V2ROOT#$CG2}/g/h/.tasks" "$("$CGCOMPATCTL" exec -c "$CONFIG" -g name=cgcompat:/g/h -- cat /proc/self/cgroup)"
+0::/" "$("$CGCOMPATCTL" exec -c "$CONFIG" -g name=cgcompat:/g/h -- cat /proc/self/cgroup)"
         sh -c 'echo $$ > "$1/g/tasks"; exec sleep 30' sh "$VIEW" &
         pid=$!
         wait_for 100 grep -q "/g/.tasks$" "/proc/$pid/cgroup"
         expect_eq "another process, in g" "1:name=cgcompat:/g
 2:cpuacct,freezer:/g
-0::${V2ROOT#$CG2}/g/.tasks" "$(in_exec cat "/proc/$pid/cgroup")"
+0::/" "$(in_exec cat "/proc/$pid/cgroup")"
         expect_eq "its thread" "1:name=cgcompat:/g" "$(in_exec head -n 1 "/proc/$pid/task/$pid/cgroup")"
         # Relative to a directory: the same file.
         expect_eq "relative to /proc/PID" "1:name=cgcompat:/g" "$(cd "/proc/$pid" && in_exec head -n 1 cgroup)"
         kill "$pid"; wait "$pid" 2>/dev/null || true
-        out=$(in_exec cat /proc/self/cgroup)
-        expect_eq "outside the tree: / in every view" "1:name=cgcompat:/ 2:cpuacct,freezer:/" \
-                "$(echo "$out" | sed -n 1,2p | xargs)"
-        expect_eq "and the machine's v2 line" "$(grep ^0:: /proc/self/cgroup)" "$(echo "$out" | sed -n 3p)"
-        expect_eq "no other line" 3 "$(echo "$out" | wc -l)"
+        # Outside the tree, in a v2 group of its own, so that the kernel's 0:: line is not "/".
+        # Not local: the trap runs after the function has returned.
+        preload_outside=$CG2/$UNIQUE-outside
+        mkdir "$preload_outside"
+        trap 'rmdir "$preload_outside"' EXIT
+        out=$(sh -c 'echo $$ > "$1/cgroup.procs"; exec "$2" exec -c "$3" -- cat /proc/self/cgroup' \
+                sh "$preload_outside" "$CGCOMPATCTL" "$CONFIG")
+        expect_eq "outside the tree: / in every view, unified too" "1:name=cgcompat:/
+2:cpuacct,freezer:/
+0::/" "$out"
+}
+
+# The hybrid layout's 0:: line is the unified view's: the nearest group it holds, as for the v1
+# lines (DESIGN.md invariant 3); without a unified view, the kernel's own line.
+test_preload_unified_line() {
+        local pid lib v2
+        lib=$(preload_library)
+        mkdir "$UNIFIED/g" "$V1VIEW/g"
+        sleep 30 &
+        pid=$!
+        echo "$pid" > "$V1VIEW/g/tasks"
+        echo "$pid" > "$UNIFIED/g/cgroup.procs"
+        v2=${V2ROOT#$CG2}
+        expect_eq "in v2" "0::$v2/g/.tasks" "$(grep ^0:: "/proc/$pid/cgroup")"
+        expect_eq "g in the named view and in unified" "1:name=cgcompat:/g
+2:cpuacct,freezer:/
+0::/g" "$(in_exec cat "/proc/$pid/cgroup")"
+        # A group unified does not hold: it shows the task at the nearest one it does.
+        mkdir "$V1VIEW/g/h"
+        echo "$pid" > "$V1VIEW/g/h/tasks"
+        expect_eq "h in the named view only" "1:name=cgcompat:/g/h
+2:cpuacct,freezer:/
+0::/g" "$(in_exec cat "/proc/$pid/cgroup")"
+        expect_eq "with the library outside exec" "0::/g" \
+                "$(LD_PRELOAD=$lib CGCOMPAT_RUNTIME_DIR=$WORK/run cat "/proc/$pid/cgroup" | grep ^0::)"
+        # Unprivileged callers cannot read trusted.*: unified holds every group for them too.
+        expect_eq "unprivileged: the full path" "0::/g/h" \
+                "$(setpriv --reuid=65534 --regid=65534 --clear-groups env LD_PRELOAD="$lib" \
+                        CGCOMPAT_RUNTIME_DIR="$WORK/run" cat "/proc/$pid/cgroup" | grep ^0::)"
+        mkdir -p "$WORK/no-unified"
+        grep -v '^view unified ' "$WORK/run/views" > "$WORK/no-unified/views"
+        expect_eq "no unified view in the registry: the kernel's 0:: line" "1:name=cgcompat:/g/h
+2:cpuacct,freezer:/
+0::$v2/g/h/.tasks" "$(LD_PRELOAD=$lib CGCOMPAT_RUNTIME_DIR=$WORK/no-unified cat "/proc/$pid/cgroup")"
+        kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
 # Each view shows a process at the nearest group it holds (DESIGN.md invariant 3), as systemd's
 # legacy layout had it: a service deep in name=systemd, its slice in the controllers, the root
 # in the rest. Read with the library as cgcompatctl exec sets it, in this mount namespace.
 test_preload_views_hold_their_own() {
-        local pid lib v2
+        local pid lib
         lib=$(preload_library)
         mkdir -p "$V1VIEW/system.slice/foo.service"
         mkdir "$FREEZER/system.slice"
         sh -c 'echo $$ > "$1/tasks"; exec sleep 30' sh "$V1VIEW/system.slice/foo.service" &
         pid=$!
         wait_for 100 grep -qx "$pid" "$V1VIEW/system.slice/foo.service/tasks"
-        v2=${V2ROOT#$CG2}/system.slice/foo.service/.tasks
+        # The unified view holds neither group.
         expect_eq "each view's group" "1:name=cgcompat:/system.slice/foo.service
 2:cpuacct,freezer:/system.slice
-0::$v2" "$(LD_PRELOAD=$lib CGCOMPAT_RUNTIME_DIR=$WORK/run cat "/proc/$pid/cgroup")"
+0::/" "$(LD_PRELOAD=$lib CGCOMPAT_RUNTIME_DIR=$WORK/run cat "/proc/$pid/cgroup")"
         expect_eq "as cgcompatctl pid says" "2:cpuacct,freezer:/system.slice
 1:name=cgcompat:/system.slice/foo.service" "$("$CGCOMPATCTL" pid -c "$CONFIG" --cgroup "$pid")"
         expect_eq "in exec" "1:name=cgcompat:/system.slice/foo.service
 2:cpuacct,freezer:/system.slice
-0::$v2" "$(in_exec cat "/proc/$pid/cgroup")"
+0::/" "$(in_exec cat "/proc/$pid/cgroup")"
         # num_cgroups: the groups each hierarchy holds, its root included and the leaves not;
         # a named hierarchy has no subsystem, so no line, as the kernel shows it.
         expect_eq "num_cgroups of cpuacct,freezer" "cpuacct 2 2 freezer 2 2" \
