@@ -4,12 +4,15 @@
  * table see cgcompat's cgroup-v1 views as the kernel's v1 hierarchies.
  *
  * Interposed (LD_PRELOAD) for the process and everything it runs:
- *   /proc/mounts, /proc/PID/mounts, /etc/mtab   each cgroup-v1 view is a `cgroup`
- *   /proc/PID/mountinfo                         mount with its subsystems (or name=)
- *   /proc/PID/cgroup                            one v1 line per view, then the 0:: line
+ *   /proc/mounts, /proc/PID/mounts, /etc/mtab   each cgroup-v1 view is a `cgroup` mount
+ *   /proc/PID/mountinfo                         with its subsystems (or name=), the unified
+ *                                               view the hybrid layout's `cgroup2` mount
+ *   /proc/PID/cgroup                            one v1 line per view, then the 0:: line: the
+ *                                               unified view's path if one is served
  *   /proc/cgroups                               a view's subsystems in its hierarchy, and
  *                                               the number of groups it holds
- *   statfs/fstatfs in a view                    CGROUP_SUPER_MAGIC
+ *   statfs/fstatfs in a view                    CGROUP_SUPER_MAGIC, CGROUP2_SUPER_MAGIC in
+ *                                               the unified view
  * PID is also self, thread-self and PID/task/TID. Rewritten text is served
  * from a sealed memfd, so the caller gets a real fd or FILE.
  *
@@ -22,10 +25,10 @@
  * A view is recognised in the mount table by its mount point in the registry
  * and, through its device number, wherever it is bound again (cgcompatctl
  * exec binds the legacy root on /sys/fs/cgroup). The machine's own v1
- * hierarchies are dropped: the views replace them. cgroup2 mounts are kept but
- * listed last and only where reachable, so that tools which take a controller
- * from the first mount listing it (libcgroup) take the view, and none try a
- * cgroup2 mount hidden under the legacy root.
+ * hierarchies and cgroup2 mounts are dropped: the views replace them. The
+ * hybrid layout's cgroup2 is the unified view, never the machine's (DESIGN.md
+ * invariant 3); without one the layout is systemd's legacy one, which mounted
+ * no cgroup2 either, though the kernel still shows the 0:: line.
  */
 #undef _FILE_OFFSET_BITS /* we define open and open64, statfs and statfs64 side by side */
 #undef _FORTIFY_SOURCE   /* no inline wrappers in the way of our definitions */
@@ -197,8 +200,11 @@ static size_t split(char *line, char sep, char **fields, size_t max) {
 
 /* ---- the registry ---- */
 
+/* How a view is shown: a container view is left as it is. */
+enum shown_as { AS_ITSELF, AS_CGROUP, AS_CGROUP2 };
+
 struct view {
-        bool v1;           /* a cgroup-v1 view (a container view is left as it is) */
+        enum shown_as as;  /* cgroup-v1 views as cgroup, the unified view as cgroup2 */
         const char *key;   /* "cpu,cpuacct", "name=systemd" */
         const char *mount; /* as the daemon mounted it */
         char dev[32];      /* "major:minor" once found in the mount table */
@@ -261,10 +267,12 @@ static bool registry_load(struct registry *r) {
                         r->leaf = f[1];
                 else if (n == 4 && !strcmp(f[0], "view")) {
                         struct view *v = &r->views[r->n_views++];
-                        v->v1 = !strcmp(f[1], "cgroup-v1");
+                        v->as = !strcmp(f[1], "cgroup-v1") ? AS_CGROUP
+                                : !strcmp(f[1], "unified") ? AS_CGROUP2
+                                                           : AS_ITSELF;
                         v->key = f[2];
                         v->mount = f[3];
-                        v->id = v->v1 ? ++id : 0;
+                        v->id = v->as == AS_CGROUP ? ++id : 0; /* cgroup2's is 0 */
                 }
         }
         return r->root && r->leaf;
@@ -272,7 +280,7 @@ static bool registry_load(struct registry *r) {
 
 /* ---- the mount table ---- */
 
-enum disposition { KEEP, VIEW, DROP, LAST };
+enum disposition { KEEP, VIEW, DROP };
 
 struct mount_entry {
         const char *line; /* in the original text, with its length */
@@ -328,37 +336,7 @@ static bool mount_table_parse(const char *mountinfo, struct mount_table *t) {
         return true;
 }
 
-static struct mount_entry *mount_by_id(struct mount_table *t, const char *id) {
-        for (size_t i = 0; i < t->n; i++)
-                if (!strcmp(t->e[i].f[0], id))
-                        return &t->e[i];
-        return NULL;
-}
-
-/* Another mount sits on e's root at the same place: e is hidden under it. */
-static bool covered(struct mount_table *t, const struct mount_entry *e) {
-        for (size_t i = 0; i < t->n; i++)
-                if (!strcmp(t->e[i].f[1], e->f[0]) && !strcmp(t->e[i].f[4], e->f[4]) && &t->e[i] != e)
-                        return true;
-        return false;
-}
-
-/* Covered, or below a covered mount (a mount stacked on its parent does not count as below it). */
-static bool unreachable(struct mount_table *t, struct mount_entry *e) {
-        if (covered(t, e))
-                return true;
-        for (unsigned depth = 0; depth < 64; depth++) {
-                struct mount_entry *parent = mount_by_id(t, e->f[1]);
-                if (!parent || parent == e)
-                        return false;
-                if (strcmp(parent->f[4], e->f[4]) && covered(t, parent))
-                        return true;
-                e = parent;
-        }
-        return false;
-}
-
-/* Which lines are views, which go and which move last. False: no view in this table. */
+/* Which lines are views and which go. False: no view in this table. */
 static bool mount_table_classify(struct mount_table *t, struct registry *r) {
         bool found = false;
 
@@ -372,7 +350,8 @@ static bool mount_table_classify(struct mount_table *t, struct registry *r) {
                 snprintf(mountpoint, sizeof(mountpoint), "%s", e->f[4]);
                 unescape(mountpoint);
                 for (size_t k = 0; k < r->n_views; k++)
-                        if (r->views[k].v1 && !r->views[k].dev[0] && !strcmp(mountpoint, r->views[k].mount)) {
+                        if (r->views[k].as != AS_ITSELF && !r->views[k].dev[0] &&
+                            !strcmp(mountpoint, r->views[k].mount)) {
                                 snprintf(r->views[k].dev, sizeof(r->views[k].dev), "%s", e->f[2]);
                                 found = true;
                         }
@@ -381,13 +360,11 @@ static bool mount_table_classify(struct mount_table *t, struct registry *r) {
                 return false;
         for (size_t i = 0; i < t->n; i++) {
                 struct mount_entry *e = &t->e[i];
-                if (!strcmp(e->fstype, "cgroup"))
+                if (!strcmp(e->fstype, "cgroup") || !strcmp(e->fstype, "cgroup2"))
                         e->disposition = DROP;
-                else if (!strcmp(e->fstype, "cgroup2"))
-                        e->disposition = unreachable(t, e) ? DROP : LAST;
                 else if (!strcmp(e->fstype, "fuse.cgcompat"))
                         for (size_t k = 0; k < r->n_views; k++)
-                                if (r->views[k].v1 && !strcmp(e->f[2], r->views[k].dev)) {
+                                if (r->views[k].as != AS_ITSELF && !strcmp(e->f[2], r->views[k].dev)) {
                                         e->disposition = VIEW;
                                         e->view = &r->views[k];
                                 }
@@ -400,28 +377,45 @@ static const char *access_mode(const struct mount_entry *e) {
         return !strncmp(e->f[5], "ro", 2) && (e->f[5][2] == ',' || !e->f[5][2]) ? "ro" : "rw";
 }
 
-/* The options a systemd-mounted v1 hierarchy shows. */
-#define V1_MOUNT_OPTIONS ",nosuid,nodev,noexec,relatime"
+/*
+ * The mount options systemd mounted the v1 hierarchies and the hybrid cgroup2 with. Its cgroup2
+ * also had nsdelegate, which is not shown: the unified view does not make cgroup namespaces
+ * delegation boundaries, and this hybrid development machine's own cgroup2 has no such option.
+ */
+#define MOUNT_OPTIONS ",nosuid,nodev,noexec,relatime"
+
+static const char *shown_fstype(const struct view *v) {
+        return v->as == AS_CGROUP2 ? "cgroup2" : "cgroup";
+}
+
+/* A v1 hierarchy's subsystems (or name=), last of the superblock's options; cgroup2 has none. */
+static bool subsystem_options(struct text *out, const struct view *v) {
+        return v->as != AS_CGROUP || (text_adds(out, ",") && text_adds(out, v->key));
+}
 
 static bool mountinfo_line(struct text *out, const struct mount_entry *e) {
         if (e->disposition != VIEW)
                 return text_add(out, e->line, e->len);
+        const char *type = shown_fstype(e->view);
         bool ok = true;
         for (size_t i = 0; i < 5; i++)
                 ok = ok && text_adds(out, e->f[i]) && text_adds(out, " ");
-        ok = ok && text_adds(out, access_mode(e)) && text_adds(out, V1_MOUNT_OPTIONS);
+        ok = ok && text_adds(out, access_mode(e)) && text_adds(out, MOUNT_OPTIONS);
         for (size_t i = 6; ok && strcmp(e->f[i], "-"); i++) /* the optional fields (shared:N) */
                 ok = text_adds(out, " ") && text_adds(out, e->f[i]);
-        return ok && text_adds(out, " - cgroup cgroup ") && text_adds(out, access_mode(e)) && text_adds(out, ",") &&
-               text_adds(out, e->view->key) && text_adds(out, "\n");
+        return ok && text_adds(out, " - ") && text_adds(out, type) && text_adds(out, " ") && text_adds(out, type) &&
+               text_adds(out, " ") && text_adds(out, access_mode(e)) && subsystem_options(out, e->view) &&
+               text_adds(out, "\n");
 }
 
+/* As the kernel writes it: the superblock's options after the mount's, the access mode once. */
 static bool mounts_line(struct text *out, const struct mount_entry *e, const char *line, size_t len) {
         if (e->disposition != VIEW)
                 return text_add(out, line, len);
-        return text_adds(out, "cgroup ") && text_adds(out, e->f[4]) && text_adds(out, " cgroup ") &&
-               text_adds(out, access_mode(e)) && text_adds(out, V1_MOUNT_OPTIONS ",") &&
-               text_adds(out, e->view->key) && text_adds(out, " 0 0\n");
+        const char *type = shown_fstype(e->view);
+        return text_adds(out, type) && text_adds(out, " ") && text_adds(out, e->f[4]) && text_adds(out, " ") &&
+               text_adds(out, type) && text_adds(out, " ") && text_adds(out, access_mode(e)) &&
+               text_adds(out, MOUNT_OPTIONS) && subsystem_options(out, e->view) && text_adds(out, " 0 0\n");
 }
 
 /* The mount point field of a /proc/PID/mounts line, which must be that of the mountinfo line. */
@@ -455,16 +449,13 @@ static bool rewrite_mounts(const char *dir, struct registry *r, struct text *out
                 }
                 bool paired = true, ok = true;
                 const char *line = mounts;
-                for (int pass = 0; pass < 2 && paired && ok; pass++) {
-                        line = mounts;
-                        for (size_t i = 0; i < t.n && paired && ok; i++) {
-                                const char *end = strchr(line, '\n');
-                                size_t len = end ? (size_t) (end - line) + 1 : strlen(line);
-                                paired = len > 0 && same_mountpoint(line, len, &t.e[i]);
-                                if (paired && (t.e[i].disposition == LAST) == (pass == 1) && t.e[i].disposition != DROP)
-                                        ok = mounts_line(out, &t.e[i], line, len);
-                                line += len;
-                        }
+                for (size_t i = 0; i < t.n && paired && ok; i++) {
+                        const char *end = strchr(line, '\n');
+                        size_t len = end ? (size_t) (end - line) + 1 : strlen(line);
+                        paired = len > 0 && same_mountpoint(line, len, &t.e[i]);
+                        if (paired && t.e[i].disposition != DROP)
+                                ok = mounts_line(out, &t.e[i], line, len);
+                        line += len;
                 }
                 paired = paired && !*line;
                 mount_table_free(&t);
@@ -486,10 +477,9 @@ static bool rewrite_mountinfo(const char *dir, struct registry *r, struct text *
         if (!mountinfo || !mount_table_parse(mountinfo, &t))
                 return false;
         bool ok = mount_table_classify(&t, r);
-        for (int pass = 0; pass < 2 && ok; pass++)
-                for (size_t i = 0; i < t.n && ok; i++)
-                        if ((t.e[i].disposition == LAST) == (pass == 1) && t.e[i].disposition != DROP)
-                                ok = mountinfo_line(out, &t.e[i]);
+        for (size_t i = 0; i < t.n && ok; i++)
+                if (t.e[i].disposition != DROP)
+                        ok = mountinfo_line(out, &t.e[i]);
         mount_table_free(&t);
         return ok;
 }
@@ -665,6 +655,25 @@ static bool view_path(const struct registry *r, int root_fd, size_t k, const cha
         return out->len > start || text_adds(out, "/");
 }
 
+/* Where a task is in the tree: below its root (the group @rel, @len bytes, "" for the root) or not. */
+struct placement {
+        bool inside;
+        const char *rel;
+        size_t len;
+        int root_fd;
+};
+
+/* View @k's line of /proc/PID/cgroup, "<id>:<subsystems>:<path>", as the kernel writes it: 0:: for cgroup2. */
+static bool cgroup_line(const struct registry *r, size_t k, const struct placement *p, struct text *out) {
+        const struct view *v = &r->views[k];
+        char id[16];
+
+        snprintf(id, sizeof(id), "%u:", v->id);
+        return text_adds(out, id) && text_adds(out, v->as == AS_CGROUP ? v->key : "") && text_adds(out, ":") &&
+               (p->inside ? view_path(r, p->root_fd, k, p->rel, p->len, out) : text_adds(out, "/")) &&
+               text_adds(out, "\n");
+}
+
 static bool rewrite_cgroup(const char *dir, struct registry *r, struct text *out) {
         char path[PROC_DIR_MAX + 16];
 
@@ -677,35 +686,38 @@ static bool rewrite_cgroup(const char *dir, struct registry *r, struct text *out
         mount_table_free(&t);
         if (!root)
                 return false;
-        char *unified = !strncmp(cgroup, "0::", 3) ? cgroup : strstr(cgroup, "\n0::");
-        if (!unified)
+        char *v2_line = !strncmp(cgroup, "0::", 3) ? cgroup : strstr(cgroup, "\n0::");
+        if (!v2_line)
                 return false;
-        if (*unified == '\n')
-                unified++;
-        char *end = strchr(unified, '\n');
+        if (*v2_line == '\n')
+                v2_line++;
+        char *end = strchr(v2_line, '\n');
         if (end)
                 *end = 0;
-        const char *rel;
-        size_t len;
+        struct placement p = {};
         /* Outside the tree, every view shows the task at its root, where v1 shows a task nobody moved. */
-        bool inside = group_below_root(unified + 3, root, r->leaf, &rel, &len), ok = true;
-        _cleanup_close_ int root_fd = inside ? open_tree_root(r) : -1;
-        for (size_t k = 0; k < r->n_views && ok; k++) {
-                char id[16];
-                if (!r->views[k].v1)
-                        continue;
-                snprintf(id, sizeof(id), "%u:", r->views[k].id);
-                ok = text_adds(out, id) && text_adds(out, r->views[k].key) && text_adds(out, ":") &&
-                     (inside ? view_path(r, root_fd, k, rel, len, out) : text_adds(out, "/")) && text_adds(out, "\n");
-        }
-        return ok && text_adds(out, unified) && text_adds(out, "\n");
+        p.inside = group_below_root(v2_line + 3, root, r->leaf, &p.rel, &p.len);
+        _cleanup_close_ int root_fd = p.inside ? open_tree_root(r) : -1;
+        p.root_fd = root_fd;
+        bool ok = true;
+        for (size_t k = 0; k < r->n_views && ok; k++)
+                if (r->views[k].as == AS_CGROUP)
+                        ok = cgroup_line(r, k, &p, out);
+        /* The hybrid layout's 0:: line is its unified hierarchy's; without one, the kernel's own. */
+        size_t u = 0;
+        while (u < r->n_views && r->views[u].as != AS_CGROUP2)
+                u++;
+        if (u < r->n_views)
+                return ok && cgroup_line(r, u, &p, out);
+        return ok && text_adds(out, v2_line) && text_adds(out, "\n");
 }
 
 /* The view whose key lists the subsystem (its subsystems comma-separated, or name=X: none), NULL if none. */
 static const struct view *hierarchy_of(const struct registry *r, const char *subsystem) {
         size_t n = strlen(subsystem);
         for (size_t k = 0; k < r->n_views; k++)
-                for (const char *p = r->views[k].key; r->views[k].v1 && p; p = strchr(p, ','), p = p ? p + 1 : NULL)
+                for (const char *p = r->views[k].key; r->views[k].as == AS_CGROUP && p;
+                     p = strchr(p, ','), p = p ? p + 1 : NULL)
                         if (!strncmp(p, subsystem, n) && (p[n] == ',' || !p[n]))
                                 return &r->views[k];
         return NULL;
@@ -1024,44 +1036,49 @@ EXPORT FILE *setmntent(const char *path, const char *mode) {
 
 /* ---- statfs ---- */
 
-/* Is the device st_dev that of a cgroup-v1 view this process can see? */
-static bool is_view_device(dev_t dev) {
+/* The filesystem type the view on device @dev that this process can see is shown as, 0 if none. */
+static long view_fs_type(dev_t dev) {
         struct registry r;
         char wanted[32];
-        bool found = false;
+        long type = 0;
 
         if (!registry_load(&r)) {
                 registry_free(&r);
-                return false;
+                return 0;
         }
         snprintf(wanted, sizeof(wanted), "%u:%u", major(dev), minor(dev));
         struct mount_table t;
         if (own_mount_table(&r, &t)) {
-                for (size_t k = 0; k < r.n_views && !found; k++)
-                        found = r.views[k].v1 && !strcmp(r.views[k].dev, wanted);
+                for (size_t k = 0; k < r.n_views && !type; k++)
+                        if (r.views[k].as != AS_ITSELF && !strcmp(r.views[k].dev, wanted))
+                                type = r.views[k].as == AS_CGROUP2 ? CGROUP2_SUPER_MAGIC_VALUE : CGROUP_SUPER_MAGIC_V1;
                 mount_table_free(&t);
         }
         registry_free(&r);
-        return found;
+        return type;
 }
 
-/* A view is FUSE to the kernel: only then is the device looked up, so the common case costs nothing. */
-static bool in_view(long f_type, const char *path, int fd) {
+/*
+ * What statfs shows: @f_type, or in a view the type it is shown as. A view is FUSE to the kernel:
+ * only then is the device looked up, so the common case costs nothing.
+ */
+static long shown_fs_type(long f_type, const char *path, int fd) {
         struct stat st;
         int saved = errno;
-        bool found = f_type == FUSE_SUPER_MAGIC_VALUE && (path ? stat(path, &st) : fstat(fd, &st)) == 0 &&
-                     is_view_device(st.st_dev);
+        long type = f_type == FUSE_SUPER_MAGIC_VALUE && (path ? stat(path, &st) : fstat(fd, &st)) == 0
+                ? view_fs_type(st.st_dev)
+                : 0;
         errno = saved;
-        return found;
+        return type ?: f_type;
 }
 
-#define STATFS_WRAPPER(name, fntype, buftype, argtype, path, fd)                 \
-        EXPORT int name(argtype arg, buftype *buf) {                             \
-                fntype f = real_##name();                                        \
-                int r = f ? f(arg, buf) : (errno = ENOSYS, -1);                  \
-                if (r == 0 && in_view((long) buf->f_type, path, fd))             \
-                        buf->f_type = CGROUP_SUPER_MAGIC_V1;                     \
-                return r;                                                        \
+#define STATFS_WRAPPER(name, fntype, buftype, argtype, path, fd)                   \
+        EXPORT int name(argtype arg, buftype *buf) {                               \
+                fntype f = real_##name();                                          \
+                int r = f ? f(arg, buf) : (errno = ENOSYS, -1);                    \
+                if (r == 0)                                                        \
+                        buf->f_type = shown_fs_type((long) buf->f_type, path, fd); \
+                return r;                                                          \
         }
 STATFS_WRAPPER(statfs, statfs_fn, struct statfs, const char *, arg, -1)
 STATFS_WRAPPER(statfs64, statfs64_fn, struct statfs64, const char *, arg, -1)

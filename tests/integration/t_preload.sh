@@ -1,6 +1,7 @@
 # libcgcompat-preload.so: what programs run by `cgcompatctl exec` read in the mount table,
-# /proc/PID/cgroup, /proc/cgroups and statfs. This host is hybrid: its own v1 hierarchies
-# are in the real table and are replaced by the views (name=cgcompat, cpuacct,freezer).
+# /proc/PID/cgroup, /proc/cgroups and statfs. This host is hybrid: its own v1 hierarchies and
+# cgroup2 are in the real table and are replaced by the views (name=cgcompat, cpuacct,freezer,
+# and the unified view as the hybrid layout's cgroup2).
 
 preload_library() {
         local lib
@@ -15,6 +16,8 @@ in_exec() {
 }
 
 V1_OPTIONS=rw,nosuid,nodev,noexec,relatime
+# systemd mounted the hybrid cgroup2 as it mounted v1 (its nsdelegate is not claimed).
+CGROUP2_OPTIONS=rw,nosuid,nodev,noexec,relatime
 
 test_preload_mounts() {
         preload_library > /dev/null
@@ -31,20 +34,30 @@ cgroup /sys/fs/cgroup/freezer,cpuacct cgroup $V1_OPTIONS,cpuacct,freezer 0 0" \
                 "$(echo "$rewritten" | awk '$3 == "cgroup"')"
         [ -n "$(echo "$real" | awk '$3 == "cgroup" && $2 == "/sys/fs/cgroup/memory"')" ] ||
                 fail "the machine's memory hierarchy is not in the real table: the test proves nothing"
-        expect_eq "every other line as it was, in order (cgroup2 aside)" \
-                "$(echo "$real" | awk '$3 != "cgroup" && $3 != "cgroup2" && !($3 == "fuse.cgcompat" && $1 == "cgroup")')" \
+        # Our views (in the legacy root and bound on /sys/fs/cgroup) are rewritten; the views of
+        # other daemons (other test runs) stay fuse.cgcompat, as every other line.
+        expect_eq "every other line as it was, in order" \
+                "$(echo "$real" | awk -v l="$LEGACY/" '$3 != "cgroup" && $3 != "cgroup2" &&
+                        !($3 == "fuse.cgcompat" && (index($2, l) == 1 || index($2, "/sys/fs/cgroup/") == 1))')" \
                 "$(echo "$rewritten" | awk '$3 != "cgroup" && $3 != "cgroup2"')"
-        # The machine's cgroup2 is under its /sys/fs/cgroup, hidden by the legacy root: only the
-        # binds libcgroup can reach remain, listed after the views.
-        expect_eq "cgroup2 mounts: the reachable ones, last" \
-                "$LEGACY/unified
-/sys/fs/cgroup/unified" "$(echo "$rewritten" | tail -n 2 | awk '$3 == "cgroup2" { print $2 }')"
+        # The hybrid layout's cgroup2 is the unified view, in place; the machine's cgroup2 (hidden
+        # under the legacy root here) is gone.
+        [ -n "$(echo "$real" | awk '$3 == "cgroup2" && $2 == "/sys/fs/cgroup/unified"')" ] ||
+                fail "the machine's cgroup2 is not in the real table: the test proves nothing"
+        expect_eq "cgroup2 mounts: the unified view, where the daemon mounted it and at /sys/fs/cgroup/unified" \
+                "cgroup2 $UNIFIED cgroup2 $CGROUP2_OPTIONS 0 0
+cgroup2 /sys/fs/cgroup/unified cgroup2 $CGROUP2_OPTIONS 0 0" "$(echo "$rewritten" | awk '$3 == "cgroup2"')"
         expect_eq "/proc/mounts is the same table" "$rewritten" "$(in_exec cat /proc/mounts)"
         # Outside exec nothing changes; with the library but no registry, nothing either.
         [ -n "$(awk '$3 == "cgroup" && $2 == "/sys/fs/cgroup/memory"' /proc/self/mounts)" ] ||
                 fail "outside exec the machine's memory hierarchy is gone"
-        expect_eq "the views outside exec" "fuse.cgcompat fuse.cgcompat" \
-                "$(awk -v a="$V1VIEW" -v b="$FREEZER" '$2 == a || $2 == b { print $3 }' /proc/self/mounts | xargs)"
+        expect_eq "the views outside exec" "fuse.cgcompat fuse.cgcompat fuse.cgcompat" \
+                "$(awk -v a="$V1VIEW" -v b="$FREEZER" -v u="$UNIFIED" '$2 == a || $2 == b || $2 == u { print $3 }' \
+                        /proc/self/mounts | xargs)"
+        # With the library outside exec, the machine's cgroup2 is reachable and still not shown.
+        expect_eq "with the library outside exec: cgroup2 is the unified view alone" \
+                "cgroup2 $UNIFIED cgroup2 $CGROUP2_OPTIONS 0 0" \
+                "$(LD_PRELOAD=$(preload_library) CGCOMPAT_RUNTIME_DIR=$WORK/run cat /proc/self/mounts | awk '$3 == "cgroup2"')"
         expect_eq "no registry, no change" "$(cat /proc/self/mounts | awk '{ print $2 }')" \
                 "$(LD_PRELOAD=$(preload_library) CGCOMPAT_RUNTIME_DIR=$WORK/nothing cat /proc/self/mounts | awk '{ print $2 }')"
 }
@@ -67,69 +80,122 @@ test_preload_mountinfo() {
         esac
         expect_eq "the container view stays what it is" "fuse.cgcompat container" \
                 "$(echo "$rewritten" | awk -v m="$VIEW" '$5 == m { sub(/.* - /, ""); print $1, $2 }')"
+        dev=$(echo "$real" | awk -v m="$UNIFIED" '$5 == m { print $3 }')
+        expect_eq "the unified view's bind in mountinfo, alone at its place" \
+                "$dev / /sys/fs/cgroup/unified $CGROUP2_OPTIONS - cgroup2 cgroup2 rw" \
+                "$(echo "$rewritten" | awk '$5 == "/sys/fs/cgroup/unified" { print $3, $4, $5, $6, $(NF - 3), $(NF - 2), $(NF - 1), $NF }')"
+        expect_eq "the unified view where the daemon mounted it" "cgroup2 cgroup2 rw" \
+                "$(echo "$rewritten" | awk -v m="$UNIFIED" '$5 == m { sub(/.* - /, ""); print }')"
         expect_eq "the machine's own v1 hierarchies are gone" "" "$(echo "$rewritten" | grep ' - cgroup cgroup rw,memory$' || true)"
+        # Only the machine's cgroup and cgroup2 mounts go; the views keep their ids.
         expect_eq "mount ids as they are" "$(echo "$real" | awk '$0 !~ / - cgroup2? / { print $1 }' | sort -n | xargs)" \
-                "$(echo "$rewritten" | awk '$0 !~ / - cgroup2 / { print $1 }' | sort -n | xargs)"
+                "$(echo "$rewritten" | awk '{ print $1 }' | sort -n | xargs)"
 }
 
 test_preload_statfs() {
         expect_eq "statfs in the views, a link, a file" "27e0eb 27e0eb 27e0eb 27e0eb" \
                 "$(in_exec stat -f -c %t /sys/fs/cgroup/cgcompat /sys/fs/cgroup/freezer/ "$FREEZER" /sys/fs/cgroup/cgcompat/tasks | xargs)"
+        expect_eq "statfs in the unified view: CGROUP2_SUPER_MAGIC" "63677270 63677270 63677270" \
+                "$(in_exec stat -f -c %t /sys/fs/cgroup/unified "$UNIFIED" /sys/fs/cgroup/unified/cgroup.procs | xargs)"
         expect_eq "statfs elsewhere" "tmpfs cgroup2fs fuseblk" \
                 "$(in_exec stat -f -c %T /sys/fs/cgroup /sys/fs/cgroup/unified "$VIEW" | xargs)"
-        expect_eq "fstatfs" 27e0eb "$(in_exec python3 -c '
+        expect_eq "fstatfs" "27e0eb 63677270" "$(in_exec python3 -c '
 import ctypes, os
-buf = ctypes.create_string_buffer(256)  # struct statfs begins with f_type, a long
-fd = os.open("/sys/fs/cgroup/cgcompat/tasks", os.O_RDONLY)
-assert ctypes.CDLL(None).fstatfs(fd, buf) == 0
-print("%x" % ctypes.c_long.from_buffer(buf).value)')"
-        expect_eq "statfs outside exec" 65735546 "$(stat -f -c %t "$V1VIEW")"
+for path in ("/sys/fs/cgroup/cgcompat/tasks", "/sys/fs/cgroup/unified/cgroup.procs"):
+    buf = ctypes.create_string_buffer(256)  # struct statfs begins with f_type, a long
+    fd = os.open(path, os.O_RDONLY)
+    assert ctypes.CDLL(None).fstatfs(fd, buf) == 0
+    print("%x" % ctypes.c_long.from_buffer(buf).value)' | xargs)"
+        expect_eq "statfs outside exec" "65735546 65735546" "$(stat -f -c %t "$V1VIEW" "$UNIFIED" | xargs)"
+        expect_eq "statfs with the library outside exec" "27e0eb 63677270" \
+                "$(LD_PRELOAD=$(preload_library) CGCOMPAT_RUNTIME_DIR=$WORK/run stat -f -c %t "$V1VIEW" "$UNIFIED" | xargs)"
 }
 
 test_preload_proc_cgroup() {
         local pid out
-        # Held by every view (each holds its own groups): the same path in each.
+        # Held by every v1 view (each holds its own groups): the same path in each. The unified
+        # view does not hold g, so its 0:: line shows the task at its root.
         mkdir -p "$VIEW/g/h" "$V1VIEW/g/h" "$FREEZER/g/h"
         expect_eq "a process in g/h" "1:name=cgcompat:/g/h
 2:cpuacct,freezer:/g/h
-0::${V2ROOT#$CG2}/g/h/.tasks" "$("$CGCOMPATCTL" exec -c "$CONFIG" -g name=cgcompat:/g/h -- cat /proc/self/cgroup)"
+0::/" "$("$CGCOMPATCTL" exec -c "$CONFIG" -g name=cgcompat:/g/h -- cat /proc/self/cgroup)"
         sh -c 'echo $$ > "$1/g/tasks"; exec sleep 30' sh "$VIEW" &
         pid=$!
         wait_for 100 grep -q "/g/.tasks$" "/proc/$pid/cgroup"
         expect_eq "another process, in g" "1:name=cgcompat:/g
 2:cpuacct,freezer:/g
-0::${V2ROOT#$CG2}/g/.tasks" "$(in_exec cat "/proc/$pid/cgroup")"
+0::/" "$(in_exec cat "/proc/$pid/cgroup")"
         expect_eq "its thread" "1:name=cgcompat:/g" "$(in_exec head -n 1 "/proc/$pid/task/$pid/cgroup")"
         # Relative to a directory: the same file.
         expect_eq "relative to /proc/PID" "1:name=cgcompat:/g" "$(cd "/proc/$pid" && in_exec head -n 1 cgroup)"
         kill "$pid"; wait "$pid" 2>/dev/null || true
-        out=$(in_exec cat /proc/self/cgroup)
-        expect_eq "outside the tree: / in every view" "1:name=cgcompat:/ 2:cpuacct,freezer:/" \
-                "$(echo "$out" | sed -n 1,2p | xargs)"
-        expect_eq "and the machine's v2 line" "$(grep ^0:: /proc/self/cgroup)" "$(echo "$out" | sed -n 3p)"
-        expect_eq "no other line" 3 "$(echo "$out" | wc -l)"
+        # Outside the tree, in a v2 group of its own, so that the kernel's 0:: line is not "/".
+        # Not local: the trap runs after the function has returned.
+        preload_outside=$CG2/$UNIQUE-outside
+        mkdir "$preload_outside"
+        trap 'rmdir "$preload_outside"' EXIT
+        out=$(sh -c 'echo $$ > "$1/cgroup.procs"; exec "$2" exec -c "$3" -- cat /proc/self/cgroup' \
+                sh "$preload_outside" "$CGCOMPATCTL" "$CONFIG")
+        expect_eq "outside the tree: / in every view, unified too" "1:name=cgcompat:/
+2:cpuacct,freezer:/
+0::/" "$out"
+}
+
+# The hybrid layout's 0:: line is the unified view's: the nearest group it holds, as for the v1
+# lines (DESIGN.md invariant 3); without a unified view, the kernel's own line.
+test_preload_unified_line() {
+        local pid lib v2
+        lib=$(preload_library)
+        mkdir "$UNIFIED/g" "$V1VIEW/g"
+        sleep 30 &
+        pid=$!
+        echo "$pid" > "$V1VIEW/g/tasks"
+        echo "$pid" > "$UNIFIED/g/cgroup.procs"
+        v2=${V2ROOT#$CG2}
+        expect_eq "in v2" "0::$v2/g/.tasks" "$(grep ^0:: "/proc/$pid/cgroup")"
+        expect_eq "g in the named view and in unified" "1:name=cgcompat:/g
+2:cpuacct,freezer:/
+0::/g" "$(in_exec cat "/proc/$pid/cgroup")"
+        # A group unified does not hold: it shows the task at the nearest one it does.
+        mkdir "$V1VIEW/g/h"
+        echo "$pid" > "$V1VIEW/g/h/tasks"
+        expect_eq "h in the named view only" "1:name=cgcompat:/g/h
+2:cpuacct,freezer:/
+0::/g" "$(in_exec cat "/proc/$pid/cgroup")"
+        expect_eq "with the library outside exec" "0::/g" \
+                "$(LD_PRELOAD=$lib CGCOMPAT_RUNTIME_DIR=$WORK/run cat "/proc/$pid/cgroup" | grep ^0::)"
+        # Unprivileged callers cannot read trusted.*: unified holds every group for them too.
+        expect_eq "unprivileged: the full path" "0::/g/h" \
+                "$(setpriv --reuid=65534 --regid=65534 --clear-groups env LD_PRELOAD="$lib" \
+                        CGCOMPAT_RUNTIME_DIR="$WORK/run" cat "/proc/$pid/cgroup" | grep ^0::)"
+        mkdir -p "$WORK/no-unified"
+        grep -v '^view unified ' "$WORK/run/views" > "$WORK/no-unified/views"
+        expect_eq "no unified view in the registry: the kernel's 0:: line" "1:name=cgcompat:/g/h
+2:cpuacct,freezer:/
+0::$v2/g/h/.tasks" "$(LD_PRELOAD=$lib CGCOMPAT_RUNTIME_DIR=$WORK/no-unified cat "/proc/$pid/cgroup")"
+        kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
 # Each view shows a process at the nearest group it holds (DESIGN.md invariant 3), as systemd's
 # legacy layout had it: a service deep in name=systemd, its slice in the controllers, the root
 # in the rest. Read with the library as cgcompatctl exec sets it, in this mount namespace.
 test_preload_views_hold_their_own() {
-        local pid lib v2
+        local pid lib
         lib=$(preload_library)
         mkdir -p "$V1VIEW/system.slice/foo.service"
         mkdir "$FREEZER/system.slice"
         sh -c 'echo $$ > "$1/tasks"; exec sleep 30' sh "$V1VIEW/system.slice/foo.service" &
         pid=$!
         wait_for 100 grep -qx "$pid" "$V1VIEW/system.slice/foo.service/tasks"
-        v2=${V2ROOT#$CG2}/system.slice/foo.service/.tasks
+        # The unified view holds neither group.
         expect_eq "each view's group" "1:name=cgcompat:/system.slice/foo.service
 2:cpuacct,freezer:/system.slice
-0::$v2" "$(LD_PRELOAD=$lib CGCOMPAT_RUNTIME_DIR=$WORK/run cat "/proc/$pid/cgroup")"
+0::/" "$(LD_PRELOAD=$lib CGCOMPAT_RUNTIME_DIR=$WORK/run cat "/proc/$pid/cgroup")"
         expect_eq "as cgcompatctl pid says" "2:cpuacct,freezer:/system.slice
 1:name=cgcompat:/system.slice/foo.service" "$("$CGCOMPATCTL" pid -c "$CONFIG" --cgroup "$pid")"
         expect_eq "in exec" "1:name=cgcompat:/system.slice/foo.service
 2:cpuacct,freezer:/system.slice
-0::$v2" "$(in_exec cat "/proc/$pid/cgroup")"
+0::/" "$(in_exec cat "/proc/$pid/cgroup")"
         # num_cgroups: the groups each hierarchy holds, its root included and the leaves not;
         # a named hierarchy has no subsystem, so no line, as the kernel shows it.
         expect_eq "num_cgroups of cpuacct,freezer" "cpuacct 2 2 freezer 2 2" \

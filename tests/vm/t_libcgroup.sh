@@ -45,13 +45,16 @@ check "/proc/self/mounts: name=systemd is a named cgroup mount" \
         has_line "$out" "/sys/fs/cgroup/systemd rw,nosuid,nodev,noexec,relatime,name=systemd"
 check "/proc/self/mounts: no view left as fuse.cgcompat cgroup" \
         test -z "$(legacy "$CAT /proc/self/mounts" | awk '$1 == "cgroup" && $3 == "fuse.cgcompat"')"
-check "/proc/self/mounts: the cgroup2 mount hidden under the legacy root is gone" \
-        test -z "$(legacy "$CAT /proc/self/mounts" | awk '$3 == "cgroup2" && $2 == "/sys/fs/cgroup"')"
+check "/proc/self/mounts: the only cgroup2 mounts are the unified view's, as on a hybrid host" \
+        test "$(legacy "$CAT /proc/self/mounts" | awk '$3 == "cgroup2" { print $1, $2, $4 }' | xargs)" = \
+        "cgroup2 /run/cgcompat/cgroup/unified rw,nosuid,nodev,noexec,relatime cgroup2 /sys/fs/cgroup/unified rw,nosuid,nodev,noexec,relatime"
 out=$(legacy "$CAT /proc/self/mountinfo" | awk '$5 == "/sys/fs/cgroup/pids"')
 check "/proc/self/mountinfo: pids is a cgroup mount [$out]" \
         sh -c 'case "$1" in *" - cgroup cgroup rw,pids") exit 0 ;; *) exit 1 ;; esac' sh "$out"
 check "statfs in a view: CGROUP_SUPER_MAGIC" test "$(legacy "$STAT -f -c %t /sys/fs/cgroup/memory")" = 27e0eb
 check "statfs of /sys/fs/cgroup: tmpfs, as on v1" test "$(legacy "$STAT -f -c %T /sys/fs/cgroup")" = tmpfs
+check "statfs in the unified view: CGROUP2_SUPER_MAGIC" \
+        test "$(legacy "$STAT -f -c %t /sys/fs/cgroup/unified")" = 63677270
 check "outside exec: no cgroup mount in /proc/self/mounts" test -z "$($CAT /proc/self/mounts | v1_types)"
 check "outside exec: the views are fuse.cgcompat" \
         test -n "$($CAT /proc/self/mounts | awk '$2 == "/run/cgcompat/cgroup/memory" && $3 == "fuse.cgcompat"')"
@@ -89,8 +92,9 @@ out=$(legacy "$CAT /proc/$classified/cgroup")
 echo "$out" | sed 's/^/  # \/proc\/PID\/cgroup: /'
 check "/proc/PID/cgroup: memory:/x" sh -c 'echo "$1" | grep -q "^[0-9]*:memory:/x$"' sh "$out"
 check "/proc/PID/cgroup: cpu,cpuacct:/x" sh -c 'echo "$1" | grep -q "^[0-9]*:cpu,cpuacct:/x$"' sh "$out"
-check "/proc/PID/cgroup: the v2 line last" test "$(echo "$out" | tail -n 1)" = "0::/cgcompat/x/.tasks"
-# Each hierarchy holds its own groups: cgcreate made x in cpu,cpuacct and memory only.
+# Each hierarchy holds its own groups: cgcreate made x in cpu,cpuacct and memory only, so the
+# unified view, whose placement the 0:: line is, shows the process at its root.
+check "/proc/PID/cgroup: the unified line last, 0::/" test "$(echo "$out" | tail -n 1)" = "0::/"
 check "/proc/PID/cgroup: pids:/, which has no x" sh -c 'echo "$1" | grep -q "^[0-9]*:pids:/$"' sh "$out"
 out=$(legacy "$CAT /proc/cgroups" | awk '$1 == "cpu" || $1 == "memory" || $1 == "pids" { print $1, $3 }' | xargs)
 check "/proc/cgroups: num_cgroups of each hierarchy [$out]" test "$out" = "cpu 2 memory 2 pids 1"
