@@ -76,6 +76,11 @@ int membership_held(const struct compat_tree *t, int fd, const char *view_key) {
         return held_set_has(set, view_key);
 }
 
+uint64_t membership_every_view(const struct compat_tree *t) {
+        assert(t->n_view_keys <= 64);
+        return t->n_view_keys == 64 ? UINT64_MAX : (UINT64_C(1) << t->n_view_keys) - 1;
+}
+
 int membership_mask(const struct compat_tree *t, int fd, uint64_t *ret) {
         char set[VIEW_FLAG_SET_MAX];
         int r = set_read(t, fd, set, sizeof(set));

@@ -31,7 +31,9 @@ size_t held_set_count(const char *set);
 
 /* 1 if the group's own mark names the view (or it has none), 0 if not. */
 int membership_held(const struct compat_tree *t, int fd, const char *view_key);
-/* The views (bit i: t->view_keys[i]) the group's own mark names, every view without a mark. */
+/* Every view the tree serves, as a mask (bit i: t->view_keys[i]). */
+uint64_t membership_every_view(const struct compat_tree *t);
+/* The views the group's own mark names, every view without a mark. */
 int membership_mask(const struct compat_tree *t, int fd, uint64_t *ret);
 /* A group made through a view: held by it alone. */
 int membership_init(const struct compat_tree *t, int fd, const char *view_key);

@@ -30,10 +30,6 @@ static void chain_done(struct chain *c) {
         c->n = 0;
 }
 
-static uint64_t every_view(const struct compat_tree *t) {
-        return t->n_view_keys >= 64 ? UINT64_MAX : (UINT64_C(1) << t->n_view_keys) - 1;
-}
-
 static int view_index(const struct compat_tree *t, const char *view_key) {
         for (size_t i = 0; i < t->n_view_keys; i++)
                 if (!strcmp(t->view_keys[i], view_key))
@@ -71,7 +67,7 @@ static int task_group_path(const struct compat_tree *t, pid_t tid, char *buf, si
 /* Opens the groups on @path from the root down, with the views holding each. */
 static int chain_open(const struct compat_tree *t, const char *path, struct chain *c) {
         c->fds[0] = t->root_fd;
-        c->held[0] = every_view(t);
+        c->held[0] = membership_every_view(t);
         c->names[0] = (char *) "";
         c->n = 1;
         if (strlen(path) >= sizeof(c->path))
@@ -244,17 +240,4 @@ int placement_of_task(const struct compat_tree *t, pid_t tid, const char *view_k
         while (x > 0 && self >= 0 && !(c.held[x] & (UINT64_C(1) << self)))
                 x--;
         return dup_fd(c.fds[x], ret_fd);
-}
-
-int placement_holders(const struct compat_tree *t, int fd, uint64_t *ret) {
-        _cleanup_(chain_done) struct chain c = { .n = 0 };
-        char path[PATH_MAX];
-        int r = tree_v2_path(t, fd, path, sizeof(path));
-        if (r < 0)
-                return r;
-        r = chain_open(t, strcmp(path, ".") ? path : "", &c);
-        if (r < 0)
-                return r;
-        *ret = c.held[c.n - 1];
-        return 0;
 }

@@ -42,6 +42,3 @@ int placement_list_unheld(const struct compat_tree *t, int fd, const char *view_
  * that the view holds (a new fd). 1 if the task is outside the tree (the root is returned).
  */
 int placement_of_task(const struct compat_tree *t, pid_t tid, const char *view_key, int *ret_fd);
-
-/* The views that see the group @fd: those that hold it and each of its ancestors (bit i: t->view_keys[i]). */
-int placement_holders(const struct compat_tree *t, int fd, uint64_t *ret);

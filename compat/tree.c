@@ -12,7 +12,6 @@
 #include "legacy_file.h"
 #include "macro.h"
 #include "membership.h"
-#include "placement.h"
 
 /* The private v2 name of a group whose legacy name v2 cannot take. */
 #define ALIAS_FORMAT "cgcompat-%08x"
@@ -520,10 +519,42 @@ static int remove_child_subtree(void *userdata, const char *name, const char *v2
         return r == -ENOENT ? 0 : r;
 }
 
-/* Do views other than @view_key see the group (hold it and its ancestors)? */
+int tree_holders(const struct compat_tree *t, int fd, uint64_t *ret) {
+        uint64_t mask = membership_every_view(t);
+        _cleanup_close_ int dir_fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+
+        if (dir_fd < 0)
+                return negative_errno();
+        /* Up through "..": a group is as deep as its v2 path, and the root ends the walk. */
+        for (ino_t below = 0;;) {
+                struct stat st;
+                uint64_t own;
+                int r = t->backend->stat(dir_fd, NULL, &st);
+                if (r < 0)
+                        return r;
+                if (st.st_ino == t->root_ino)
+                        break;
+                if (st.st_ino == below)
+                        return -EXDEV; /* "/" is its own parent: the group is not below the root */
+                below = st.st_ino;
+                r = membership_mask(t, dir_fd, &own);
+                if (r < 0)
+                        return r;
+                mask &= own;
+                int parent_fd = openat(dir_fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                if (parent_fd < 0)
+                        return negative_errno();
+                close(dir_fd);
+                dir_fd = parent_fd;
+        }
+        *ret = mask;
+        return 0;
+}
+
+/* Do views other than @view_key see the group? */
 static int held_by_others(const struct compat_tree *t, int fd, const char *view_key) {
         uint64_t mask;
-        int r = placement_holders(t, fd, &mask);
+        int r = tree_holders(t, fd, &mask);
         if (r < 0)
                 return r;
         for (size_t i = 0; i < t->n_view_keys; i++)

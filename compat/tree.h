@@ -11,6 +11,7 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "backend/backend.h"
@@ -110,6 +111,9 @@ int tree_finish_group(struct compat_tree *t, int parent_fd, const struct tree_ch
  */
 typedef int (*tree_child_fn)(void *userdata, const char *name, const char *v2_name, ino_t ino);
 int tree_for_each_child(const struct compat_tree *t, int fd, const char *view_key, tree_child_fn fn, void *userdata);
+
+/* The views that see the group: those that hold it and each of its ancestors (membership.h). */
+int tree_holders(const struct compat_tree *t, int fd, uint64_t *ret);
 
 /* 1 if the group has child groups the view holds (NULL: any; the hidden leaf does not count), else 0. */
 int tree_has_children(const struct compat_tree *t, int fd, const char *view_key);

@@ -43,16 +43,39 @@ static int fs_type(const char *path, long *ret) {
 }
 
 /*
+ * Is @path the mount point of a cgroup2 mount? Read from the mount table, never by statfs:
+ * the path may be a view the previous daemon left, which nobody answers before us.
+ */
+static bool is_cgroup2_mount(const char *path) {
+        _cleanup_free_ char *line = NULL;
+        size_t n = 0;
+        bool found = false;
+        FILE *f = fopen("/proc/self/mountinfo", "re");
+
+        if (!f)
+                return false;
+        while (!found && getline(&line, &n, f) > 0) {
+                char mount_point[PATH_MAX], fstype[64];
+                const char *sep = strstr(line, " - ");
+                /* Fields: id parent major:minor root mount-point ...; mount points with spaces are escaped. */
+                if (sep && sscanf(line, "%*s %*s %*s %*s %4095s", mount_point) == 1 &&
+                    sscanf(sep + 3, "%63s", fstype) == 1)
+                        found = !strcmp(mount_point, path) && !strcmp(fstype, "cgroup2");
+        }
+        fclose(f);
+        return found;
+}
+
+/*
  * A daemon before the unified view bound the machine's cgroup2 at root/unified: in an adopted
  * legacy root that bind would still reach outside the tree (DESIGN.md invariant 3).
  */
 static int drop_machine_cgroup2(const char *root) {
         char unified[PATH_MAX];
-        long type;
 
         if (snprintf(unified, sizeof(unified), "%s/unified", root) >= (int) sizeof(unified))
                 return -ENAMETOOLONG;
-        if (fs_type(unified, &type) < 0 || type != CGROUP2_SUPER_MAGIC)
+        if (!is_cgroup2_mount(unified))
                 return 0;
         if (umount2(unified, MNT_DETACH) < 0)
                 return log_error_errno(negative_errno(), unified, "cannot unmount the machine's cgroup2 from the legacy root");

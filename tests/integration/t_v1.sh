@@ -66,7 +66,7 @@ test_v1_legacy_root_layout() {
 test_v1_exec_sees_legacy_layout() {
         local before out
         before=$(ls /sys/fs/cgroup | xargs)
-        out=$("$CGCOMPATCTL" exec -c "$CONFIG" -- sh -c 'ls /sys/fs/cgroup | xargs; stat -f -c %T /sys/fs/cgroup/unified
+        out=$("$CGCOMPATCTL" exec -c "$CONFIG" -- sh -c 'ls /sys/fs/cgroup | xargs; CGCOMPAT_PRELOAD=0 stat -f -c %T /sys/fs/cgroup/unified
                 echo "[$(cat /sys/fs/cgroup/unified/cgroup.controllers)]"; ls -d /sys/fs/cgroup/unified/*/ 2>&1 | wc -l')
         expect_eq "the command's /sys/fs/cgroup" "cgcompat cpuacct freezer freezer,cpuacct unified
 fuseblk
@@ -78,7 +78,7 @@ fuseblk
         out=$("$CGCOMPATCTL" exec -c "$CONFIG" -g freezer:/g -- \
                 sh -c 'while read -r p; do echo "$p"; done < /sys/fs/cgroup/freezer/g/tasks; echo $$')
         [ "$(echo "$out" | sed -n 1p)" = "$(echo "$out" | sed -n 2p)" ] || fail "exec -g freezer:/g: tasks [$out]"
-        out=$("$CGCOMPATCTL" exec -c "$CONFIG" -g name=cgcompat:g -- grep ^0:: /proc/self/cgroup)
+        out=$("$CGCOMPATCTL" exec -c "$CONFIG" -g name=cgcompat:g -- env CGCOMPAT_PRELOAD=0 grep ^0:: /proc/self/cgroup)
         expect_eq "exec -g name=cgcompat:g" "0::${V2ROOT#$CG2}/g/.tasks" "$out"
         expect_errno "No such file or directory" "$CGCOMPATCTL" exec -c "$CONFIG" -g freezer:/nothere -- true
         expect_errno "no view serves memory" "$CGCOMPATCTL" exec -c "$CONFIG" -g memory:/g -- true

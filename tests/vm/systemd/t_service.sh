@@ -46,7 +46,8 @@ n=0
 unready=
 for m in $views; do
         n=$((n + 1))
-        is_fuse "$m" && test -e "$m/tasks" || unready="$unready $m"
+        # Every view has cgroup.procs at its root, the container view tasks.
+        is_fuse "$m" && { test -e "$m/tasks" || test -e "$m/cgroup.procs"; } || unready="$unready $m"
 done
 check "all $n views answer as soon as start returns (READY=1 came last)" test -z "$unready"
 [ -z "$unready" ] || echo "# not answering:$unready"
