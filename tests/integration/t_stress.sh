@@ -64,5 +64,10 @@ for fd in fds:
 import os, sys
 for i in range(100000):
     os.rmdir(f"{sys.argv[1]}/s{i}")' "$VIEW"
-        expect_eq "all gone" 0 "$(ls "$V2ROOT" | grep -c '^s')"
+        expect_eq "all gone from the view" 0 "$(ls "$VIEW" | grep -c '^s')"
+        # Made in v2, they are every view's: the other views still hold them.
+        expect_eq "still in v2 for the other views" 100000 "$(ls "$V2ROOT" | grep -c '^s')"
+        expect_eq "still in the named view" 100000 "$(ls "$V1VIEW" | grep -c '^s')"
+        find "$V2ROOT" -mindepth 1 -depth -type d -path "$V2ROOT/s*" -exec rmdir {} +
+        expect_eq "all gone from v2" 0 "$(ls "$V2ROOT" | grep -c '^s')"
 }
