@@ -104,8 +104,11 @@ static void check_config(const struct config *c) {
                    c->release_agent ? c->release_agent : "(null)");
         FUZZ_CHECK(c->n_views >= 1 && c->views, "%zu views", c->n_views);
         for (size_t i = 0; i < c->n_views; i++) {
-                FUZZ_CHECK(c->views[i].flavor == FLAVOR_CONTAINER || c->views[i].flavor == FLAVOR_CGROUP_V1,
+                FUZZ_CHECK(c->views[i].flavor == FLAVOR_CONTAINER || c->views[i].flavor == FLAVOR_CGROUP_V1 ||
+                                   c->views[i].flavor == FLAVOR_UNIFIED,
                            "views[%zu].flavor %d", i, (int) c->views[i].flavor);
+                FUZZ_CHECK(c->views[i].flavor != FLAVOR_UNIFIED || (!c->views[i].subsystems && !c->views[i].name),
+                           "views[%zu]: a unified view with subsystems or a name", i);
                 FUZZ_CHECK(c->views[i].mount && path_clean(c->views[i].mount), "views[%zu].mount \"%s\"", i,
                            c->views[i].mount ? c->views[i].mount : "(null)");
                 for (size_t j = 0; j < i; j++)
