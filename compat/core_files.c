@@ -26,7 +26,7 @@ bool may_move_task(uid_t euid, uid_t task_ruid, uid_t task_suid) {
         return euid == 0 || euid == task_ruid || euid == task_suid;
 }
 
-static int compare_pids(const void *a, const void *b) {
+int pid_compare(const void *a, const void *b) {
         pid_t x = *(const pid_t *) a, y = *(const pid_t *) b;
         return (x > y) - (x < y);
 }
@@ -92,7 +92,7 @@ static int list_tasks(const struct file_ctx *ctx, bool processes, struct text *o
         if (r < 0)
                 return r;
         if (tids.n > 0)
-                qsort(tids.pids, tids.n, sizeof(pid_t), compare_pids);
+                qsort(tids.pids, tids.n, sizeof(pid_t), pid_compare);
 
         r = text_reserve(out, tids.n * 12);
         for (size_t i = 0; r >= 0 && i < tids.n; i++)
@@ -190,8 +190,10 @@ int tasks_write(const struct file_ctx *ctx, const char *buf, size_t len) {
         if (r < 0)
                 return refusal_of_subsystems(ctx, tid, r);
         r = placement_attach_target(ctx->tree, ctx->fd, ctx->view->key, tid, &target_fd);
-        if (r >= 0)
-                r = tree_open_leaf(ctx->tree, target_fd, true, &leaf_fd);
+        if (r < 0)
+                return r;
+        bool below = r > 0;
+        r = tree_open_leaf(ctx->tree, target_fd, true, &leaf_fd);
         if (r < 0)
                 return r;
         /* A thread id moves its whole process: v2's cgroup.procs takes the thread group of any of its tids. */
@@ -200,7 +202,7 @@ int tasks_write(const struct file_ctx *ctx, const char *buf, size_t len) {
                 return r;
         /* In use again: the next emptying is a new release, also across a restart. */
         r = ctx->tree->backend->remove_state(target_fd, STATE_RELEASED);
-        if (r >= 0)
+        if (r >= 0 && below)
                 r = ctx->tree->backend->remove_state(ctx->fd, STATE_RELEASED);
         return r;
 }

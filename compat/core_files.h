@@ -33,5 +33,8 @@ int parse_pid_write(const char *buf, size_t len, pid_t *ret);
 /* The task a write to a pidlist names, in the daemon's pid namespace: "0" is the caller. */
 int written_task(const struct file_ctx *ctx, const char *buf, size_t len, pid_t *ret);
 
+/* qsort()'s order of pids, ascending. */
+int pid_compare(const void *a, const void *b);
+
 /* The v1 attach rule: euid 0, or the task's real or saved uid. */
 bool may_move_task(uid_t euid, uid_t task_ruid, uid_t task_suid);

@@ -22,15 +22,13 @@
 
 #define STATE_HELD "held"
 
-/* The set as kept, as text: "" for no mark (every view), "\n" for none, "\na\nb\n" for a and b. */
+/* The mark as kept is a view set (view_set.h): "" for no mark, which names every view. */
 bool held_set_has(const char *set, const char *key);
-int held_set_add(char *set, size_t size, const char *key);
-/* 1 if @key was a member and is removed, 0 if it was not. */
-int held_set_remove(char *set, const char *key);
-size_t held_set_count(const char *set);
 
 /* 1 if the group's own mark names the view (or it has none), 0 if not. */
 int membership_held(const struct compat_tree *t, int fd, const char *view_key);
+/* The view's number in t->view_keys (its bit in a mask), -1 for a view the tree does not serve. */
+int membership_view_index(const struct compat_tree *t, const char *view_key);
 /* Every view the tree serves, as a mask (bit i: t->view_keys[i]). */
 uint64_t membership_every_view(const struct compat_tree *t);
 /* The views the group's own mark names, every view without a mark. */

@@ -30,13 +30,6 @@ static void chain_done(struct chain *c) {
         c->n = 0;
 }
 
-static int view_index(const struct compat_tree *t, const char *view_key) {
-        for (size_t i = 0; i < t->n_view_keys; i++)
-                if (!strcmp(t->view_keys[i], view_key))
-                        return (int) i;
-        return -1;
-}
-
 /*
  * The task's v2 cgroup relative to the tree root, its leaf dropped, as "a/b" ("" for the root).
  * 1 if the task is outside the tree.
@@ -143,7 +136,7 @@ static int dup_fd(int fd, int *ret_fd) {
 int placement_attach_target(const struct compat_tree *t, int fd, const char *view_key, pid_t tid, int *ret_fd) {
         _cleanup_(chain_done) struct chain c = { .n = 0 };
         char path[PATH_MAX];
-        int self = view_index(t, view_key), r;
+        int self = membership_view_index(t, view_key), r;
 
         /* One view, or one this tree does not know: the group itself. */
         if (t->n_view_keys <= 1 || self < 0)
@@ -163,9 +156,10 @@ int placement_attach_target(const struct compat_tree *t, int fd, const char *vie
                 return h == -1 ? dup_fd(fd, ret_fd) : h;
 
         int x = placement_choose(c.held, c.n, (size_t) h, (unsigned) self);
-        if (x < 0)
-                return dup_fd(fd, ret_fd); /* no group is both: the attach wins */
-        return dup_fd(c.fds[x], ret_fd);
+        if (x < 0 || x == h)
+                return dup_fd(fd, ret_fd); /* the group itself, or no group is both: the attach wins */
+        r = dup_fd(c.fds[x], ret_fd);
+        return r < 0 ? r : 1;
 }
 
 /* Every task in the v2 subtree of @fd, its leaves included. */
@@ -216,7 +210,7 @@ static int list_subtree(const struct compat_tree *t, int fd, int (*list)(int fd,
 int placement_list_unheld(const struct compat_tree *t, int fd, const char *view_key,
                           int (*list)(int fd, struct pid_list *ret), struct pid_list *ret) {
         struct subtree_walk w = { .t = t, .fd = fd, .view_key = view_key, .list = list, .ret = ret };
-        if (t->n_view_keys <= 1 && view_index(t, view_key) >= 0)
+        if (t->n_view_keys <= 1 && membership_view_index(t, view_key) >= 0)
                 return 0; /* one view holds every group */
         return tree_for_each_child(t, fd, NULL, walk_child, &w);
 }
@@ -224,7 +218,7 @@ int placement_list_unheld(const struct compat_tree *t, int fd, const char *view_
 int placement_of_task(const struct compat_tree *t, pid_t tid, const char *view_key, int *ret_fd) {
         _cleanup_(chain_done) struct chain c = { .n = 0 };
         char path[PATH_MAX];
-        int self = view_index(t, view_key), r;
+        int self = membership_view_index(t, view_key), r;
 
         r = task_group_path(t, tid, path, sizeof(path));
         if (r < 0)

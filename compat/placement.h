@@ -27,7 +27,10 @@
  */
 int placement_choose(const uint64_t *held, size_t n, size_t h, unsigned self);
 
-/* The v2 group (a new fd) whose leaf a task attached to the group @fd through the view @view_key goes to. */
+/*
+ * The v2 group (a new fd) whose leaf a task attached to the group @fd through the view @view_key
+ * goes to: 0 if it is that group, 1 if it is one below it.
+ */
 int placement_attach_target(const struct compat_tree *t, int fd, const char *view_key, pid_t tid, int *ret_fd);
 
 /*

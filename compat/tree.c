@@ -12,6 +12,7 @@
 #include "legacy_file.h"
 #include "macro.h"
 #include "membership.h"
+#include "view_set.h"
 
 /* The private v2 name of a group whose legacy name v2 cannot take. */
 #define ALIAS_FORMAT "cgcompat-%08x"
@@ -134,53 +135,26 @@ int tree_set_flag(const struct compat_tree *t, int fd, const char *key, bool on)
         return t->backend->set_state(fd, key, on ? "1" : "0", 1);
 }
 
-/* A per-view flag is the set of view keys that have it, each on its own line: "\nkey\n". */
-static int view_flag_set(const struct compat_tree *t, int fd, const char *key, char *buf, size_t size) {
-        int r = t->backend->get_state(fd, key, buf, size - 1);
-        if (r == -ENODATA)
-                r = 0;
-        if (r < 0)
-                return r;
-        buf[r] = 0;
-        return r;
-}
-
-static char *view_flag_member(char *set, const char *view_key) {
-        size_t n = strlen(view_key);
-        for (char *p = strchr(set, '\n'); p; p = strchr(p + 1, '\n'))
-                if (!strncmp(p + 1, view_key, n) && p[1 + n] == '\n')
-                        return p;
-        return NULL;
-}
-
+/* A per-view flag is the set of the views that have it (view_set.h). */
 int tree_get_view_flag(const struct compat_tree *t, int fd, const char *key, const char *view_key) {
         char set[VIEW_FLAG_SET_MAX];
-        int r = view_flag_set(t, fd, key, set, sizeof(set));
+        int r = view_set_read(t, fd, key, set, sizeof(set));
         if (r < 0)
                 return r;
-        return view_flag_member(set, view_key) != NULL;
+        return view_set_has(set, view_key);
 }
 
 int tree_set_view_flag(const struct compat_tree *t, int fd, const char *key, const char *view_key, bool on) {
         char set[VIEW_FLAG_SET_MAX];
-        int r = view_flag_set(t, fd, key, set, sizeof(set));
+        int r = view_set_read(t, fd, key, set, sizeof(set));
         if (r < 0)
                 return r;
-        char *member = view_flag_member(set, view_key);
-        if (on == (member != NULL))
+        if (on == view_set_has(set, view_key))
                 return 0;
-        if (on) {
-                size_t len = strlen(set);
-                int n = snprintf(set + len, sizeof(set) - len, "%s%s\n", len ? "" : "\n", view_key);
-                if (n < 0 || (size_t) n >= sizeof(set) - len)
-                        return -ENOSPC;
-        } else {
-                char *next = member + 1 + strlen(view_key);
-                memmove(member, next, strlen(next) + 1);
-                if (!strcmp(set, "\n"))
-                        set[0] = 0;
-        }
-        if (!set[0])
+        r = on ? view_set_add(set, sizeof(set), view_key) : view_set_remove(set, view_key);
+        if (r < 0)
+                return r;
+        if (view_set_count(set) == 0)
                 return t->backend->remove_state(fd, key);
         return t->backend->set_state(fd, key, set, strlen(set));
 }
@@ -188,7 +162,7 @@ int tree_set_view_flag(const struct compat_tree *t, int fd, const char *key, con
 /* A child starts with its parent's flags, as cgroup_create() copies them. */
 static int inherit_state(const struct compat_tree *t, int parent_fd, int fd, const char *key, bool *ret_any) {
         char value[VIEW_FLAG_SET_MAX];
-        int r = view_flag_set(t, parent_fd, key, value, sizeof(value));
+        int r = view_set_read(t, parent_fd, key, value, sizeof(value));
         *ret_any = r > 0 && strcmp(value, "0");
         if (r <= 0 || !*ret_any)
                 return r;
@@ -553,14 +527,16 @@ int tree_holders(const struct compat_tree *t, int fd, uint64_t *ret) {
 
 /* Do views other than @view_key see the group? */
 static int held_by_others(const struct compat_tree *t, int fd, const char *view_key) {
-        uint64_t mask;
-        int r = tree_holders(t, fd, &mask);
+        int self = membership_view_index(t, view_key);
+        uint64_t others = ~(self >= 0 ? UINT64_C(1) << self : 0), mask;
+
+        /* The group's own mark first: ancestors can only take views away, never add one. */
+        int r = membership_mask(t, fd, &mask);
+        if (r >= 0 && (mask & others))
+                r = tree_holders(t, fd, &mask);
         if (r < 0)
                 return r;
-        for (size_t i = 0; i < t->n_view_keys; i++)
-                if (!strcmp(t->view_keys[i], view_key))
-                        mask &= ~(UINT64_C(1) << i);
-        return mask != 0;
+        return (mask & others) != 0;
 }
 
 int tree_rmdir(struct compat_tree *t, int parent_fd, const char *name, const char *view_key, tree_release_fn release,

@@ -14,11 +14,6 @@
 #include "kstrto.h"
 #include "placement.h"
 
-static int compare_pids(const void *a, const void *b) {
-        pid_t x = *(const pid_t *) a, y = *(const pid_t *) b;
-        return (x > y) - (x < y);
-}
-
 /* The first index of @pid in @sorted, which holds it. */
 static size_t first_index(const pid_t *sorted, size_t n, pid_t pid) {
         size_t lo = 0, hi = n;
@@ -53,7 +48,7 @@ static int list_unsorted(const struct file_ctx *ctx, bool processes, struct text
                 goto finish;
         }
         memcpy(sorted, tasks.pids, tasks.n * sizeof(pid_t));
-        qsort(sorted, tasks.n, sizeof(pid_t), compare_pids);
+        qsort(sorted, tasks.n, sizeof(pid_t), pid_compare);
         r = text_reserve(out, tasks.n * 12);
         for (size_t i = 0; r >= 0 && i < tasks.n; i++) {
                 size_t k = first_index(sorted, tasks.n, tasks.pids[i]);

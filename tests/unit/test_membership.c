@@ -12,15 +12,16 @@
 
 #include "compat/membership.h"
 #include "compat/placement.h"
+#include "compat/view_set.h"
 
 Test(held_set, no_mark_is_every_view) {
         cr_assert(held_set_has("", "cpu,cpuacct"));
-        cr_assert_eq(held_set_count(""), 0);
+        cr_assert_eq(view_set_count(""), 0);
 }
 
 Test(held_set, the_empty_set_holds_nothing) {
         cr_assert_not(held_set_has("\n", "container"));
-        cr_assert_eq(held_set_count("\n"), 0);
+        cr_assert_eq(view_set_count("\n"), 0);
 }
 
 Test(held_set, members_match_whole_keys) {
@@ -30,31 +31,31 @@ Test(held_set, members_match_whole_keys) {
         cr_assert_not(held_set_has(set, "cpu"));
         cr_assert_not(held_set_has(set, "name=system"));
         cr_assert_not(held_set_has(set, "cpuacct"));
-        cr_assert_eq(held_set_count(set), 2);
+        cr_assert_eq(view_set_count(set), 2);
 }
 
 Test(held_set, add_then_remove) {
         char set[64] = "";
-        cr_assert_eq(held_set_add(set, sizeof(set), "memory"), 0);
+        cr_assert_eq(view_set_add(set, sizeof(set), "memory"), 0);
         cr_assert_str_eq(set, "\nmemory\n");
-        cr_assert_eq(held_set_add(set, sizeof(set), "pids"), 0);
+        cr_assert_eq(view_set_add(set, sizeof(set), "pids"), 0);
         cr_assert_str_eq(set, "\nmemory\npids\n");
-        cr_assert_eq(held_set_remove(set, "memory"), 1);
+        cr_assert_eq(view_set_remove(set, "memory"), 1);
         cr_assert_str_eq(set, "\npids\n");
-        cr_assert_eq(held_set_remove(set, "memory"), 0);
-        cr_assert_eq(held_set_remove(set, "pids"), 1);
+        cr_assert_eq(view_set_remove(set, "memory"), 0);
+        cr_assert_eq(view_set_remove(set, "pids"), 1);
         cr_assert_str_eq(set, "\n");
         cr_assert_not(held_set_has(set, "pids"));
-        cr_assert_eq(held_set_add(set, sizeof(set), "pids"), 0);
+        cr_assert_eq(view_set_add(set, sizeof(set), "pids"), 0);
         cr_assert_str_eq(set, "\npids\n");
 }
 
 Test(held_set, refuses_what_it_cannot_keep) {
         char set[12] = "";
-        cr_assert_eq(held_set_add(set, sizeof(set), "a\nb"), -EINVAL);
-        cr_assert_eq(held_set_add(set, sizeof(set), ""), -EINVAL);
-        cr_assert_eq(held_set_add(set, sizeof(set), "memory"), 0);
-        cr_assert_eq(held_set_add(set, sizeof(set), "devices"), -ENOSPC);
+        cr_assert_eq(view_set_add(set, sizeof(set), "a\nb"), -EINVAL);
+        cr_assert_eq(view_set_add(set, sizeof(set), ""), -EINVAL);
+        cr_assert_eq(view_set_add(set, sizeof(set), "memory"), 0);
+        cr_assert_eq(view_set_add(set, sizeof(set), "devices"), -ENOSPC);
         cr_assert_str_eq(set, "\nmemory\n", "a set that cannot take a key is left as it was");
 }
 
