@@ -26,7 +26,7 @@ LDLIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 LIB_SRC    := $(wildcard compat/*.c backend/*.c conf/*.c)
 DAEMON_SRC := $(wildcard daemon/*.c)
-CTL_SRC    := tools/cgcompatctl.c tools/served.c
+CTL_SRC    := tools/cgcompatctl.c tools/served.c tools/oci_hook.c tools/json_scan.c
 UNIT_SRC   := $(wildcard tests/unit/*.c)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
@@ -58,7 +58,7 @@ $(BUILD)/cgcompatd: $(call obj,$(DAEMON_SRC)) $(BUILD)/libcgcompat.a
 $(BUILD)/cgcompatctl: $(call obj,$(CTL_SRC)) $(BUILD)/libcgcompat.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/unit-tests: $(call obj,$(UNIT_SRC) tools/legacy_layout.c) $(BUILD)/libcgcompat.a
+$(BUILD)/unit-tests: $(call obj,$(UNIT_SRC) tools/legacy_layout.c tools/json_scan.c) $(BUILD)/libcgcompat.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
 
 # Criterion counts a test whose worker LeakSanitizer reported as passed: read stderr too.

@@ -19,6 +19,7 @@
 #include "compat/placement.h"
 #include "compat/task_info.h"
 #include "conf/config.h"
+#include "oci_hook.h"
 #include "served.h"
 
 #define LEGACY_CGROUP_MOUNT "/sys/fs/cgroup"
@@ -39,6 +40,9 @@ static void help(void) {
                "                       would say for the views served\n"
                "  audit [--json]       the migration audit (audit: on) by file: writes, values, what\n"
                "                       they became in v2, how faithfully, failures\n"
+               "  oci-hook             as an OCI createRuntime hook (the container's state on stdin):\n"
+               "                       mount the container's own groups of the views on its\n"
+               "                       /sys/fs/cgroup, as runtimes did on cgroup v1 hosts\n"
                "  check-config [FILE]  validate FILE (default " DEFAULT_CONFIG ") and\n"
                "                       print the settings the daemon would use\n"
                "  exec [-c FILE] [-g [SUBSYS:]PATH] [--] CMD [ARG...]\n"
@@ -688,21 +692,6 @@ static int tree_command(int argc, char *argv[]) {
 
 /* ---- pid ---- */
 
-/*
- * The group the view @key shows the process in (DESIGN.md invariant 3): the
- * nearest group to its v2 cgroup that the view holds, by legacy names. A
- * process outside the tree is at the root, where v1 shows every process nobody
- * moved: returns 1 then.
- */
-static int view_path_of(const struct compat_tree *t, pid_t pid, const char *key, char *buf, size_t size) {
-        _cleanup_close_ int fd = -1;
-        int r = placement_of_task(t, pid, key, &fd);
-        if (r < 0)
-                return r;
-        int e = tree_legacy_path(t, fd, buf, size);
-        return e < 0 ? e : r;
-}
-
 static int pid_command(int argc, char *argv[]) {
         _cleanup_(config_freep) struct config c = {};
         _cleanup_(served_freep) struct served s = {};
@@ -747,7 +736,7 @@ static int pid_command(int argc, char *argv[]) {
                 return 1;
         }
         for (size_t i = 0; i < s.n_views; i++) {
-                r = view_path_of(&t, (pid_t) pid, s.views[i].key, paths + i * PATH_MAX, PATH_MAX);
+                r = served_view_path(&t, (pid_t) pid, s.views[i].key, paths + i * PATH_MAX, PATH_MAX);
                 if (r < 0) {
                         fprintf(stderr, "cgcompatctl pid: process %ld in v2 %s: %s\n", pid, v2, strerror(-r));
                         return 1;
@@ -1338,6 +1327,26 @@ static int exec_command(int argc, char *argv[]) {
         return 127;
 }
 
+/* As an OCI createRuntime hook: {"path": ".../cgcompatctl", "args": ["cgcompatctl", "oci-hook"]}. */
+static int oci_hook_command(int argc, char *argv[]) {
+        _cleanup_(config_freep) struct config c = {};
+        const char *config_path = NULL;
+
+        if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+                help();
+                return 0;
+        }
+        if (argc == 3 && (!strcmp(argv[1], "-c") || !strcmp(argv[1], "--config")))
+                config_path = argv[2];
+        else if (argc != 1) {
+                fprintf(stderr, "cgcompatctl oci-hook: takes only -c FILE, and the container's state on stdin\n");
+                return 2;
+        }
+        if (tools_load_config("cgcompatctl", config_path, &c) < 0)
+                return 1;
+        return oci_hook_run(&c, STDIN_FILENO) < 0 ? 1 : 0;
+}
+
 static int check_config_command(int argc, char *argv[]) {
         if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
                 help();
@@ -1357,7 +1366,7 @@ int main(int argc, char *argv[]) {
         } commands[] = {
                 { "status", status_command },       { "tree", tree_command },   { "pid", pid_command },
                 { "audit", audit_command },         { "exec", exec_command },
-                { "check-config", check_config_command },
+                { "check-config", check_config_command }, { "oci-hook", oci_hook_command },
         };
 
         if (argc < 2 || !strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {

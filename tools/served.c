@@ -15,6 +15,7 @@
 #include "backend/backend.h"
 #include "compat/clock.h"
 #include "compat/macro.h"
+#include "compat/placement.h"
 
 int tools_load_config(const char *tool, const char *path, struct config *ret) {
         _cleanup_free_ char *error = NULL;
@@ -251,6 +252,15 @@ static void unescape_octal(char *s) {
                         *out++ = *s;
         }
         *out = 0;
+}
+
+int served_view_path(const struct compat_tree *t, pid_t pid, const char *key, char *buf, size_t size) {
+        _cleanup_close_ int fd = -1;
+        int r = placement_of_task(t, pid, key, &fd);
+        if (r < 0)
+                return r;
+        int e = tree_legacy_path(t, fd, buf, size);
+        return e < 0 ? e : r;
 }
 
 int path_is_view_mount(const char *path) {

@@ -70,6 +70,14 @@ int served_hierarchy(const struct served_view *v, const struct config *c, char *
  */
 int served_tree_open(const struct served *s, struct compat_tree *ret);
 
+/*
+ * The group the view @key shows the process in (DESIGN.md invariant 3): the
+ * nearest group to its v2 cgroup that the view holds, by legacy names. A
+ * process outside the tree is at the root, where v1 shows every process nobody
+ * moved: returns 1 then.
+ */
+int served_view_path(const struct compat_tree *t, pid_t pid, const char *key, char *buf, size_t size);
+
 /* 1 when a cgcompat view (a fuse.cgcompat mount) is mounted at @path, 0 if not. */
 int path_is_view_mount(const char *path);
 
