@@ -209,8 +209,14 @@ static int find_member(const char *p, const char *key, const char **ret) {
         }
 }
 
+/* Only in a whole, well-formed document: a truncated one must not pass for its first members. */
 static int find_path(const char *json, const char *const *keys, const char **ret) {
-        const char *p = skip_space(json);
+        const char *p = skip_space(json), *end;
+        int r = skip_value(p, &end, 0);
+        if (r < 0)
+                return r;
+        if (*skip_space(end))
+                return -EBADMSG;
         for (; *keys; keys++) {
                 int r = find_member(p, *keys, &p);
                 if (r < 0)

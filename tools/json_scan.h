@@ -12,7 +12,9 @@
 
 /*
  * The string at @keys (NULL-terminated: { "root", "path", NULL }) in the
- * object @json, unescaped, into a new string. -ENOENT if a key is missing,
+ * object @json, unescaped, into a new string. @json must be one whole,
+ * well-formed value (-EBADMSG otherwise), so that a truncated document is
+ * never taken for its first members. -ENOENT if a key is missing,
  * -EMEDIUMTYPE if the value is not a string.
  */
 int json_get_string(const char *json, const char *const *keys, char **ret);

@@ -63,6 +63,14 @@ Test(json_scan, malformed) {
         cr_assert_null(s);
 }
 
+Test(json_scan, only_whole_documents) {
+        int64_t v;
+        cr_assert_eq(json_get_int("{\"pid\": 3, \"bundle\": \"/b\"", pid_key, &v), -EBADMSG);
+        cr_assert_eq(json_get_int("{\"pid\": 3} {", pid_key, &v), -EBADMSG);
+        cr_assert_eq(json_get_int(" {\"pid\": 3}\n", pid_key, &v), 0);
+        cr_assert_eq(v, 3);
+}
+
 Test(json_scan, deep_nesting_is_refused) {
         char deep[400] = "{\"a\": ";
         for (int i = 0; i < 100; i++)
