@@ -60,7 +60,7 @@ $(BUILD)/cgcompatd: $(call obj,$(DAEMON_SRC)) $(BUILD)/libcgcompat.a
 $(BUILD)/cgcompatctl: $(call obj,$(CTL_SRC)) $(BUILD)/libcgcompat.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/unit-tests: $(call obj,$(UNIT_SRC)) $(BUILD)/libcgcompat.a
+$(BUILD)/unit-tests: $(call obj,$(UNIT_SRC) tools/legacy_layout.c) $(BUILD)/libcgcompat.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
 
 # Criterion counts a test whose worker LeakSanitizer reported as passed: read stderr too.
