@@ -235,3 +235,24 @@ test_exec_preload_option() {
                 "$(RAWSYS_GREP=" /sys/fs/cgroup/cgcompat " "$CGCOMPATCTL" exec --preload -c "$CONFIG" -- "$raw" open /proc/self/mountinfo |
                         sed 's/.* - //; s/ .*//')"
 }
+
+# The supervisor and the preload show the same layout: one generator (tools/legacy_layout.c).
+# Each exec has a mount namespace of its own, so mount ids differ: compared from field 3 on.
+test_exec_same_as_preload() {
+        local file sc pre
+        mkdir -p "$V1VIEW/g" "$UNIFIED/g"
+        for file in /proc/self/mountinfo /proc/self/mounts /proc/self/cgroup /proc/cgroups /etc/mtab; do
+                sc=$("$CGCOMPATCTL" exec -c "$CONFIG" -g name=cgcompat:/g -- cat "$file")
+                pre=$("$CGCOMPATCTL" exec --preload -c "$CONFIG" -g name=cgcompat:/g -- cat "$file")
+                if [ "$file" = /proc/self/mountinfo ]; then
+                        sc=$(echo "$sc" | cut -d' ' -f3-)
+                        pre=$(echo "$pre" | cut -d' ' -f3-)
+                fi
+                [ "$file" = /proc/cgroups ] && { sc=$(echo "$sc" | awk '{ print $1, $2, $4 }'); pre=$(echo "$pre" | awk '{ print $1, $2, $4 }'); }
+                expect_eq "$file: the supervisor as the preload" "$pre" "$sc"
+        done
+        expect_eq "statfs: the supervisor as the preload" \
+                "$("$CGCOMPATCTL" exec --preload -c "$CONFIG" -- stat -f -c %t /sys/fs/cgroup/cgcompat /sys/fs/cgroup/unified "$VIEW" /sys/fs/cgroup | xargs)" \
+                "$("$CGCOMPATCTL" exec -c "$CONFIG" -- stat -f -c %t /sys/fs/cgroup/cgcompat /sys/fs/cgroup/unified "$VIEW" /sys/fs/cgroup | xargs)"
+        rmdir "$V1VIEW/g" "$UNIFIED/g"
+}
