@@ -377,7 +377,8 @@ static int answer_open(struct supervisor *s, const struct caller *c, int dirfd, 
         char path[PATH_MAX];
         struct stat st;
 
-        if (flags > UINT32_MAX || (flags & OPEN_FLAGS_NOT_OURS))
+        /* O_DIRECT (EINVAL on procfs) and O_NOATIME (EPERM on another's file): the kernel's errors. */
+        if (flags > UINT32_MAX || (flags & (OPEN_FLAGS_NOT_OURS | O_DIRECT | O_NOATIME)))
                 return 0;
         int r = read_caller_string(c->pid, path_addr, path, sizeof(path));
         if (r < 0)
@@ -508,9 +509,12 @@ static int answer(struct supervisor *s) {
                 return answer_open(s, &c, (int) d->args[0], d->args[1], d->args[2]);
         case __NR_openat2: {
                 struct open_how how = {};
-                /* resolve flags (RESOLVE_IN_ROOT, ...) change the walk: the kernel's own. */
-                if (d->args[3] < sizeof(how) || read_caller(c.pid, d->args[2], &how, sizeof(how)) < 0 ||
-                    how.resolve != 0)
+                /*
+                 * resolve flags (RESOLVE_IN_ROOT, ...) change the walk, a mode without O_CREAT is
+                 * EINVAL, a larger struct may hold fields we do not know: the kernel's own.
+                 */
+                if (d->args[3] != sizeof(how) || read_caller(c.pid, d->args[2], &how, sizeof(how)) < 0 ||
+                    how.resolve != 0 || how.mode != 0)
                         return 0;
                 return answer_open(s, &c, (int) d->args[0], d->args[1], how.flags);
         }
@@ -611,6 +615,9 @@ static _Noreturn void supervisor_main(int sock, const char *runtime_dir) {
         /* Nothing of the command's: not its terminal, not the pipes a shell waits on for EOF. */
         int null = open("/dev/null", O_RDWR | O_CLOEXEC);
         if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
+                _exit(1);
+        /* Nor its working directory: it would keep a mount busy for as long as the command runs. */
+        if (chdir("/") < 0)
                 _exit(1);
         if (sock != 3) {
                 if (dup3(sock, 3, O_CLOEXEC) < 0)
