@@ -162,6 +162,9 @@ test_exec_static_program() {
         expect_eq "/proc/cgroups: freezer in hierarchy 2" "freezer 2" \
                 "$(RAWSYS_GREP=freezer exec_in "$raw" open /proc/cgroups | awk '{ print $1, $2 }')"
         expect_eq "env -i" "1:name=cgcompat:/" "$(exec_in env -i "$raw" open /proc/self/cgroup)"
+        # In a pid namespace of its own, with its own procfs: /proc/self is 1 there.
+        expect_eq "in a new pid namespace and procfs" "1:name=cgcompat:/" \
+                "$(exec_in unshare --pid --fork --mount-proc "$raw" open /proc/self/cgroup)"
         expect_eq "thread-self from a second thread" "1:name=cgcompat:/" "$(exec_in "$raw" thread /proc/thread-self/cgroup)"
         expect_eq "a grandchild of a shell" "1:name=cgcompat:/" "$(exec_in sh -c '"$1" open /proc/self/cgroup | cat' sh "$raw")"
         rmdir "$V1VIEW/g/h" "$FREEZER/g/h" "$V1VIEW/g" "$FREEZER/g"
