@@ -267,6 +267,14 @@ test_exec_preload_option() {
                 "$("$CGCOMPATCTL" exec --preload -c "$CONFIG" -- sh -c 'echo "$LD_PRELOAD $CGCOMPAT_RUNTIME_DIR"')"
         expect_eq "cat through the preload" "1:name=cgcompat:/" \
                 "$("$CGCOMPATCTL" exec --preload -c "$CONFIG" -- head -n 1 /proc/self/cgroup)"
+        # Nested: the kernel gives one listener per filter chain (EBUSY), so the inner exec falls
+        # back to the preload, with a warning; the outer supervisor still answers what it reads.
+        local out
+        out=$(exec_in "$CGCOMPATCTL" exec -c "$CONFIG" -- sh -c 'echo "[$LD_PRELOAD]"; head -n 1 /proc/self/cgroup; "$1" open /proc/self/cgroup' sh "$raw" 2>&1)
+        expect_eq "exec in exec" "cgcompatctl: warning: no seccomp listener (Device or resource busy): exec falls back to the preload library
+[$lib]
+1:name=cgcompat:/
+1:name=cgcompat:/" "$out"
         expect_eq "a static program is not reached by the preload" "fuse.cgcompat" \
                 "$(RAWSYS_GREP=" /sys/fs/cgroup/cgcompat " "$CGCOMPATCTL" exec --preload -c "$CONFIG" -- "$raw" open /proc/self/mountinfo |
                         sed 's/.* - //; s/ .*//')"
