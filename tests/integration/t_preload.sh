@@ -10,9 +10,10 @@ preload_library() {
         echo "$lib"
 }
 
-# in_exec CMD...: CMD as cgcompatctl exec runs it, in the legacy layout with the preload.
+# in_exec CMD...: CMD as cgcompatctl exec --preload runs it, in the legacy layout with the preload
+# (the seccomp supervisor, exec's default, is tested in t_exec.sh).
 in_exec() {
-        "$CGCOMPATCTL" exec -c "$CONFIG" -- "$@"
+        "$CGCOMPATCTL" exec --preload -c "$CONFIG" -- "$@"
 }
 
 V1_OPTIONS=rw,nosuid,nodev,noexec,relatime
@@ -118,7 +119,7 @@ test_preload_proc_cgroup() {
         mkdir -p "$VIEW/g/h" "$V1VIEW/g/h" "$FREEZER/g/h"
         expect_eq "a process in g/h" "1:name=cgcompat:/g/h
 2:cpuacct,freezer:/g/h
-0::/" "$("$CGCOMPATCTL" exec -c "$CONFIG" -g name=cgcompat:/g/h -- cat /proc/self/cgroup)"
+0::/" "$("$CGCOMPATCTL" exec --preload -c "$CONFIG" -g name=cgcompat:/g/h -- cat /proc/self/cgroup)"
         sh -c 'echo $$ > "$1/g/tasks"; exec sleep 30' sh "$VIEW" &
         pid=$!
         wait_for 100 grep -q "/g/.tasks$" "/proc/$pid/cgroup"
@@ -134,7 +135,7 @@ test_preload_proc_cgroup() {
         preload_outside=$CG2/$UNIQUE-outside
         mkdir "$preload_outside"
         trap 'rmdir "$preload_outside"' EXIT
-        out=$(sh -c 'echo $$ > "$1/cgroup.procs"; exec "$2" exec -c "$3" -- cat /proc/self/cgroup' \
+        out=$(sh -c 'echo $$ > "$1/cgroup.procs"; exec "$2" exec --preload -c "$3" -- cat /proc/self/cgroup' \
                 sh "$preload_outside" "$CGCOMPATCTL" "$CONFIG")
         expect_eq "outside the tree: / in every view, unified too" "1:name=cgcompat:/
 2:cpuacct,freezer:/
@@ -277,7 +278,7 @@ test_preload_exec_switches() {
         expect_eq "CGCOMPAT_PRELOAD=0" "" "$(CGCOMPAT_PRELOAD=0 in_exec sh -c 'echo "$LD_PRELOAD"')"
         expect_eq "CGCOMPAT_PRELOAD_LIB" "$lib" "$(CGCOMPAT_PRELOAD_LIB=$lib in_exec sh -c 'echo "$LD_PRELOAD"')"
         expect_errno "CGCOMPAT_PRELOAD=1 but no $WORK/none.so" \
-                env CGCOMPAT_PRELOAD=1 CGCOMPAT_PRELOAD_LIB="$WORK/none.so" "$CGCOMPATCTL" exec -c "$CONFIG" -- true
+                env CGCOMPAT_PRELOAD=1 CGCOMPAT_PRELOAD_LIB="$WORK/none.so" "$CGCOMPATCTL" exec --preload -c "$CONFIG" -- true
         expect_eq "a missing library without CGCOMPAT_PRELOAD=1 is no error" "" \
                 "$(CGCOMPAT_PRELOAD_LIB=$WORK/none.so in_exec sh -c 'echo "$LD_PRELOAD"')"
 }
