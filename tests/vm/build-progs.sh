@@ -2,7 +2,9 @@
 # Builds the legacy programs of the VM tests on the host, static, into DIR, and prints DIR
 # (a test names this script in a "# vm-files:" line; DIR lands at /opt/test/vm-progs):
 #   hotspot_probe   C, cc -static: HotSpot's cgroup v1 lookup (tests/vm/progs/hotspot_probe.c)
-#   runas           C, cc -static: runas UID GID CMD... (the VM's busybox has no setpriv)
+#   hotspot_probe_dyn  the same, dynamically linked: LD_PRELOAD reaches it (the control that
+#                   the layout the static one is asked for is the one the preload shows)
+#   runas           C, cc -static: runas UID GID CMD... (drops to UID and GID, then runs CMD)
 #   v1probe         Go, CGO_ENABLED=0, standard library only: runc's and automaxprocs' lookup
 #                   (tests/vm/progs/v1probe), built off the network (GOPROXY=off) with its
 #                   caches in DIR.go (not in DIR, which is copied into the VM)
@@ -33,6 +35,11 @@ for p in hotspot_probe runas; do
                 mv "$dest/$p.tmp" "$dest/$p"
         fi
 done
+if stale "$dest/hotspot_probe_dyn" "$src/hotspot_probe.c" "$0"; then
+        echo "build-progs: cc $src/hotspot_probe.c" >&2
+        ${CC:-cc} -O2 -Wall -Wextra -Werror -o "$dest/hotspot_probe_dyn.tmp" "$src/hotspot_probe.c" >&2
+        mv "$dest/hotspot_probe_dyn.tmp" "$dest/hotspot_probe_dyn"
+fi
 
 if stale "$dest/v1probe" "$src"/v1probe/*.go "$src/v1probe/go.mod" "$0"; then
         command -v go >/dev/null || { echo "build-progs: no go (tools/install-deps installs golang-go)" >&2; exit 1; }

@@ -7,6 +7,7 @@
 #   v1probe        static Go: runc's and automaxprocs' lookup (statfs magic of /sys/fs/cgroup,
 #                  of each hierarchy and of unified/, mountinfo, /proc/self/cgroup, the quota)
 #   runas          runas UID GID CMD...: drops to UID and GID, then runs CMD
+#   hotspot_probe_dyn  hotspot_probe dynamically linked, the control: LD_PRELOAD reaches it
 # and a setuid-root copy of hotspot_probe run by an unprivileged user. Outside exec, the same
 # programs see the machine as it is: pure cgroup v2, the views as fuse.cgcompat.
 #
@@ -67,6 +68,16 @@ expect error "<none>" cgroups v1 \
         memory.limit_in_bytes 67108864 cpu.cfs_quota_us 50000 cpu.cfs_period_us 100000 cpus 1 uid 0 euid 0
 check "$what: memory and cpu are distinct hierarchies" test "$(val memory.hierarchy)" != "$(val cpu.hierarchy)" -a \
         "$(val memory.hierarchy)" != 0 -a "$(val cpu.hierarchy)" != 0
+
+# The control: the same probe, dynamically linked, under the preload, is shown that layout.
+out=$(legacy $P/hotspot_probe_dyn)
+status=$?
+what="hotspot_probe_dyn (LD_PRELOAD) under exec"
+show
+check "$what: exit 0" is 0 $status
+expect error "<none>" cgroups v1 memory.root / memory.mount /sys/fs/cgroup/memory memory.path /sys/fs/cgroup/memory/grp \
+        cpu.mount /sys/fs/cgroup/cpu,cpuacct cpu.path /sys/fs/cgroup/cpu,cpuacct/grp \
+        memory.limit_in_bytes 67108864 cpu.cfs_quota_us 50000 cpu.cfs_period_us 100000 cpus 1
 
 # --- 2. A static Go program: runc's and automaxprocs' way.
 out=$(legacy $P/v1probe)
