@@ -18,8 +18,8 @@
 // least 1.
 //
 // Keys: root.magic, root.tmpfs, unified.magic, mode (unified, hybrid, legacy),
-// mounts (the subsystems of the cgroup mounts, sorted), for each of cpu, memory,
-// pids: SUBSYS.mount, SUBSYS.root, SUBSYS.magic, SUBSYS.default (runc's
+// mounts (the subsystems of each cgroup hierarchy, sorted, each once), for each of cpu, memory,
+// pids: SUBSYS.mount (the last in mountinfo, as automaxprocs keeps), SUBSYS.root, SUBSYS.magic, SUBSYS.default (runc's
 // tryDefaultPath), SUBSYS.cgroup, SUBSYS.path; cpu.cfs_quota_us,
 // cpu.cfs_period_us, maxprocs, memory.limit_in_bytes; euid; errors as error=...
 package main
@@ -179,6 +179,7 @@ func main() {
 	}
 	bySubsys := map[string]mountPoint{}
 	var mounts []string
+	seen := map[string]bool{}
 	for _, mp := range mps {
 		if mp.fsType != "cgroup" {
 			continue
@@ -191,8 +192,10 @@ func main() {
 				subs = append(subs, opt)
 			}
 		}
-		if len(subs) > 0 {
-			mounts = append(mounts, strings.Join(subs, ","))
+		// A hierarchy can be mounted twice (the views and their bind on /sys/fs/cgroup).
+		if j := strings.Join(subs, ","); len(subs) > 0 && !seen[j] {
+			seen[j] = true
+			mounts = append(mounts, j)
 		}
 	}
 	sort.Strings(mounts)
