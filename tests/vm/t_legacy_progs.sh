@@ -40,8 +40,9 @@ check "v2 cpu.max 50000 100000" is "50000 100000" "$(cat $V2/grp/cpu.max)"
 
 # legacy CMD...: CMD under `cgcompatctl exec -g memory:/grp`, from a shell that joins
 # cpu,cpuacct:/grp first (the legacy path, in exec's mount namespace); output and status.
+# Killed after 60 s: a hang fails its checks, not the whole VM run.
 legacy() {
-        cgcompatctl exec -g memory:/grp -- sh -c \
+        timeout -s KILL 60 cgcompatctl exec -g memory:/grp -- sh -c \
                 'echo $$ > "/sys/fs/cgroup/cpu,cpuacct/grp/tasks" || { echo "error=cannot join cpu"; exit 99; }; exec "$@"' \
                 sh "$@" 2>&1
 }

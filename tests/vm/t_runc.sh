@@ -30,7 +30,8 @@ if [ ! -x $R/usr/sbin/runc ]; then
 fi
 # runc re-executes itself (runc init) with an environment of its own: libseccomp goes where
 # the loader looks by default, beside the VM's libc.
-libc_dir=$(dirname "$(ls /lib/x86_64-linux-gnu/libc.so.6 /lib64/libc.so.6 2>/dev/null | head -n 1)")
+libc_dir=/lib/x86_64-linux-gnu
+[ -e $libc_dir/libc.so.6 ] || libc_dir=/lib64
 cp -a $R/usr/lib/*/libseccomp.so.2* "$libc_dir/"
 cp $R/usr/sbin/runc /usr/bin/runc
 [ -e /usr/bin/libcgcompat-preload.so ] || cp /opt/test/libcgcompat-preload.so /usr/bin/ 2>/dev/null
@@ -94,8 +95,9 @@ bundle $B /$CG
 bundle /tmp/bundle-native /runc-native
 require "brd's /dev/ram0 and /dev/ram1 exist in the VM" test -b /dev/ram0 -a -b /dev/ram1
 
-# crun ARGS...: runc under cgcompatctl exec; its output (stdout and stderr) and status.
-crun() { cgcompatctl exec -- runc "$@" 2>&1; }
+# crun ARGS...: runc under cgcompatctl exec; its output (stdout and stderr) and status. Killed
+# after 120 s, so that one hung command fails its checks, not the whole VM run.
+crun() { timeout -s KILL 120 cgcompatctl exec -- runc "$@" 2>&1; }
 # cexec LINE: LINE in the container (runc exec ... sh -c LINE).
 cexec() { crun exec $ID /bin/sh -c "$1"; }
 # state: the "status" of runc state.
@@ -103,7 +105,7 @@ state() { crun state $ID | sed -n 's/^ *"status": "\(.*\)",*$/\1/p'; }
 
 # The control: outside exec, runc sees the machine as it is, cgroup2 at /sys/fs/cgroup, and
 # uses its v2 manager (the bundle and runc work in this VM; the group is not below the views).
-runc run --no-pivot -d --bundle /tmp/bundle-native native </dev/null >/tmp/runc-native.log 2>&1
+timeout -s KILL 120 runc run --no-pivot -d --bundle /tmp/bundle-native native </dev/null >/tmp/runc-native.log 2>&1
 status=$?
 sed 's/^/  # runc run (outside exec): /' /tmp/runc-native.log
 check "outside exec: runc run -d native" is 0 $status
@@ -116,7 +118,7 @@ check "outside exec: runc kill, runc delete" wait_for runc delete native
 check "outside exec: /runc-native is gone" test ! -e /sys/fs/cgroup/runc-native
 
 # Under exec. runc run -d: runc's stdio are the container's, kept in a file.
-cgcompatctl exec -- runc run --no-pivot -d --bundle $B $ID </dev/null >/tmp/runc-run.log 2>&1
+timeout -s KILL 120 cgcompatctl exec -- runc run --no-pivot -d --bundle $B $ID </dev/null >/tmp/runc-run.log 2>&1
 status=$?
 sed 's/^/  # runc run: /' /tmp/runc-run.log
 require "runc run -d --bundle $B $ID under exec" is 0 $status
@@ -191,9 +193,8 @@ check "runc state: stopped" wait_for test "$(state)" = stopped
 out=$(crun delete $ID)
 check "runc delete [$out]" test -z "$out"
 check "runc state fails after delete" sh -c '! cgcompatctl exec -- runc state ct >/dev/null 2>&1'
-for v in $(ls $L); do
-        [ -d "$L/$v" ] || continue
-        check "no /$CG left in the $v view" test ! -e "$L/$v/$CG"
+for v in "$L"/*/; do
+        check "no /$CG left in the $(basename "$v") view" test ! -e "$v$CG"
 done
 check "no /$CG left in v2" test ! -e $V2/$CG
 
