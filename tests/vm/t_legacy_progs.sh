@@ -7,7 +7,7 @@
 #   v1probe        static Go: runc's and automaxprocs' lookup (statfs magic of /sys/fs/cgroup,
 #                  of each hierarchy and of unified/, mountinfo, /proc/self/cgroup, the quota)
 #   runas          runas UID GID CMD...: drops to UID and GID, then runs CMD
-#   hotspot_probe_dyn  hotspot_probe dynamically linked, the control: LD_PRELOAD reaches it
+#   hotspot_probe_dyn  hotspot_probe dynamically linked, the control (LD_PRELOAD reaches it)
 # and a setuid-root copy of hotspot_probe run by an unprivileged user. Outside exec, the same
 # programs see the machine as it is: pure cgroup v2, the views as fuse.cgcompat.
 #
@@ -38,11 +38,14 @@ check "cpu.cfs_quota_us = 50000" is ok "$(write_err 50000 "$L/cpu,cpuacct/grp/cp
 check "v2 memory.max 67108864" is 67108864 "$(cat $V2/grp/memory.max)"
 check "v2 cpu.max 50000 100000" is "50000 100000" "$(cat $V2/grp/cpu.max)"
 
+exec_opt=
 # legacy CMD...: CMD under `cgcompatctl exec -g memory:/grp`, from a shell that joins
 # cpu,cpuacct:/grp first (the legacy path, in exec's mount namespace); output and status.
-# Killed after 60 s: a hang fails its checks, not the whole VM run.
+# $exec_opt: an option of exec's more. Killed after 60 s: a hang fails its checks, not the
+# whole VM run.
 legacy() {
-        timeout -s KILL 60 cgcompatctl exec -g memory:/grp -- sh -c \
+        # shellcheck disable=SC2086
+        timeout -s KILL 60 cgcompatctl exec $exec_opt -g memory:/grp -- sh -c \
                 'echo $$ > "/sys/fs/cgroup/cpu,cpuacct/grp/tasks" || { echo "error=cannot join cpu"; exit 99; }; exec "$@"' \
                 sh "$@" 2>&1
 }
@@ -70,15 +73,22 @@ expect error "<none>" cgroups v1 \
 check "$what: memory and cpu are distinct hierarchies" test "$(val memory.hierarchy)" != "$(val cpu.hierarchy)" -a \
         "$(val memory.hierarchy)" != 0 -a "$(val cpu.hierarchy)" != 0
 
-# The control: the same probe, dynamically linked, under the preload, is shown that layout.
-out=$(legacy $P/hotspot_probe_dyn)
-status=$?
-what="hotspot_probe_dyn (LD_PRELOAD) under exec"
-show
-check "$what: exit 0" is 0 $status
-expect error "<none>" cgroups v1 memory.root / memory.mount /sys/fs/cgroup/memory memory.path /sys/fs/cgroup/memory/grp \
-        cpu.mount /sys/fs/cgroup/cpu,cpuacct cpu.path /sys/fs/cgroup/cpu,cpuacct/grp \
-        memory.limit_in_bytes 67108864 cpu.cfs_quota_us 50000 cpu.cfs_period_us 100000 cpus 1
+# The control: the same probe, dynamically linked, is shown that layout too: through exec's
+# default way, and through the preload library (exec --preload where exec has the seccomp
+# supervisor; before it, the preload was exec's only way).
+preload_opt=
+cgcompatctl help 2>&1 | grep -q 'exec --preload' && preload_opt=--preload
+for opt in "" $preload_opt; do
+        out=$(exec_opt=$opt legacy $P/hotspot_probe_dyn)
+        status=$?
+        what="hotspot_probe_dyn under exec${opt:+ $opt}"
+        show
+        check "$what: exit 0" is 0 $status
+        expect error "<none>" cgroups v1 memory.root / memory.mount /sys/fs/cgroup/memory \
+                memory.path /sys/fs/cgroup/memory/grp cpu.mount /sys/fs/cgroup/cpu,cpuacct \
+                cpu.path /sys/fs/cgroup/cpu,cpuacct/grp memory.limit_in_bytes 67108864 cpu.cfs_quota_us 50000 \
+                cpu.cfs_period_us 100000 cpus 1
+done
 
 # --- 2. A static Go program: runc's and automaxprocs' way.
 out=$(legacy $P/v1probe)

@@ -135,6 +135,13 @@ for v in memory cpu,cpuacct pids devices freezer; do
 done
 out=$(crun ps --format json $ID)
 check "runc ps --format json: [$pid]" is "[$pid]" "$out"
+# runc exec -d: a second process, which runc joins to every path of the container.
+crun exec -d $ID /bin/sleep 3600 </dev/null >/dev/null 2>&1
+out=$(crun ps --format json $ID)
+epid=$(printf '%s' "$out" | tr -d '[]' | tr ',' '\n' | grep -vx "$pid" | head -n 1)
+check "runc exec -d: runc ps lists two processes [$out]" is 2 "$(printf '%s' "$out" | tr ',' '\n' | grep -c '[0-9]')"
+check "runc exec -d: the process is in the same v2 group" is "0::/cgcompat/$CG/.tasks" "$(cat /proc/"${epid:-0}"/cgroup)"
+check "runc exec -d: pids.current 2 in v2" is 2 "$(cat $V2/$CG/pids.current)"
 
 # --- The limits, converted in v2.
 check "v2 memory.max" is 67108864 "$(cat $V2/$CG/memory.max)"
@@ -165,7 +172,7 @@ check "in the container: /dev/ram1 is not writable (r only) [$out]" sh -c 'case 
 out=$(crun events --stats $ID)
 echo "  # events --stats: $(printf '%s' "$out" | head -c 600)"
 pids_json=$(printf '%s' "$out" | sed -n 's/.*"pids":\({[^}]*}\).*/\1/p')
-check "events --stats: pids {current 1, limit 32}" is '{"current":1,"limit":32}' "$pids_json"
+check "events --stats: pids {current 2, limit 32}" is '{"current":2,"limit":32}' "$pids_json"
 mem_limit=$(printf '%s' "$out" | sed -n 's/.*"memory":{"usage":{[^}]*"limit":\([0-9]*\).*/\1/p')
 mem_usage=$(printf '%s' "$out" | sed -n 's/.*"memory":{"usage":{\([^}]*\)}.*/\1/p' | sed -n 's/.*"usage":\([0-9]*\).*/\1/p')
 check "events --stats: memory usage limit 67108864" is 67108864 "$mem_limit"
