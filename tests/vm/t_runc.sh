@@ -102,6 +102,8 @@ crun() { timeout -s KILL 120 cgcompatctl exec -- runc "$@" 2>&1; }
 cexec() { crun exec $ID /bin/sh -c "$1"; }
 # state: the "status" of runc state.
 state() { crun state $ID | sed -n 's/^ *"status": "\(.*\)",*$/\1/p'; }
+# in_state STATUS: runc state says STATUS (for wait_for, which runs it again each time).
+in_state() { [ "$(state)" = "$1" ]; }
 
 # The control: outside exec, runc sees the machine as it is, cgroup2 at /sys/fs/cgroup, and
 # uses its v2 manager (the bundle and runc work in this VM; the group is not below the views).
@@ -196,7 +198,7 @@ check "runc state: running again" is running "$(state)"
 out=$(crun kill $ID KILL)
 check "runc kill $ID KILL [$out]" test -z "$out"
 check "the init is gone" wait_for sh -c '! test -d /proc/$1' sh "$pid"
-check "runc state: stopped" wait_for test "$(state)" = stopped
+check "runc state: stopped" wait_for in_state stopped
 out=$(crun delete $ID)
 check "runc delete [$out]" test -z "$out"
 check "runc state fails after delete" sh -c '! cgcompatctl exec -- runc state ct >/dev/null 2>&1'
