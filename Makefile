@@ -26,8 +26,10 @@ LDLIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 LIB_SRC    := $(wildcard compat/*.c backend/*.c conf/*.c)
 DAEMON_SRC := $(wildcard daemon/*.c)
-CTL_SRC    := tools/cgcompatctl.c tools/served.c
-UNIT_SRC   := $(wildcard tests/unit/*.c)
+CTL_SRC    := tools/cgcompatctl.c tools/served.c tools/seccomp_supervisor.c tools/caller_path.c \
+              tools/legacy_layout.c
+# The path resolver of the seccomp supervisor is tested in the unit binary, which does not link cgcompatctl.
+UNIT_SRC   := $(wildcard tests/unit/*.c) tools/caller_path.c
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
@@ -58,7 +60,7 @@ $(BUILD)/cgcompatd: $(call obj,$(DAEMON_SRC)) $(BUILD)/libcgcompat.a
 $(BUILD)/cgcompatctl: $(call obj,$(CTL_SRC)) $(BUILD)/libcgcompat.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/unit-tests: $(call obj,$(UNIT_SRC)) $(BUILD)/libcgcompat.a
+$(BUILD)/unit-tests: $(call obj,$(UNIT_SRC) tools/legacy_layout.c) $(BUILD)/libcgcompat.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
 
 # Criterion counts a test whose worker LeakSanitizer reported as passed: read stderr too.

@@ -20,6 +20,7 @@
 #include "compat/task_info.h"
 #include "conf/config.h"
 #include "served.h"
+#include "tools/seccomp_supervisor.h"
 
 #define LEGACY_CGROUP_MOUNT "/sys/fs/cgroup"
 /* How long a view may take to list its root before status calls it hung. */
@@ -41,15 +42,20 @@ static void help(void) {
                "                       they became in v2, how faithfully, failures\n"
                "  check-config [FILE]  validate FILE (default " DEFAULT_CONFIG ") and\n"
                "                       print the settings the daemon would use\n"
-               "  exec [-c FILE] [-g [SUBSYS:]PATH] [--] CMD [ARG...]\n"
+               "  exec [--preload] [-c FILE] [-g [SUBSYS:]PATH] [--] CMD [ARG...]\n"
                "                       run CMD where /sys/fs/cgroup is the legacy layout the daemon\n"
                "                       serves (its legacy_root), in a mount namespace of its own;\n"
                "                       with -g, in the group PATH of the view of SUBSYS (a subsystem,\n"
                "                       name=NAME or container; default: the first cgroup-v1 view,\n"
-               "                       else the container view); CMD runs with the preload library\n"
-               "                       (libcgcompat-preload.so) in LD_PRELOAD, so that it sees\n"
-               "                       the views as cgroup v1 in the mount table (CGCOMPAT_PRELOAD=0:\n"
-               "                       without it, =1: fail without it; CGCOMPAT_PRELOAD_LIB: its path)\n"
+               "                       else the container view); CMD and all it runs, however linked,\n"
+               "                       see the views as cgroup v1 in the mount table, /proc/PID/cgroup,\n"
+               "                       /proc/cgroups and statfs, answered by a seccomp supervisor\n"
+               "                       (CGCOMPAT_PRELOAD=0 in a program's environment: not for it)\n"
+               "  exec --preload ...   the same through the preload library (libcgcompat-preload.so)\n"
+               "                       in LD_PRELOAD instead: dynamic programs using libc only; also\n"
+               "                       what exec falls back to, with a warning, where the kernel has\n"
+               "                       no seccomp listener (CGCOMPAT_PRELOAD=0: no rewriting at all,\n"
+               "                       =1: fail without the library; CGCOMPAT_PRELOAD_LIB: its path)\n"
                "  help                 show this help\n\n"
                "Options:\n"
                "  -c, --config FILE    the daemon's configuration, for its runtime_dir\n"
@@ -1293,15 +1299,44 @@ static int set_preload_environment(const struct config *c) {
         return 0;
 }
 
+/*
+ * The seccomp supervisor answers for CMD and all it runs: 0 when it serves,
+ * 1 when the kernel cannot give us a listener (the preload library then
+ * stands in), or a negative errno. Called after joining the group and entering
+ * the layout, as the last step before exec: from here on our own read-only
+ * opens wait for the supervisor.
+ */
+static int supervise_command(int sock) {
+        _cleanup_close_ int listener = seccomp_install_listener();
+        if (listener < 0) {
+                int r = listener;
+                if (r == -EINVAL || r == -ENOSYS || r == -EBUSY || r == -EOPNOTSUPP) {
+                        fprintf(stderr, "cgcompatctl: warning: no seccomp listener (%s): exec falls back to the "
+                                        "preload library\n", strerror(-r));
+                        return 1;
+                }
+                fprintf(stderr, "cgcompatctl: cannot install the seccomp filter: %s\n", strerror(-r));
+                return r;
+        }
+        int r = seccomp_supervisor_hand_over(sock, listener);
+        if (r < 0)
+                fprintf(stderr, "cgcompatctl: the seccomp supervisor did not take over: %s\n", strerror(-r));
+        return r;
+}
+
 static int exec_command(int argc, char *argv[]) {
+        enum { ARG_PRELOAD = 0x100 };
         static const struct option options[] = {
                 { "config", required_argument, NULL, 'c' },
                 { "group", required_argument, NULL, 'g' },
                 { "help", no_argument, NULL, 'h' },
+                { "preload", no_argument, NULL, ARG_PRELOAD },
                 {},
         };
         _cleanup_(config_freep) struct config c = {};
-        const char *config_path = NULL, *group = NULL;
+        _cleanup_close_ int sock = -1;
+        const char *config_path = NULL, *group = NULL, *wanted = getenv("CGCOMPAT_PRELOAD");
+        bool preload = false;
         int opt;
 
         optind = 1;
@@ -1316,6 +1351,9 @@ static int exec_command(int argc, char *argv[]) {
                 case 'h':
                         help();
                         return 0;
+                case ARG_PRELOAD:
+                        preload = true;
+                        break;
                 default:
                         return 2;
                 }
@@ -1325,10 +1363,26 @@ static int exec_command(int argc, char *argv[]) {
         }
         if (tools_load_config("cgcompatctl", config_path, &c) < 0)
                 return 1;
-        int r = group ? join_group(&c, group) : 0;
+        /*
+         * CGCOMPAT_PRELOAD=0 has always meant exec without rewriting: no supervisor
+         * either. Otherwise it starts before join_group and unshare, so that it
+         * stays in our cgroup and in the machine's mount namespace.
+         */
+        int r = 0;
+        if (!preload && !(wanted && !strcmp(wanted, "0"))) {
+                r = seccomp_supervisor_spawn(c.runtime_dir, &sock);
+                if (r < 0)
+                        fprintf(stderr, "cgcompatctl: cannot start the seccomp supervisor: %s\n", strerror(-r));
+        }
+        if (r >= 0 && group)
+                r = join_group(&c, group);
         if (r >= 0)
                 r = enter_legacy_layout(&c);
-        if (r >= 0)
+        if (r >= 0 && sock >= 0) {
+                r = supervise_command(sock);
+                preload = r == 1;
+        }
+        if (r >= 0 && preload)
                 r = set_preload_environment(&c);
         config_free(&c);
         if (r < 0)

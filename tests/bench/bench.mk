@@ -10,8 +10,9 @@
 BENCH_CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE
 
 .PHONY: bench
-bench: $(BUILD)/cgcompatd $(BUILD)/cgbench $(BUILD)/cgbench-agent $(BUILD)/fusenull
+bench: all $(BUILD)/cgbench $(BUILD)/cgbench-agent $(BUILD)/fusenull
 	@CGCOMPATD=$(abspath $(BUILD)/cgcompatd) CGBENCH=$(abspath $(BUILD)/cgbench) \
+		CGCOMPATCTL=$(abspath $(BUILD)/cgcompatctl) \
 		FUSENULL=$(abspath $(BUILD)/fusenull) \
 		CGBENCH_AGENT=$(abspath $(BUILD)/cgbench-agent) BENCH_QUICK=$(BENCH_QUICK) \
 		tests/bench/bench.sh

@@ -4,7 +4,7 @@
 # cgcompatd (a container view over another v2 subtree), measured in one run, side by side.
 # Prints a markdown table and writes it to tests/bench/RESULTS.md.
 #
-#   CGCOMPATD=build/cgcompatd CGBENCH=build/cgbench CGBENCH_AGENT=build/cgbench-agent \
+#   CGCOMPATD=build/cgcompatd CGCOMPATCTL=build/cgcompatctl CGBENCH=build/cgbench CGBENCH_AGENT=build/cgbench-agent \
 #       [BENCH_QUICK=1] tests/bench/bench.sh          (or simply: make bench [BENCH_QUICK=1])
 #
 # Other knobs: BENCH_RESULTS (where to write the table; "" for nowhere), BENCH_DAEMON_NOFILE
@@ -26,6 +26,9 @@ BENCH_DIR=$(pwd)
 : "${CGBENCH:?set CGBENCH to build/cgbench}"
 : "${CGBENCH_AGENT:?set CGBENCH_AGENT to build/cgbench-agent}"
 : "${FUSENULL:?set FUSENULL to build/fusenull}"
+: "${CGCOMPATCTL:?set CGCOMPATCTL to build/cgcompatctl}"
+# The cost of cgcompatctl exec's preload and seccomp supervisor, with a daemon of its own.
+. "$BENCH_DIR/exec_bench.sh"
 QUICK=${BENCH_QUICK:-}
 [ "$QUICK" = 0 ] && QUICK=
 RESULTS=${BENCH_RESULTS-$BENCH_DIR/RESULTS.md}
@@ -196,6 +199,7 @@ cleanup() {
         for p in $HELPERS; do kill -KILL "$p" 2>/dev/null; done
         for p in $HELPERS; do wait "$p" 2>/dev/null; done
         stop_daemon
+        exec_bench_cleanup
         if mountpoint -q "$REF" 2>/dev/null; then
                 if [ -d "$V1" ]; then
                         "$CGBENCH" rmgroups "$V1" s 0 "$MAX_GROUPS" > /dev/null 2>&1
@@ -692,6 +696,15 @@ done
 "$CGBENCH" rmgroups "$V1" s 0 "$made" > /dev/null
 check_daemon "the removal of the groups"
 stop_daemon
+# ---------------------------------------------------------------------------------------------
+# 4. cgcompatctl exec: what the preload and the seccomp supervisor add to a program's calls
+
+log "cgcompatctl exec: open, stat, mountinfo outside exec, with --preload, with the supervisor"
+exec_bench_run "$WORK/exec" "$CG2/$ID-exec" "$([ -n "$QUICK" ] && echo 1000 || echo 3000)" "$S" ||
+        NOTES="$NOTES
+- The cgcompatctl exec figures could not be taken: see $WORK/exec/daemon.log."
+exec_bench_cleanup
+
 ENDED=$(date +%s)
 LOAD_AT_END=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -873,6 +886,16 @@ $(memory_extrapolation)
 | first start over $(printf "%'d" "$START_GROUPS") groups made directly in v2 (the daemon gives each its leaf) | $(fmt_ns "$(stat_of start_first cg p50)") | — | — |
 
 Daemon VmRSS just after a start over $(printf "%'d" "$START_GROUPS") groups, nothing looked up yet: $(mib "${RSS_START:-}") MiB.
+
+## cgcompatctl exec
+
+What each way of showing the legacy layout adds to the calls of the program it runs (\`tests/bench/exec_bench.sh\`,
+3 rounds per cell, median with p10–p90): \`exec --preload\` interposes libc's functions in the program; exec's
+seccomp supervisor (the default) receives every read-only open, openat2, statfs and fstatfs of every
+process as a user notification, resolves the path as the caller would and lets the kernel do it unless
+it is a rewritten file. stat is not intercepted by either.
+
+$(exec_bench_table "$S")
 
 ## Daemon failures during this run
 ${FAILURES:-

@@ -9,6 +9,9 @@
  *   attach FILE_A FILE_B PID N OUT     open/write PID/close, alternating FILE_A and FILE_B
  *   mkdir-rmdir DIR N OUT              mkdir DIR/cgbench-mr then rmdir it
  *   read FILE N OUT                    open/read to EOF/close; prints bytes and lines of the last read
+ *   open-close FILE N OUT              open(O_RDONLY)/close, nothing read: what cgcompatctl exec's
+ *                                      seccomp supervisor (or its preload) adds to every open
+ *   stat FILE N OUT                    stat(2)
  *   release agent TASKS LOG N LIFE_MS PATH OUT
  *                                      a child attaches itself to TASKS, lives LIFE_MS, exits; the
  *                                      latency is from just before its _exit(2) to the agent's start,
@@ -268,6 +271,45 @@ static int next_agent_line(int fd, off_t *offset, const char *path, int64_t *ret
                 *ret = strtoll(buf, NULL, 10);
                 return 1;
         }
+}
+
+static int cmd_open_close(int argc, char **argv) {
+        if (argc != 4)
+                return 2;
+        long n = parse_long(argv[2]), warm = warmup_of(n);
+        struct samples s = {};
+
+        for (long i = -warm; i < n; i++) {
+                int64_t t0 = now_ns();
+                int fd = open(argv[1], O_RDONLY | O_CLOEXEC);
+                if (fd < 0)
+                        die(argv[1]);
+                close(fd);
+                int64_t t1 = now_ns();
+                if (i >= 0)
+                        add(&s, t1 - t0);
+        }
+        save(&s, argv[3]);
+        return 0;
+}
+
+static int cmd_stat(int argc, char **argv) {
+        if (argc != 4)
+                return 2;
+        long n = parse_long(argv[2]), warm = warmup_of(n);
+        struct samples s = {};
+        struct stat st;
+
+        for (long i = -warm; i < n; i++) {
+                int64_t t0 = now_ns();
+                if (stat(argv[1], &st) < 0)
+                        die(argv[1]);
+                int64_t t1 = now_ns();
+                if (i >= 0)
+                        add(&s, t1 - t0);
+        }
+        save(&s, argv[3]);
+        return 0;
 }
 
 static int cmd_release(int argc, char **argv) {
@@ -573,6 +615,10 @@ int main(int argc, char **argv) {
                         r = cmd_mkdir_rmdir(argc, argv);
                 else if (!strcmp(c, "read"))
                         r = cmd_read(argc, argv);
+                else if (!strcmp(c, "open-close"))
+                        r = cmd_open_close(argc, argv);
+                else if (!strcmp(c, "stat"))
+                        r = cmd_stat(argc, argv);
                 else if (!strcmp(c, "release"))
                         r = cmd_release(argc, argv);
                 else if (!strcmp(c, "stats"))
