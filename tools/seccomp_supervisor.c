@@ -115,6 +115,9 @@ struct supervisor {
         struct seccomp_notif_sizes sizes;
         struct seccomp_notif *req;
         struct seccomp_notif_resp *resp;
+        gid_t *groups; /* our own supplementary groups, restored after walking as a caller */
+        size_t n_groups;
+        bool broken; /* our credentials could not be restored: every call goes on to the kernel */
 };
 
 /* The generator's layout, loaded again only when the daemon has rewritten its registry. */
@@ -187,28 +190,108 @@ static bool notification_valid(const struct supervisor *s) {
         return ioctl(s->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
 }
 
-/* The effective uid on the "Uid:" line of the caller's status (this thread's credentials). */
-static int caller_euid(int proc_fd, uid_t *ret) {
-        char buf[4096];
-        size_t len = 0;
+/* The caller's credentials, from its status (this thread's: credentials are per thread). */
+struct caller_creds {
+        uid_t euid, fsuid;
+        gid_t fsgid;
+        gid_t *groups;
+        size_t n_groups;
+};
+
+static void caller_creds_done(struct caller_creds *cr) {
+        free(cr->groups);
+        cr->groups = NULL;
+}
+
+static int caller_creds(int proc_fd, struct caller_creds *ret) {
+        _cleanup_free_ char *buf = NULL;
+        size_t len = 0, size = 0;
+        unsigned ids[4];
 
         _cleanup_close_ int fd = openat(proc_fd, "status", O_RDONLY | O_CLOEXEC);
         if (fd < 0)
                 return negative_errno();
-        for (ssize_t n; len + 1 < sizeof(buf) && (n = read(fd, buf + len, sizeof(buf) - 1 - len)) != 0;) {
+        for (;;) {
+                if (len + 4096 + 1 > size) {
+                        char *p = realloc(buf, size = size ? size * 2 : 8192);
+                        if (!p)
+                                return -ENOMEM;
+                        buf = p;
+                }
+                ssize_t n = read(fd, buf + len, size - len - 1);
                 if (n < 0 && errno == EINTR)
                         continue;
                 if (n < 0)
                         return negative_errno();
+                if (n == 0)
+                        break;
                 len += (size_t) n;
         }
         buf[len] = 0;
-        const char *line = strstr(buf, "\nUid:");
-        unsigned real, effective;
-        if (!line || sscanf(line + 5, "%u %u", &real, &effective) != 2)
+        *ret = (struct caller_creds) {};
+        const char *uid = strstr(buf, "\nUid:"), *gid = strstr(buf, "\nGid:"), *groups = strstr(buf, "\nGroups:");
+        if (!uid || sscanf(uid + 5, "%u %u %u %u", &ids[0], &ids[1], &ids[2], &ids[3]) != 4)
                 return -EBADMSG;
-        *ret = effective;
+        ret->euid = ids[1];
+        ret->fsuid = ids[3];
+        if (!gid || sscanf(gid + 5, "%u %u %u %u", &ids[0], &ids[1], &ids[2], &ids[3]) != 4)
+                return -EBADMSG;
+        ret->fsgid = ids[3];
+        if (!groups)
+                return -EBADMSG;
+        size_t max = 0;
+        for (const char *p = groups + 8; *p && *p != '\n'; p++)
+                max += *p == ' ' || *p == '\t';
+        ret->groups = calloc(max + 1, sizeof(gid_t));
+        if (!ret->groups)
+                return -ENOMEM;
+        for (char *p = (char *) groups + 8, *end; *p && *p != '\n' && ret->n_groups <= max; p = end) {
+                while (*p == ' ' || *p == '\t')
+                        p++;
+                if (*p < '0' || *p > '9')
+                        break;
+                ret->groups[ret->n_groups++] = (gid_t) strtoul(p, &end, 10);
+        }
         return 0;
+}
+
+/*
+ * @path resolved again with the caller's filesystem credentials (fsuid, fsgid,
+ * groups) in place of ours, before we answer for it: where the caller may not
+ * search a directory on the way, the kernel's EACCES stands (DESIGN.md
+ * invariant 5: never lend our privilege). A caller with fsuid 0 walks as we do.
+ */
+static int resolve_as_caller(struct supervisor *s, const struct caller *c, const struct caller_creds *cr,
+                             int dirfd, const char *path, unsigned flags, struct caller_path *ret) {
+        if (cr->fsuid == 0)
+                return caller_path_resolve(c, dirfd, path, flags, ret);
+        /* Raw calls: ours alone, not glibc's broadcast to every thread (there is one). */
+        if (syscall(SYS_setgroups, cr->n_groups, cr->groups) < 0)
+                return negative_errno();
+        (void) syscall(SYS_setfsgid, cr->fsgid);
+        (void) syscall(SYS_setfsuid, cr->fsuid);
+        int r = (uid_t) syscall(SYS_setfsuid, -1) == cr->fsuid && (gid_t) syscall(SYS_setfsgid, -1) == cr->fsgid
+                ? caller_path_resolve(c, dirfd, path, flags, ret)
+                : -EPERM;
+        (void) syscall(SYS_setfsuid, 0);
+        (void) syscall(SYS_setfsgid, 0);
+        if (syscall(SYS_setgroups, s->n_groups, s->groups) < 0 || syscall(SYS_setfsuid, -1) != 0) {
+                /* Without our credentials back nothing could be answered right: the kernel answers all. */
+                s->broken = true;
+                caller_path_done(ret);
+                return -EPERM;
+        }
+        return r;
+}
+
+/* Whether the caller reaches the same file as we did, with its own credentials. */
+static bool caller_reaches(struct supervisor *s, const struct caller *c, const struct caller_creds *cr,
+                           int dirfd, const char *path, unsigned flags, int fd) {
+        _cleanup_(caller_path_done) struct caller_path p = CALLER_PATH_INIT;
+        struct stat a, b;
+
+        return resolve_as_caller(s, c, cr, dirfd, path, flags, &p) >= 0 && fstat(p.fd, &a) == 0 && fstat(fd, &b) == 0 &&
+               a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
 /*
@@ -294,7 +377,8 @@ static int answer_open(struct supervisor *s, const struct caller *c, int dirfd, 
         char path[PATH_MAX];
         struct stat st;
 
-        if (flags > UINT32_MAX || (flags & OPEN_FLAGS_NOT_OURS))
+        /* O_DIRECT (EINVAL on procfs) and O_NOATIME (EPERM on another's file): the kernel's errors. */
+        if (flags > UINT32_MAX || (flags & (OPEN_FLAGS_NOT_OURS | O_DIRECT | O_NOATIME)))
                 return 0;
         int r = read_caller_string(c->pid, path_addr, path, sizeof(path));
         if (r < 0)
@@ -312,17 +396,16 @@ static int answer_open(struct supervisor *s, const struct caller *c, int dirfd, 
         }
         if (file == LAYOUT_NONE || caller_dir_kind(p.dir_fd) != want)
                 return 0;
-        if (want == CALLER_DIR_PROC_PID) {
-                /* Another task's file only for root or its owner (the task's dumpable owner, as procfs says). */
-                struct stat task;
-                uid_t euid;
-                r = caller_euid(c->proc_fd, &euid);
-                if (r < 0)
-                        return r;
-                if (euid != 0 && (fstat(p.dir_fd, &task) < 0 || task.st_uid != euid))
-                        return 0;
-        }
-        if (caller_opted_out(c->proc_fd))
+        _cleanup_(caller_creds_done) struct caller_creds cr = {};
+        r = caller_creds(c->proc_fd, &cr);
+        if (r < 0)
+                return r;
+        /* Another task's file only for root or its owner (the task's dumpable owner, as procfs says). */
+        struct stat task;
+        if (want == CALLER_DIR_PROC_PID && cr.euid != 0 && (fstat(p.dir_fd, &task) < 0 || task.st_uid != cr.euid))
+                return 0;
+        if (caller_opted_out(c->proc_fd) ||
+            !caller_reaches(s, c, &cr, dirfd, path, (flags & O_NOFOLLOW) ? 0 : CALLER_PATH_FOLLOW, p.fd))
                 return 0;
         r = supervisor_layout(s, &l);
         if (r < 0)
@@ -339,7 +422,9 @@ static int answer_open(struct supervisor *s, const struct caller *c, int dirfd, 
 }
 
 /* statfs and fstatfs of a view: the kernel's answer for @target, with the type the view is shown as. */
-static int answer_statfs(struct supervisor *s, const struct caller *c, int target, uint64_t buf_addr) {
+/* @path (NULL for fstatfs): checked against the caller's own credentials before we answer. */
+static int answer_statfs(struct supervisor *s, const struct caller *c, int target, uint64_t buf_addr, int dirfd,
+                         const char *path) {
         struct statfs sfs;
         struct stat st;
         struct layout *l;
@@ -353,6 +438,14 @@ static int answer_statfs(struct supervisor *s, const struct caller *c, int targe
         long type = layout_fs_type(l, c->proc_fd, st.st_dev);
         if (type == 0 || caller_opted_out(c->proc_fd))
                 return 0;
+        if (path) {
+                _cleanup_(caller_creds_done) struct caller_creds cr = {};
+                r = caller_creds(c->proc_fd, &cr);
+                if (r < 0)
+                        return r;
+                if (!caller_reaches(s, c, &cr, dirfd, path, CALLER_PATH_FOLLOW, target))
+                        return 0;
+        }
         sfs.f_type = type;
         if (!notification_valid(s))
                 return 1;
@@ -377,7 +470,7 @@ static int answer_path_statfs(struct supervisor *s, const struct caller *c, uint
         r = caller_path_resolve(c, AT_FDCWD, path, CALLER_PATH_FOLLOW, &p);
         if (r < 0)
                 return r;
-        return answer_statfs(s, c, p.fd, buf_addr);
+        return answer_statfs(s, c, p.fd, buf_addr, AT_FDCWD, path);
 }
 
 static int answer_fd_statfs(struct supervisor *s, const struct caller *c, int fd, uint64_t buf_addr) {
@@ -389,7 +482,7 @@ static int answer_fd_statfs(struct supervisor *s, const struct caller *c, int fd
         _cleanup_close_ int target = openat(c->proc_fd, name, O_PATH | O_CLOEXEC);
         if (target < 0)
                 return 0;
-        return answer_statfs(s, c, target, buf_addr);
+        return answer_statfs(s, c, target, buf_addr, AT_FDCWD, NULL);
 }
 
 static int answer(struct supervisor *s) {
@@ -397,6 +490,8 @@ static int answer(struct supervisor *s) {
         struct caller c = { .pid = (pid_t) s->req->pid, .proc_fd = -1 };
         char name[32];
 
+        if (s->broken)
+                return 0;
         snprintf(name, sizeof(name), "%d", (int) c.pid);
         _cleanup_close_ int proc_fd = openat(s->proc_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (proc_fd < 0)
@@ -414,9 +509,12 @@ static int answer(struct supervisor *s) {
                 return answer_open(s, &c, (int) d->args[0], d->args[1], d->args[2]);
         case __NR_openat2: {
                 struct open_how how = {};
-                /* resolve flags (RESOLVE_IN_ROOT, ...) change the walk: the kernel's own. */
-                if (d->args[3] < sizeof(how) || read_caller(c.pid, d->args[2], &how, sizeof(how)) < 0 ||
-                    how.resolve != 0)
+                /*
+                 * resolve flags (RESOLVE_IN_ROOT, ...) change the walk, a mode without O_CREAT is
+                 * EINVAL, a larger struct may hold fields we do not know: the kernel's own.
+                 */
+                if (d->args[3] != sizeof(how) || read_caller(c.pid, d->args[2], &how, sizeof(how)) < 0 ||
+                    how.resolve != 0 || how.mode != 0)
                         return 0;
                 return answer_open(s, &c, (int) d->args[0], d->args[1], how.flags);
         }
@@ -460,7 +558,12 @@ int seccomp_supervise(int listener, const char *runtime_dir) {
         s.sizes.seccomp_notif = MAX(s.sizes.seccomp_notif, sizeof(struct seccomp_notif));
         s.sizes.seccomp_notif_resp = MAX(s.sizes.seccomp_notif_resp, sizeof(struct seccomp_notif_resp));
         s.proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
-        if (!s.req || !s.resp)
+        int n_groups = getgroups(0, NULL);
+        s.groups = n_groups >= 0 ? calloc((size_t) n_groups + 1, sizeof(gid_t)) : NULL;
+        if (s.groups && n_groups > 0)
+                n_groups = getgroups(n_groups, s.groups);
+        s.n_groups = n_groups > 0 ? (size_t) n_groups : 0;
+        if (!s.req || !s.resp || !s.groups || n_groups < 0)
                 r = -ENOMEM;
         else if (s.proc_fd < 0)
                 r = negative_errno();
@@ -477,6 +580,7 @@ int seccomp_supervise(int listener, const char *runtime_dir) {
                         break; /* no task uses the filter any more */
         }
         layout_free(s.layout);
+        free(s.groups);
         free(s.req);
         free(s.resp);
         if (s.proc_fd >= 0)
@@ -511,6 +615,9 @@ static _Noreturn void supervisor_main(int sock, const char *runtime_dir) {
         /* Nothing of the command's: not its terminal, not the pipes a shell waits on for EOF. */
         int null = open("/dev/null", O_RDWR | O_CLOEXEC);
         if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
+                _exit(1);
+        /* Nor its working directory: it would keep a mount busy for as long as the command runs. */
+        if (chdir("/") < 0)
                 _exit(1);
         if (sock != 3) {
                 if (dup3(sock, 3, O_CLOEXEC) < 0)

@@ -203,6 +203,16 @@ test_exec_outside_and_errnos() {
         expect_eq "root sees it rewritten" "1:name=cgcompat" \
                 "$(RAWSYS_GREP=:name=cgcompat: exec_in "$raw" open "/proc/$pid/cgroup" | cut -d: -f1-2)"
         kill "$pid"; wait "$pid" 2>/dev/null || true
+        # The supervisor walks as root, but answers only what the caller itself reaches.
+        mkdir -m 0700 "$WORK/private"
+        ln -s /proc/self/cgroup "$WORK/private/cgroup"
+        ln -s /sys/fs/cgroup/cgcompat "$WORK/private/view"
+        expect_eq "a link in a directory nobody may search" "EACCES EACCES" \
+                "$(exec_in setpriv --reuid=65534 --regid=65534 --clear-groups sh -c \
+                        '"$1" open "$2/cgroup"; "$1" statfs "$2/view"' sh "$raw" "$WORK/private" | xargs)"
+        expect_eq "the same for root" "1:name=cgcompat:/ 27e0eb" \
+                "$(exec_in sh -c '"$1" open "$2/cgroup"; "$1" statfs "$2/view"' sh "$raw" "$WORK/private" | xargs)"
+        rm -r "$WORK/private"
         # The preload's switch, in a program's environment, holds for the supervisor too.
         expect_eq "CGCOMPAT_PRELOAD=0" "fuse.cgcompat" \
                 "$(RAWSYS_GREP=" /sys/fs/cgroup/cgcompat " exec_in env CGCOMPAT_PRELOAD=0 "$raw" open /proc/self/mountinfo | sed 's/.* - //; s/ .*//')"
