@@ -151,8 +151,10 @@ static int supervisor_layout(struct supervisor *s, struct layout **ret) {
 /*
  * A NUL-terminated string at @addr in the caller, read page by page so that a
  * string ending just before an unmapped page is read whole. process_vm_readv
- * rather than /proc/PID/mem: no descriptor per call, and (for the write below)
- * the page protections the kernel's own copy_to_user would meet.
+ * rather than /proc/PID/mem: no descriptor per call. Should the caller be
+ * killed and its pid reused meanwhile, what we read is wrong but harmless: the
+ * path is resolved from the validated /proc/PID fd, and the answer cannot reach
+ * a caller that is gone.
  */
 static int read_caller_string(pid_t pid, uint64_t addr, char *buf, size_t size) {
         size_t page = (size_t) sysconf(_SC_PAGESIZE), done = 0;
@@ -179,9 +181,18 @@ static int read_caller(pid_t pid, uint64_t addr, void *buf, size_t size) {
         return n == (ssize_t) size ? 0 : -EFAULT;
 }
 
-static int write_caller(pid_t pid, uint64_t addr, const void *buf, size_t size) {
-        struct iovec local = { (void *) buf, size }, remote = { (void *) (uintptr_t) addr, size };
-        ssize_t n = process_vm_writev(pid, &local, 1, &remote, 1, 0);
+/*
+ * Writes go through /proc/PID/mem opened from the validated /proc/PID directory
+ * fd: bound to the caller's memory, never to a process that took its pid since
+ * (process_vm_writev names the process by number). Unmapped memory fails with
+ * EFAULT as the kernel's own copy would; unlike it, a read-only mapping is
+ * written (mem forces), which no correct caller of statfs asks for.
+ */
+static int write_caller(int proc_fd, uint64_t addr, const void *buf, size_t size) {
+        _cleanup_close_ int mem = openat(proc_fd, "mem", O_WRONLY | O_CLOEXEC);
+        if (mem < 0)
+                return negative_errno();
+        ssize_t n = pwrite(mem, buf, size, (off_t) addr);
         return n == (ssize_t) size ? 0 : -EFAULT;
 }
 
@@ -421,8 +432,11 @@ static int answer_open(struct supervisor *s, const struct caller *c, int dirfd, 
         return answer_with_fd(s, fd, flags & O_CLOEXEC);
 }
 
-/* statfs and fstatfs of a view: the kernel's answer for @target, with the type the view is shown as. */
-/* @path (NULL for fstatfs): checked against the caller's own credentials before we answer. */
+/*
+ * statfs and fstatfs of a view: the kernel's answer for @target, with the type
+ * the view is shown as. @path (NULL for fstatfs) is walked again with the
+ * caller's own credentials before we answer.
+ */
 static int answer_statfs(struct supervisor *s, const struct caller *c, int target, uint64_t buf_addr, int dirfd,
                          const char *path) {
         struct statfs sfs;
@@ -452,7 +466,7 @@ static int answer_statfs(struct supervisor *s, const struct caller *c, int targe
         s->resp->id = s->req->id;
         s->resp->flags = 0;
         s->resp->val = 0;
-        s->resp->error = write_caller(c->pid, buf_addr, &sfs, sizeof(sfs)) < 0 ? -EFAULT : 0;
+        s->resp->error = write_caller(c->proc_fd, buf_addr, &sfs, sizeof(sfs)) < 0 ? -EFAULT : 0;
         if (s->resp->error)
                 s->resp->val = -1;
         if (ioctl(s->listener, SECCOMP_IOCTL_NOTIF_SEND, s->resp) < 0 && errno != ENOENT)

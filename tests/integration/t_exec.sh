@@ -11,6 +11,7 @@
 #   statfs PATH / fstatfs PATH  f_type in hex (fstatfs on an O_PATH fd)
 #   statfs-efault PATH        statfs into an unmapped buffer
 #   euid                      the effective uid
+#   thread PATH               open PATH from a second thread, the first line
 exec_rawsys() {
         [ -x "$WORK/rawsys" ] && { echo "$WORK/rawsys"; return 0; }
         cat > "$WORK/rawsys.c" <<'C'
@@ -18,6 +19,7 @@ exec_rawsys() {
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +57,11 @@ static int show(int fd, int all) {
         return 0;
 }
 
+static void *in_thread(void *path) {
+        show((int) syscall(SYS_openat, AT_FDCWD, path, O_RDONLY), 0);
+        return NULL;
+}
+
 int main(int argc, char **argv) {
         struct statfs sfs;
         if (argc < 2)
@@ -78,6 +85,12 @@ int main(int argc, char **argv) {
                 if (dir < 0)
                         return fail();
                 return show((int) syscall(SYS_openat, dir, argv[3], O_RDONLY | O_CLOEXEC), 0);
+        }
+        if (!strcmp(argv[1], "thread")) {
+                pthread_t t;
+                if (pthread_create(&t, NULL, in_thread, argv[2]) || pthread_join(t, NULL))
+                        return 1;
+                return 0;
         }
         if (!strcmp(argv[1], "openat2")) {
                 struct open_how how = { .flags = O_RDONLY };
@@ -149,6 +162,10 @@ test_exec_static_program() {
         expect_eq "/proc/cgroups: freezer in hierarchy 2" "freezer 2" \
                 "$(RAWSYS_GREP=freezer exec_in "$raw" open /proc/cgroups | awk '{ print $1, $2 }')"
         expect_eq "env -i" "1:name=cgcompat:/" "$(exec_in env -i "$raw" open /proc/self/cgroup)"
+        # In a pid namespace of its own, with its own procfs: /proc/self is 1 there.
+        expect_eq "in a new pid namespace and procfs" "1:name=cgcompat:/" \
+                "$(exec_in unshare --pid --fork --mount-proc "$raw" open /proc/self/cgroup)"
+        expect_eq "thread-self from a second thread" "1:name=cgcompat:/" "$(exec_in "$raw" thread /proc/thread-self/cgroup)"
         expect_eq "a grandchild of a shell" "1:name=cgcompat:/" "$(exec_in sh -c '"$1" open /proc/self/cgroup | cat' sh "$raw")"
         rmdir "$V1VIEW/g/h" "$FREEZER/g/h" "$V1VIEW/g" "$FREEZER/g"
 }
@@ -219,6 +236,15 @@ test_exec_outside_and_errnos() {
         local status=0
         exec_in sh -c 'exit 7' || status=$?
         expect_eq "the command's status" 7 "$status"
+        # The supervisor (its command line is exec's) goes when no process of the command is left.
+        exec_in true "supervisor-of-$UNIQUE"
+        # ([t]: the pattern does not match the shell that runs pgrep.)
+        wait_for 100 sh -c '! pgrep -f "$1" > /dev/null' sh "[t]rue supervisor-of-$UNIQUE" ||
+                fail "a supervisor is left: $(pgrep -af "[t]rue supervisor-of-$UNIQUE")"
+        "$CGCOMPATCTL" exec -c "$CONFIG" -- sh -c 'sleep 0.5 & exit 0' "supervisor-of-$UNIQUE"
+        pgrep -f "[s]upervisor-of-$UNIQUE" > /dev/null || fail "no supervisor while a process of the command lives"
+        wait_for 150 sh -c '! pgrep -f "$1" > /dev/null' sh "[s]upervisor-of-$UNIQUE" ||
+                fail "a supervisor is left after the last process: $(pgrep -af "[s]upervisor-of-$UNIQUE")"
 }
 
 test_exec_setuid() {
