@@ -1,0 +1,3 @@
+module cgcompat/v1probe
+
+go 1.19
