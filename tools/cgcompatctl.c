@@ -20,6 +20,7 @@
 #include "compat/task_info.h"
 #include "conf/config.h"
 #include "oci_hook.h"
+#include "seccomp_agent.h"
 #include "served.h"
 #include "tools/seccomp_supervisor.h"
 
@@ -44,6 +45,8 @@ static void help(void) {
                "  oci-hook             as an OCI createRuntime hook (the container's state on stdin):\n"
                "                       mount the container's own groups of the views on its\n"
                "                       /sys/fs/cgroup, as runtimes did on cgroup v1 hosts\n"
+               "  seccomp-agent SOCKET the OCI seccomp agent (linux.seccomp.listenerPath): serves the\n"
+               "                       listener of each container as exec's supervisor does\n"
                "  check-config [FILE]  validate FILE (default " DEFAULT_CONFIG ") and\n"
                "                       print the settings the daemon would use\n"
                "  exec [--preload] [-c FILE] [-g [SUBSYS:]PATH] [--] CMD [ARG...]\n"
@@ -1402,6 +1405,26 @@ static int oci_hook_command(int argc, char *argv[]) {
         return oci_hook_run(&c, STDIN_FILENO) < 0 ? 1 : 0;
 }
 
+/* The OCI seccomp agent: linux.seccomp.listenerPath names SOCKET. */
+static int seccomp_agent_command(int argc, char *argv[]) {
+        _cleanup_(config_freep) struct config c = {};
+        const char *config_path = NULL;
+
+        if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+                help();
+                return 0;
+        }
+        if (argc == 4 && (!strcmp(argv[1], "-c") || !strcmp(argv[1], "--config")))
+                config_path = argv[2];
+        else if (argc != 2) {
+                fprintf(stderr, "cgcompatctl seccomp-agent: needs SOCKET (and only -c FILE besides)\n");
+                return 2;
+        }
+        if (tools_load_config("cgcompatctl", config_path, &c) < 0)
+                return 1;
+        return seccomp_agent_run(argv[argc - 1], c.runtime_dir) < 0 ? 1 : 0;
+}
+
 static int check_config_command(int argc, char *argv[]) {
         if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
                 help();
@@ -1422,6 +1445,7 @@ int main(int argc, char *argv[]) {
                 { "status", status_command },       { "tree", tree_command },   { "pid", pid_command },
                 { "audit", audit_command },         { "exec", exec_command },
                 { "check-config", check_config_command }, { "oci-hook", oci_hook_command },
+                { "seccomp-agent", seccomp_agent_command },
         };
 
         if (argc < 2 || !strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
