@@ -45,7 +45,8 @@ B=/tmp/bundle
 mkdir -p /tmp/rootfs/bin /tmp/rootfs/proc /tmp/rootfs/dev /tmp/rootfs/tmp /tmp/rootfs/sys
 cp /bin/busybox /tmp/rootfs/bin/busybox
 for a in sh sleep cat head echo ls wc; do ln -s busybox /tmp/rootfs/bin/$a; done
-# bundle DIR CGROUPS_PATH
+# bundle DIR CGROUPS_PATH [MOUNTS [LINUX [TOP]]]: the last three are JSON members added to
+# "mounts", to "linux" and to the top level, each with its leading comma.
 bundle() {
         mkdir -p "$1"
         cat >"$1/config.json" <<JSON
@@ -68,7 +69,7 @@ bundle() {
   "hostname": "runc",
   "mounts": [
     { "destination": "/proc", "type": "proc", "source": "proc" },
-    { "destination": "/dev", "type": "tmpfs", "source": "tmpfs", "options": [ "nosuid", "strictatime", "mode=755", "size=65536k" ] }
+    { "destination": "/dev", "type": "tmpfs", "source": "tmpfs", "options": [ "nosuid", "strictatime", "mode=755", "size=65536k" ] }$3
   ],
   "linux": {
     "cgroupsPath": "$2",
@@ -86,12 +87,15 @@ bundle() {
       { "path": "/dev/ram0", "type": "b", "major": 1, "minor": 0, "fileMode": 432, "uid": 0, "gid": 0 },
       { "path": "/dev/ram1", "type": "b", "major": 1, "minor": 1, "fileMode": 432, "uid": 0, "gid": 0 }
     ],
-    "namespaces": [ { "type": "pid" }, { "type": "ipc" }, { "type": "uts" }, { "type": "mount" } ]
-  }
+    "namespaces": [ { "type": "pid" }, { "type": "ipc" }, { "type": "uts" }, { "type": "mount" } ]$4
+  }$5
 }
 JSON
 }
-bundle $B /$CG
+# Under exec, runc's v1 manager mounts the container's cgroups as on a v1 host: a tmpfs on
+# /sys/fs/cgroup and a bind of the container's group of each hierarchy it finds in mountinfo.
+bundle $B /$CG ',
+    { "destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup", "options": [ "nosuid", "noexec", "nodev", "relatime" ] }'
 bundle /tmp/bundle-native /runc-native
 require "brd's /dev/ram0 and /dev/ram1 exist in the VM" test -b /dev/ram0 -a -b /dev/ram1
 
@@ -144,6 +148,24 @@ epid=$(printf '%s' "$out" | tr -d '[]' | tr ',' '\n' | grep -vx "$pid" | head -n
 check "runc exec -d: runc ps lists two processes [$out]" is 2 "$(printf '%s' "$out" | tr ',' '\n' | grep -c '[0-9]')"
 check "runc exec -d: the process is in the same v2 group" is "0::/cgcompat/$CG/.tasks" "$(cat /proc/"${epid:-0}"/cgroup)"
 check "runc exec -d: pids.current 2 in v2" is 2 "$(cat $V2/$CG/pids.current)"
+
+# --- In the container, under exec: the v1 layout at /sys/fs/cgroup, its own group as the root of
+# each hierarchy (runc's binds), and the supervisor's answers for its processes (busybox is static).
+in_container_layout() { # LABEL GROUP: what a v1 container host showed its containers
+        mi=$(cexec 'cat /proc/self/mountinfo' | awk '$5 == "/sys/fs/cgroup/memory"')
+        echo "  # $1: memory in mountinfo: $mi"
+        check "$1: the memory hierarchy is a cgroup mount, rooted at its group" \
+                sh -c 'case "$1" in *" $2 /sys/fs/cgroup/memory "*" - cgroup cgroup "*memory*) exit 0 ;; esac; exit 1' sh "$mi" "$2"
+        check "$1: memory.limit_in_bytes at its root" is 67108864 "$(cexec 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes')"
+        check "$1: cpu.cfs_quota_us at its root" is 50000 "$(cexec 'cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us')"
+        check "$1: /proc/self/cgroup names its group in memory" \
+                sh -c 'printf "%s\n" "$1" | grep -q "^[0-9]*:memory:$2\$"' sh "$(cexec 'cat /proc/self/cgroup')" "$2"
+        check "$1: statfs of a hierarchy is CGROUP_SUPER_MAGIC" is 27e0eb "$(cexec 'stat -f -c %t /sys/fs/cgroup/memory')"
+        check "$1: statfs of /sys/fs/cgroup is tmpfs" is 1021994 "$(cexec 'stat -f -c %t /sys/fs/cgroup')"
+        check "$1: its init, pid 1 there, in its group's tasks" \
+                sh -c 'printf "%s\n" "$1" | grep -qx 1' sh "$(cexec 'cat /sys/fs/cgroup/memory/tasks')"
+}
+in_container_layout "under exec" /$CG
 
 # --- The limits, converted in v2.
 check "v2 memory.max" is 67108864 "$(cat $V2/$CG/memory.max)"
@@ -206,6 +228,37 @@ for v in "$L"/*/; do
         check "no /$CG left in the $(basename "$v") view" test ! -e "$v$CG"
 done
 check "no /$CG left in v2" test ! -e $V2/$CG
+
+# --- A container of the stock runtime, not under exec: runc's v2 manager makes its group in the
+# tree, the createRuntime hook (cgcompatctl oci-hook) mounts its groups of the views on its
+# /sys/fs/cgroup, and the seccomp agent (linux.seccomp.listenerPath) answers for its processes.
+AGENT_SOCK=/run/cgcompat/seccomp-agent.sock
+cgcompatctl seccomp-agent $AGENT_SOCK >/tmp/agent.log 2>&1 &
+agent=$!
+wait_for test -S $AGENT_SOCK
+ID=agent CG=runc-agent
+bundle /tmp/bundle-agent /cgcompat/$CG '' ',
+    "seccomp": { "defaultAction": "SCMP_ACT_ALLOW", "listenerPath": "'$AGENT_SOCK'",
+      "architectures": [ "SCMP_ARCH_X86_64" ],
+      "syscalls": [ { "names": [ "open", "openat", "openat2", "statfs", "fstatfs" ], "action": "SCMP_ACT_NOTIFY" } ] }' ',
+  "hooks": { "createRuntime": [ { "path": "/usr/bin/cgcompatctl", "args": [ "cgcompatctl", "oci-hook" ] } ] }'
+crun() { timeout -s KILL 120 runc "$@" 2>&1; }
+timeout -s KILL 120 runc run --no-pivot -d --bundle /tmp/bundle-agent $ID </dev/null >/tmp/runc-agent.log 2>&1
+status=$?
+sed 's/^/  # runc run (hook and agent): /' /tmp/runc-agent.log
+require "stock runc run -d with the hook and the agent" is 0 $status
+check "the v2 group is in the tree, every view has it" test -d $V2/$CG -a -d $L/memory/$CG -a -d "$L/cpu,cpuacct/$CG"
+in_container_layout "hook and agent" /$CG
+crun kill $ID KILL >/dev/null
+check "runc delete" wait_for sh -c 'runc delete agent >/dev/null 2>&1'
+check "no /$CG left in v2" wait_for test ! -e $V2/$CG
+# The agent's processes by their command line (busybox has no pgrep): the agent, and a child per container.
+agent_processes() {
+        for p in /proc/[0-9]*; do tr '\0' ' ' <"$p/cmdline" 2>/dev/null; echo; done | grep -c '^cgcompatctl seccomp-agent '
+}
+check "the agent's supervisor of the container ended with it" wait_for sh -c '[ "$(agent_processes)" = 1 ]'
+kill $agent
+sed 's/^/  # agent: /' /tmp/agent.log
 
 stop_daemon
 log_if_failed
