@@ -863,17 +863,14 @@ static size_t max_cached_fds(void) {
         return rl.rlim_cur / 2;
 }
 
-/* The mount's source, as the kernel's filesystems name theirs in mountinfo. */
-static const char *flavor_fsname(enum view_flavor flavor) {
-        switch (flavor) {
-        case FLAVOR_CONTAINER:
-                return "container";
-        case FLAVOR_UNIFIED:
-                return "cgroup2";
-        default:
-                return "cgroup";
-        }
-}
+/*
+ * The mount's source: "cgcompat" for every view, as for the legacy root. Not "cgroup" or
+ * "container" as the kernel's filesystems named theirs: umount(8) given a path that is not a
+ * mount point ("umount cgroup/", run by legacy scripts after their own mount there failed)
+ * falls back to the mounts whose source matches it, and would take a view. The preload shows
+ * legacy programs the source they expect.
+ */
+#define VIEW_SOURCE "cgcompat"
 
 /*
  * What a restarted daemon needs besides the FUSE fd: the FUSE_INIT request the
@@ -994,7 +991,7 @@ static int mount_fuse(const struct view *v, int *ret_fd) {
                 return log_error_errno(negative_errno(), "/dev/fuse", "cannot open");
         snprintf(options, sizeof(options), "fd=%d,rootmode=40000,user_id=%u,group_id=%u,allow_other,default_permissions",
                  fd, (unsigned) getuid(), (unsigned) getgid());
-        if (mount(flavor_fsname(v->settings.flavor), v->mount, "fuse.cgcompat", MS_NOSUID | MS_NODEV, options) < 0)
+        if (mount(VIEW_SOURCE, v->mount, "fuse.cgcompat", MS_NOSUID | MS_NODEV, options) < 0)
                 return log_error_errno(negative_errno(), v->mount, "cannot mount the view");
         *ret_fd = TAKE_FD(fd);
         return 0;

@@ -78,7 +78,7 @@ test_preload_mountinfo() {
         *" - cgroup cgroup rw,name=cgcompat") ;;
         *) fail "the name=cgcompat view in mountinfo: [$line]" ;;
         esac
-        expect_eq "the container view stays what it is" "fuse.cgcompat container" \
+        expect_eq "the container view stays what it is" "fuse.cgcompat cgcompat" \
                 "$(echo "$rewritten" | awk -v m="$VIEW" '$5 == m { sub(/.* - /, ""); print $1, $2 }')"
         dev=$(echo "$real" | awk -v m="$UNIFIED" '$5 == m { print $3 }')
         expect_eq "the unified view's bind in mountinfo, alone at its place" \
