@@ -18,3 +18,90 @@ test_remount_umount_fallback_takes_no_view() {
                         fail "$m unmounted by the fallback"
         done
 }
+
+# Served again at M within 2 s: mounted, and a listing (which always reaches the daemon) answers.
+served_again() {
+        local m=$1 file=$2 t0 t1
+        t0=$(date +%s%N)
+        wait_for 100 sh -c 'awk -v m="$1" "\$2 == m && \$3 == \"fuse.cgcompat\" { f = 1 } END { exit !f }" /proc/mounts &&
+                ls "$1" 2>/dev/null | grep -qx "$2"' sh "$m" "$file" || { fail "$m not served again within 2 s"; return 1; }
+        t1=$(date +%s%N)
+        echo "    $m served again after $(( (t1 - t0) / 1000000 )) ms" >&2
+}
+
+# The registry's device line of each view is its mount's device in mountinfo.
+registry_devices_match() {
+        local view dev m real
+        for view in "$VIEW" "$V1VIEW" "$FREEZER" "$UNIFIED"; do
+                dev=$(awk -v m="$view" '$1 == "device" && substr($0, length($1 " " $2 " ") + 1) == m { print $2 }' \
+                        "$WORK/run/views")
+                real=$(awk -v m="$view" '$5 == m && / - fuse.cgcompat / { d = $3 } END { print d }' /proc/self/mountinfo)
+                [ -n "$real" ] && [ "$dev" = "$real" ] || { fail "registry device of $view [$dev], mountinfo [$real]"; return 1; }
+        done
+}
+
+test_remount_registry_names_devices() {
+        registry_devices_match
+        # One device line right after each view line.
+        expect_eq "device lines follow view lines" "$(grep -c '^view ' "$WORK/run/views")" \
+                "$(grep -A1 '^view ' "$WORK/run/views" | grep -c '^device ')"
+}
+
+test_remount_after_umount() {
+        local before log_lines
+        mkdir -p "$VIEW/u/v" "$V1VIEW/u"
+        sh -c 'echo $$ > "$1/u/v/tasks"; exec sleep 60' sh "$VIEW" &
+        member=$!
+        wait_for 50 grep -qx "$member" "$VIEW/u/v/tasks"
+        before=$(awk -v m="$VIEW" '$5 == m { print $3 }' /proc/self/mountinfo)
+        log_lines=$(wc -l < "$DAEMON_LOG")
+        umount "$VIEW"
+        served_again "$VIEW" tasks
+        tail -n +"$((log_lines + 1))" "$DAEMON_LOG" | grep -q "^.*$VIEW: unmounted from outside: mounted again" ||
+                fail "no log line: $(tail -n 5 "$DAEMON_LOG")"
+        [ "$(awk -v m="$VIEW" '$5 == m { print $3 }' /proc/self/mountinfo)" != "$before" ] || fail "same device"
+        expect_eq "groups and tasks made before" "$member" "$(cat "$VIEW/u/v/tasks")"
+        [ -d "$V1VIEW/u" ] || fail "the other view lost u"
+        registry_devices_match
+        # It serves as before: mkdir and rmdir through the new mount.
+        mkdir "$VIEW/u/w" && rmdir "$VIEW/u/w"
+        kill "$member"
+        wait "$member" 2>/dev/null || true
+        rmdir "$VIEW/u/v" "$VIEW/u" "$V1VIEW/u"
+}
+
+# umount -l with a file open: the detached mount keeps its connection, no ENODEV comes; the
+# mount table says the view is gone. The file open on the old mount fails, it does not hang.
+test_remount_after_lazy_umount_with_open_file() {
+        local log_lines status=0
+        mkdir "$V1VIEW/l"
+        log_lines=$(wc -l < "$DAEMON_LOG")
+        exec 3< "$V1VIEW/l/tasks"
+        umount -l "$V1VIEW"
+        served_again "$V1VIEW" tasks
+        tail -n +"$((log_lines + 1))" "$DAEMON_LOG" | grep -q "$V1VIEW: unmounted from outside: mounted again" ||
+                fail "no log line: $(tail -n 5 "$DAEMON_LOG")"
+        timeout 2 cat <&3 > /dev/null 2>&1 || status=$?
+        exec 3<&-
+        [ "$status" != 124 ] || fail "a read on the old mount hangs"
+        [ -d "$V1VIEW/l" ] || fail "l lost"
+        registry_devices_match
+        rmdir "$V1VIEW/l"
+}
+
+# The legacy root tmpfs unmounted lazily takes every view in it: all come back, root first.
+test_remount_after_legacy_root_lazy_umount() {
+        local log_lines
+        mkdir "$FREEZER/f"
+        log_lines=$(wc -l < "$DAEMON_LOG")
+        umount -l "$LEGACY"
+        for m in "$V1VIEW" "$FREEZER"; do served_again "$m" tasks; done
+        served_again "$UNIFIED" cgroup.procs
+        mounted "$LEGACY" || fail "the legacy root is not mounted again"
+        expect_eq "freezer link" "freezer,cpuacct" "$(readlink "$LEGACY/freezer")"
+        tail -n +"$((log_lines + 1))" "$DAEMON_LOG" | grep -q "$LEGACY: the legacy root was unmounted from outside" ||
+                fail "no log line for the legacy root: $(tail -n 5 "$DAEMON_LOG")"
+        [ -d "$FREEZER/f" ] || fail "f lost"
+        registry_devices_match
+        rmdir "$FREEZER/f"
+}
