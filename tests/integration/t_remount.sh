@@ -105,3 +105,48 @@ test_remount_after_legacy_root_lazy_umount() {
         registry_devices_match
         rmdir "$FREEZER/f"
 }
+
+# A legacy script reading tasks every few ms across 20 unmounts from outside (umount, or
+# umount -l with REMOUNT_UMOUNT=-l), the figure behind the choice of remounting over
+# stacking (README): prints how many reads failed.
+reader_across_umounts() {
+        local reader reads failures tries
+        mkdir "$VIEW/r"
+        rm -f "$WORK/reader.stop"
+        trap 'touch "$WORK/reader.stop"' EXIT
+        (
+                n=0 bad=0
+                while [ ! -e "$WORK/reader.stop" ]; do
+                        n=$((n + 1))
+                        cat "$VIEW/r/tasks" > /dev/null 2>&1 || bad=$((bad + 1))
+                        sleep 0.003
+                done
+                echo "$n $bad"
+        ) > "$WORK/reader.out" 2>&1 &
+        reader=$!
+        for _ in $(seq 20); do
+                sleep 0.05
+                # A plain umount fails (EBUSY) while the reader has the file open: as an admin would, again.
+                tries=0
+                until umount $1 "$VIEW" 2>/dev/null; do
+                        tries=$((tries + 1))
+                        [ "$tries" -lt 1000 ] || { fail "umount $1 $VIEW keeps failing"; return 1; }
+                done
+                served_again "$VIEW" tasks 2>/dev/null
+        done
+        sleep 0.05
+        touch "$WORK/reader.stop"
+        wait "$reader"
+        read -r reads failures < "$WORK/reader.out"
+        echo "    umount $1: $reads reads across 20 umounts, $failures failed" >&2
+        rmdir "$VIEW/r"
+        echo "$failures"
+}
+
+test_remount_reader_across_umounts() {
+        reader_across_umounts "" > "$WORK/failures"
+}
+
+test_remount_reader_across_lazy_umounts() {
+        reader_across_umounts -l > "$WORK/failures"
+}
