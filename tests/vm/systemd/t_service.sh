@@ -157,27 +157,31 @@ check "$VIEW still the same mount after the crash" test "$(stat -c %d $VIEW)" = 
 check "the view answers after the crash" test -d $VIEW/kept -a -e $VIEW/held/tasks
 
 # Unmounted from outside: the service stays active and the same daemon mounts the view
-# again (a new connection, so a new device), says so, and the registry names the new
-# device; a restart then adopts the new mount from the fd store.
+# again (a new connection: its device may be the old number, which the kernel reuses at
+# once), says so, and the registry names its device; a restart then adopts the new mount
+# from the fd store.
 dev_of() { awk -v m="$1" '$5 == m && / - fuse.cgcompat / { d = $3 } END { print d }' /proc/self/mountinfo; }
 dev_old=$(dev_of $VIEW)
 pid_before=$(prop cgcompat.service MainPID)
 check "umount $VIEW from outside" umount $VIEW
-# Mounted again: a fuse.cgcompat mount of another device than $2 at $1, answering.
-remounted() { _d=$(dev_of "$1"); [ -n "$_d" ] && [ "$_d" != "$2" ] && ls "$1" | grep -q tasks; }
-wait_for remounted $VIEW "$dev_old"
+# Mounted again: the daemon said so ($2 lines of it in all), and the view answers.
+remounted() {
+        [ "$(journalctl --no-pager -o cat _PID="$pid_before" | grep -c "^$1: unmounted from outside: mounted again")" -ge "$2" ] &&
+                ls "$1" | grep -q tasks
+}
+wait_for remounted $VIEW 1
 dev_new=$(dev_of $VIEW)
 check "the service is still active" test "$(systemctl is-active cgcompat.service)" = active
 check "the same daemon serves" test "$(prop cgcompat.service MainPID)" = "$pid_before"
-check "$VIEW is mounted again, a new device ($dev_old -> $dev_new)" test -n "$dev_new" -a "$dev_new" != "$dev_old"
+check "$VIEW is mounted again ($dev_old -> $dev_new)" is_fuse $VIEW
 check "the view answers again, its groups kept" test -d $VIEW/kept -a -e $VIEW/held/tasks
 check "the daemon logged it" sh -c "journalctl --no-pager -o cat _PID=$pid_before | grep -q '^$VIEW: unmounted from outside: mounted again'"
 check "the registry names the new device" grep -qx "device $dev_new $VIEW" $REGISTRY
 MEM=/run/cgcompat/cgroup/memory
 mem_old=$(dev_of $MEM)
 check "umount -l $MEM from outside" umount -l $MEM
-wait_for remounted $MEM "$mem_old"
-check "$MEM is mounted again" test -n "$(dev_of $MEM)" -a "$(dev_of $MEM)" != "$mem_old"
+wait_for remounted $MEM 1
+check "$MEM is mounted again ($mem_old -> $(dev_of $MEM))" is_fuse $MEM
 check "the service is still active after umount -l" test "$(systemctl is-active cgcompat.service)" = active
 check "systemctl restart after the remounts" systemctl restart cgcompat.service
 adopter=$(prop cgcompat.service MainPID)
