@@ -345,9 +345,10 @@ static int restore_legacy_root(struct daemon *d) {
  * aborts it (a lazily detached mount with files open would otherwise wait on us forever), and
  * the new one is stored once it answered FUSE_INIT (hook_view_initialised), for a restart.
  */
-static int remount_view(struct daemon *d, size_t i) {
+static int remount_view(struct daemon *d, size_t i, const char *mountinfo) {
         struct view *v = &d->views[i];
-        const char *what = v->dead ? "its connection failed" : "unmounted from outside";
+        /* ENODEV and the mount table's change come in either order: the table says which it was. */
+        const char *what = mountinfo_has(mountinfo, v->mount, v->dev) ? "its connection failed" : "unmounted from outside";
         dev_t old = v->dev;
         int r;
 
@@ -397,7 +398,7 @@ static int repair_mounts(struct daemon *d) {
         for (size_t i = 0; i < d->n_views; i++) {
                 if (view_mounted(&d->views[i], table))
                         continue;
-                r = remount_view(d, i);
+                r = remount_view(d, i, table);
                 if (r < 0)
                         return r;
                 repaired = true;
