@@ -396,8 +396,18 @@ static int repair_mounts(struct daemon *d) {
                                                "without it");
         }
         for (size_t i = 0; i < d->n_views; i++) {
-                if (view_mounted(&d->views[i], table))
+                struct view *v = &d->views[i];
+                int layers = view_layers(v, table);
+
+                if (layers >= 2)
                         continue;
+                if (layers == 1) {
+                        /* The same connection serves on below: only the top layer to put back. */
+                        if (view_restack(v) >= 0)
+                                log_warning(v->mount, "unmounted from outside (or left by a daemon that did not "
+                                            "stack it): the layer below serves on, stacked again");
+                        continue;
+                }
                 r = remount_view(d, i, table);
                 if (r < 0)
                         return r;

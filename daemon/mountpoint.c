@@ -61,13 +61,15 @@ int mountpoint_prepare(const char *path) {
         struct statfs sfs;
         int r;
 
+        /* A view is two layers (itself and its bind on itself): a dead daemon leaves both. */
+        for (int layers = 0; statfs(path, &sfs) < 0 && errno == ENOTCONN; layers++) {
+                if (layers >= 8)
+                        return log_error_errno(-EBUSY, path, "cannot clear the dead mounts: too many");
+                log_info(path, "clearing the mount of a daemon that died");
+                if (umount2(path, MNT_DETACH) < 0)
+                        return log_error_errno(negative_errno(), path, "cannot clear the dead mount");
+        }
         if (statfs(path, &sfs) < 0) {
-                if (errno == ENOTCONN) {
-                        log_info(path, "clearing the mount of a daemon that died");
-                        if (umount2(path, MNT_DETACH) < 0)
-                                return log_error_errno(negative_errno(), path, "cannot clear the dead mount");
-                        return 0;
-                }
                 if (errno != ENOENT)
                         return log_error_errno(negative_errno(), path, "cannot inspect the mount point");
                 r = nearest_existing_is_cgroup(path);
@@ -178,4 +180,37 @@ int mountinfo_device(const char *table, const char *path, const char *fstype, de
 
 bool mountinfo_has(const char *table, const char *path, dev_t dev) {
         return dev != 0 && mountinfo_scan(table, path, NULL, dev, NULL) == 0;
+}
+
+int mountinfo_count(const char *table, const char *path, dev_t dev) {
+        int n = 0;
+
+        for (const char *line = table, *end; dev != 0 && *line; line = *end ? end + 1 : end) {
+                char mount_point[PATH_MAX], type[64];
+                dev_t d;
+
+                end = strchrnul(line, '\n');
+                if (parse_line(line, (size_t) (end - line), mount_point, type, &d) && d == dev &&
+                    !strcmp(mount_point, path))
+                        n++;
+        }
+        return n;
+}
+
+int mountinfo_unmount_fuse(const char *path, int max) {
+        int n = 0;
+
+        /* Lazily, as libfuse: a synchronous unmount could wait on a request only this process answers. */
+        while (n < max) {
+                _cleanup_free_ char *table = NULL;
+                dev_t top, fuse;
+
+                if (mountinfo_read(&table) < 0 || mountinfo_device(table, path, NULL, &top) < 0 ||
+                    mountinfo_device(table, path, "fuse.cgcompat", &fuse) < 0 || top != fuse)
+                        break;
+                if (umount2(path, MNT_DETACH) < 0)
+                        break;
+                n++;
+        }
+        return n;
 }

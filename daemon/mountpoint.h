@@ -26,3 +26,7 @@ int mountinfo_read(char **ret);
 int mountinfo_device(const char *table, const char *path, const char *fstype, dev_t *ret);
 /* Is a mount of device @dev at @path in @table? */
 bool mountinfo_has(const char *table, const char *path, dev_t dev);
+/* How many mounts of device @dev are at @path in @table (a view stacked on itself: 2). */
+int mountinfo_count(const char *table, const char *path, dev_t dev);
+/* Unmounts (lazily) the mounts at @path while the topmost is a fuse.cgcompat one, at most @max; returns how many. */
+int mountinfo_unmount_fuse(const char *path, int max);

@@ -1028,7 +1028,7 @@ static int resume_session(struct view *v, struct view_resume *resume) {
         if (strcmp(rec.mount, v->mount)) {
                 /* Moved in the configuration: the old place is served by nobody once its fd is closed. */
                 if (connection_alive(resume->fuse_fd))
-                        (void) umount2(rec.mount, MNT_DETACH);
+                        (void) mountinfo_unmount_fuse(rec.mount, 2);
                 closep(&resume->fuse_fd);
                 return -ESTALE;
         }
@@ -1061,7 +1061,7 @@ void view_abandon(struct view_resume *resume) {
         struct view_record rec;
 
         if (resume->fuse_fd >= 0 && connection_alive(resume->fuse_fd) && resume->record_fd >= 0 &&
-            read_record(resume->record_fd, &rec, &init) >= 0 && umount2(rec.mount, MNT_DETACH) >= 0)
+            read_record(resume->record_fd, &rec, &init) >= 0 && mountinfo_unmount_fuse(rec.mount, 2) > 0)
                 log_info(rec.mount, "unmounted: the previous daemon served it, this configuration has no such view");
         closep(&resume->fuse_fd);
         closep(&resume->record_fd);
@@ -1105,6 +1105,23 @@ static int read_device(struct view *v) {
         return 0;
 }
 
+/*
+ * The view is stacked on itself, a bind of its root on its own mount point: an outside umount
+ * (or umount -l) takes the top layer only, the one below serves on from the same connection, and
+ * a script running across it never finds the directory empty; the daemon stacks it again. Path
+ * walks to a mount's root send no request, so this thread may do it before FUSE_INIT.
+ */
+static int stack(struct view *v) {
+        if (mount(v->mount, v->mount, NULL, MS_BIND, NULL) < 0)
+                return log_warning_errno(negative_errno(), v->mount, "cannot stack the view on itself: an outside "
+                                         "umount will leave it missing until it is mounted again");
+        return 0;
+}
+
+int view_restack(struct view *v) {
+        return stack(v);
+}
+
 /* Mounted at @v->mount and given a new session; the mount is undone if the session cannot be made. */
 static int mount_new(struct view *v) {
         int fd = -1, r;
@@ -1120,8 +1137,10 @@ static int mount_new(struct view *v) {
         if (r < 0) {
                 drop_session(v);
                 (void) umount2(v->mount, MNT_DETACH);
+                return r;
         }
-        return r;
+        (void) stack(v);
+        return 0;
 }
 
 int view_start(struct view *v, struct compat_tree *tree, struct handle_table *handles,
@@ -1147,7 +1166,7 @@ int view_start(struct view *v, struct compat_tree *tree, struct handle_table *ha
                         drop_session(v);
                         /* Nobody will answer it once its fd is closed: out of the way, lazily as libfuse does. */
                         if (resume->fuse_fd >= 0 && connection_alive(resume->fuse_fd))
-                                (void) umount2(mount, MNT_DETACH);
+                                (void) mountinfo_unmount_fuse(mount, 2);
                 }
                 closep(&resume->fuse_fd);
                 closep(&resume->record_fd);
@@ -1165,8 +1184,8 @@ int view_start(struct view *v, struct compat_tree *tree, struct handle_table *ha
         return mount_new(v);
 }
 
-bool view_mounted(const struct view *v, const char *mountinfo) {
-        return v->session && !v->dead && mountinfo_has(mountinfo, v->mount, v->dev);
+int view_layers(const struct view *v, const char *mountinfo) {
+        return v->session && !v->dead ? mountinfo_count(mountinfo, v->mount, v->dev) : 0;
 }
 
 struct fuse_session *view_disconnect(struct view *v) {
@@ -1202,9 +1221,17 @@ int view_mount_again(struct view *v) {
         r = reset_nodes(v);
         if (r < 0)
                 return r;
-        /* Our old mount still at its place is dead (aborted): out of the way, lazily as libfuse does. */
-        if (mountinfo_read(&table) >= 0 && mountinfo_has(table, v->mount, v->dev) && umount2(v->mount, MNT_DETACH) < 0)
-                return log_error_errno(negative_errno(), v->mount, "cannot unmount the dead mount");
+        /*
+         * Our old layers still at their place are dead (aborted): out of the way, lazily as libfuse
+         * does, before anything looks at the path (a statfs of a layer of ours would wait on us).
+         */
+        for (int k = 0; k < 8; k++) {
+                free(TAKE_PTR(table));
+                if (mountinfo_read(&table) < 0 || !mountinfo_has(table, v->mount, v->dev))
+                        break;
+                if (umount2(v->mount, MNT_DETACH) < 0)
+                        return log_error_errno(negative_errno(), v->mount, "cannot unmount the dead mount");
+        }
         v->dev = 0;
         return mount_new(v);
 }
@@ -1256,9 +1283,20 @@ void view_unmount(struct view *v) {
         struct pollfd pfd = { .fd = fuse_session_fd(v->session) };
         if (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLERR))
                 return;
-        /* Lazily, as libfuse: a synchronous unmount could wait on a request only this process answers. */
-        if (umount2(v->mount, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
-                log_warning_errno(negative_errno(), v->mount, "cannot unmount");
+        /* Both layers, the view and its bind on itself: only ours, by device. */
+        for (int k = 0; k < 8; k++) {
+                _cleanup_free_ char *table = NULL;
+                if (v->dev != 0 && (mountinfo_read(&table) < 0 || !mountinfo_has(table, v->mount, v->dev)))
+                        break;
+                /* Lazily, as libfuse: a synchronous unmount could wait on a request only this process answers. */
+                if (umount2(v->mount, MNT_DETACH) < 0) {
+                        if (errno != EINVAL && errno != ENOENT)
+                                log_warning_errno(negative_errno(), v->mount, "cannot unmount");
+                        break;
+                }
+                if (v->dev == 0)
+                        break; /* not known: one layer, as before */
+        }
 }
 
 void view_stop(struct view *v) {

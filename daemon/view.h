@@ -59,8 +59,13 @@ int view_record(const struct view *v, int *ret_fd);
 int view_fd(const struct view *v);
 /* Serve one request: 1 if one was served, 0 if none was queued, -ENODEV once the mount is gone. */
 int view_process(struct view *v);
-/* Is the view's own connection mounted at its place in @mountinfo (mountinfo_read()), and alive? */
-bool view_mounted(const struct view *v, const char *mountinfo);
+/*
+ * How many layers of the view's own live connection are at its place in @mountinfo
+ * (mountinfo_read()): 2 as it should be (stacked on itself), 1 after an outside umount took
+ * the top one (view_restack() puts it back), 0 when it must be mounted again.
+ */
+int view_layers(const struct view *v, const char *mountinfo);
+int view_restack(struct view *v);
 /*
  * For a view unmounted from outside (or whose connection died): closes our end of its
  * connection, drops its handles and returns its session, which the caller destroys once no

@@ -350,10 +350,9 @@ static bool mount_table_classify(struct mount_table *t, struct registry *r) {
                 snprintf(mountpoint, sizeof(mountpoint), "%s", e->f[4]);
                 unescape(mountpoint);
                 for (size_t k = 0; k < r->n_views; k++)
-                        if (r->views[k].as != AS_ITSELF && !r->views[k].dev[0] &&
-                            !strcmp(mountpoint, r->views[k].mount)) {
+                        if (!r->views[k].dev[0] && !strcmp(mountpoint, r->views[k].mount)) {
                                 snprintf(r->views[k].dev, sizeof(r->views[k].dev), "%s", e->f[2]);
-                                found = true;
+                                found |= r->views[k].as != AS_ITSELF;
                         }
         }
         if (!found)
@@ -363,11 +362,19 @@ static bool mount_table_classify(struct mount_table *t, struct registry *r) {
                 if (!strcmp(e->fstype, "cgroup") || !strcmp(e->fstype, "cgroup2"))
                         e->disposition = DROP;
                 else if (!strcmp(e->fstype, "fuse.cgcompat"))
-                        for (size_t k = 0; k < r->n_views; k++)
-                                if (r->views[k].as != AS_ITSELF && !strcmp(e->f[2], r->views[k].dev)) {
+                        for (size_t k = 0; k < r->n_views; k++) {
+                                if (strcmp(e->f[2], r->views[k].dev))
+                                        continue;
+                                /* The daemon stacks each view on itself: one line per device and place. */
+                                for (size_t j = 0; j < i && e->disposition != DROP; j++)
+                                        if (!strcmp(t->e[j].fstype, "fuse.cgcompat") && !strcmp(t->e[j].f[2], e->f[2]) &&
+                                            !strcmp(t->e[j].f[4], e->f[4]))
+                                                e->disposition = DROP;
+                                if (e->disposition != DROP && r->views[k].as != AS_ITSELF) {
                                         e->disposition = VIEW;
                                         e->view = &r->views[k];
                                 }
+                        }
         }
         return true;
 }
