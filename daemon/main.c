@@ -387,7 +387,8 @@ static int repair_mounts(struct daemon *d) {
 
         r = mountinfo_read(&table);
         if (r < 0)
-                return log_error_errno(r, "/proc/self/mountinfo", "cannot read the mount table");
+                return log_error_errno(r, "/proc/self/mountinfo", "cannot read the mount table to check the views: "
+                                       "exiting rather than serve without them");
         if (d->legacy_root_mounted && mountinfo_device(table, root, "tmpfs", NULL) < 0) {
                 log_warning(root, "the legacy root was unmounted from outside: mounting it again");
                 r = restore_legacy_root(d);

@@ -1283,10 +1283,11 @@ void view_unmount(struct view *v) {
         struct pollfd pfd = { .fd = fuse_session_fd(v->session) };
         if (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLERR))
                 return;
-        /* Both layers, the view and its bind on itself: only ours, by device. */
+        /* Both layers, the view and its bind on itself: only ours, by device, when the table can be read. */
         for (int k = 0; k < 8; k++) {
                 _cleanup_free_ char *table = NULL;
-                if (v->dev != 0 && (mountinfo_read(&table) < 0 || !mountinfo_has(table, v->mount, v->dev)))
+                bool known = v->dev != 0 && mountinfo_read(&table) >= 0;
+                if (known && !mountinfo_has(table, v->mount, v->dev))
                         break;
                 /* Lazily, as libfuse: a synchronous unmount could wait on a request only this process answers. */
                 if (umount2(v->mount, MNT_DETACH) < 0) {
@@ -1294,8 +1295,8 @@ void view_unmount(struct view *v) {
                                 log_warning_errno(negative_errno(), v->mount, "cannot unmount");
                         break;
                 }
-                if (v->dev == 0)
-                        break; /* not known: one layer, as before */
+                if (!known && k >= 1)
+                        break; /* blind: the two layers a view has */
         }
 }
 

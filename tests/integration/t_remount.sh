@@ -184,3 +184,17 @@ test_remount_after_both_layers_unmounted() {
         registry_devices_match
         rmdir "$VIEW/both"
 }
+
+# A view that cannot be mounted again: the daemon exits 1 and says why, rather than serve
+# without it (under systemd, Restart=on-failure starts it again).
+test_remount_impossible_exits_nonzero() {
+        local status=0
+        # No fd can be opened any more: not the mount table, not /dev/fuse.
+        prlimit --pid "$(daemon_pid)" --nofile=3:3
+        umount -l "$LEGACY"
+        daemon_exit_status || status=$?
+        expect_eq "exit status" 1 "$status"
+        grep -q "exiting rather than serve without" "$DAEMON_LOG" || fail "log: $(tail -n 5 "$DAEMON_LOG")"
+        unmount_all
+        start_daemon
+}
