@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* cgcompatd: serves legacy cgroup views through FUSE over a delegated cgroup v2 subtree. */
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/sysmacros.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
+#include <sys/sysmacros.h>
 
 #include "backend/backend.h"
 #include "backend/delegation.h"
@@ -588,8 +588,7 @@ static int serve(struct daemon *d) {
                                 int r = repair_mounts(d);
                                 if (r < 0)
                                         return r;
-                        }
-                        else {
+                        } else {
                                 struct view *v = &d->views[source];
                                 for (int k = 0; k < REQUESTS_PER_WAKEUP; k++) {
                                         int r = view_process(v);
