@@ -1112,7 +1112,8 @@ static int read_device(struct view *v) {
  * walks to a mount's root send no request, so this thread may do it before FUSE_INIT.
  */
 static int stack(struct view *v) {
-        if (mount(v->mount, v->mount, NULL, MS_BIND, NULL) < 0)
+        /* The type is ignored for a bind; "none" as mount(8) passes, not NULL (valgrind checks it). */
+        if (mount(v->mount, v->mount, "none", MS_BIND, NULL) < 0)
                 return log_warning_errno(negative_errno(), v->mount, "cannot stack the view on itself: an outside "
                                          "umount will leave it missing until it is mounted again");
         return 0;

@@ -189,6 +189,11 @@ test_remount_after_both_layers_unmounted() {
 # without it (under systemd, Restart=on-failure starts it again).
 test_remount_impossible_exits_nonzero() {
         local status=0
+        # LeakSanitizer needs fds of its own at exit: a sanitized daemon would die of it instead.
+        if grep -q __asan_init "$CGCOMPATD"; then
+                echo "    skipped: the daemon is built with sanitizers" >&2
+                return 0
+        fi
         # No fd can be opened any more: not the mount table, not /dev/fuse.
         prlimit --pid "$(daemon_pid)" --nofile=3:3
         umount -l "$LEGACY"
