@@ -32,12 +32,18 @@ static int grow_local(struct handle_table *t, size_t from, size_t n) {
         if (!state)
                 return -ENOMEM;
         t->state = state;
+        const void **owner = realloc(t->owner, n * sizeof(void *));
+        if (!owner)
+                return -ENOMEM;
+        t->owner = owner;
         size_t *free_slots = realloc(t->free_slots, n * sizeof(size_t));
         if (!free_slots)
                 return -ENOMEM;
         t->free_slots = free_slots;
-        for (size_t i = from; i < n; i++)
+        for (size_t i = from; i < n; i++) {
                 t->state[i] = NULL;
+                t->owner[i] = NULL;
+        }
         /* Pushed from the top, so the lowest slots are handed out first. */
         for (size_t i = n; i > from; i--)
                 if (records(t)[i - 1].kind == HANDLE_FREE)
@@ -109,6 +115,7 @@ void handle_table_free(struct handle_table *t, void (*free_state)(enum handle_ki
                 munmap(t->map, map_size(t->n_slots));
         closep(&t->fd);
         free(t->state);
+        free(t->owner);
         free(t->free_slots);
         *t = (struct handle_table) { .fd = -1 };
 }
@@ -167,6 +174,27 @@ void *handle_table_remove(struct handle_table *t, uint64_t fh) {
         void *state = t->state[fh];
         records(t)[fh] = (struct handle_record) {};
         t->state[fh] = NULL;
+        t->owner[fh] = NULL;
         t->free_slots[t->n_free++] = fh;
         return state;
+}
+
+void handle_table_set_owner(struct handle_table *t, uint64_t fh, const void *owner) {
+        if (fh < t->n_slots)
+                t->owner[fh] = owner;
+}
+
+size_t handle_table_drop(struct handle_table *t, const void *owner, void (*free_state)(enum handle_kind kind, void *state)) {
+        size_t n = 0;
+
+        for (size_t i = 0; owner && i < t->n_slots; i++) {
+                if (t->owner[i] != owner || records(t)[i].kind == HANDLE_FREE)
+                        continue;
+                enum handle_kind kind = records(t)[i].kind;
+                void *state = handle_table_remove(t, i);
+                if (state && free_state)
+                        free_state(kind, state);
+                n++;
+        }
+        return n;
 }

@@ -31,6 +31,7 @@ struct handle_table {
         void *map;
         size_t n_slots;
         void **state;           /* this process's state of each slot; NULL until made */
+        const void **owner;     /* the connection each slot was given on, as far as this process knows */
         size_t *free_slots;     /* a stack */
         size_t n_free;
 };
@@ -52,3 +53,11 @@ int handle_table_get(struct handle_table *t, uint64_t fh, enum handle_kind kind,
                      void ***ret_state);
 /* Frees the slot; returns this process's state of it, for the caller to free. */
 void *handle_table_remove(struct handle_table *t, uint64_t fh);
+/* Marks slot @fh as given on the connection @owner (an opaque pointer), for handle_table_drop(). */
+void handle_table_set_owner(struct handle_table *t, uint64_t fh, const void *owner);
+/*
+ * Frees every slot marked with @owner, freeing its state with @free_state: the connection is
+ * gone and the kernel will never release them. Slots a previous daemon gave and this one never
+ * saw used carry no owner and stay. Returns how many were freed.
+ */
+size_t handle_table_drop(struct handle_table *t, const void *owner, void (*free_state)(enum handle_kind kind, void *state));

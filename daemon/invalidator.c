@@ -27,6 +27,7 @@ static void *run(void *userdata) {
                 inv->head = i->next;
                 if (!inv->head)
                         inv->tail = &inv->head;
+                inv->current = i->session;
                 pthread_mutex_unlock(&inv->lock);
                 if (!inv->stopping) {
                         int r = fuse_lowlevel_notify_inval_entry(i->session, i->parent, i->name, strlen(i->name));
@@ -36,13 +37,16 @@ static void *run(void *userdata) {
                 }
                 free(i);
                 pthread_mutex_lock(&inv->lock);
+                inv->current = NULL;
+                pthread_cond_broadcast(&inv->idle);
         }
         pthread_mutex_unlock(&inv->lock);
         return NULL;
 }
 
 int invalidator_start(struct invalidator *inv) {
-        *inv = (struct invalidator) { .lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER };
+        *inv = (struct invalidator) { .lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER,
+                                      .idle = PTHREAD_COND_INITIALIZER };
         inv->tail = &inv->head;
         int r = pthread_create(&inv->thread, NULL, run, inv);
         if (r != 0)
@@ -79,4 +83,25 @@ void invalidator_stop(struct invalidator *inv) {
         pthread_mutex_unlock(&inv->lock);
         pthread_join(inv->thread, NULL);
         inv->started = false;
+}
+
+void invalidator_forget_session(struct invalidator *inv, struct fuse_session *session) {
+        if (!inv->started)
+                return;
+        pthread_mutex_lock(&inv->lock);
+        for (struct invalidation **p = &inv->head; *p;) {
+                struct invalidation *i = *p;
+                if (i->session != session) {
+                        p = &i->next;
+                        continue;
+                }
+                *p = i->next;
+                free(i);
+        }
+        inv->tail = &inv->head;
+        while (*inv->tail)
+                inv->tail = &(*inv->tail)->next;
+        while (inv->current == session)
+                pthread_cond_wait(&inv->idle, &inv->lock);
+        pthread_mutex_unlock(&inv->lock);
 }

@@ -22,7 +22,8 @@ struct invalidation;
 struct invalidator {
         pthread_t thread;
         pthread_mutex_t lock;
-        pthread_cond_t wake;
+        pthread_cond_t wake, idle;
+        struct fuse_session *current; /* the session a notification is being written to */
         struct invalidation *head, **tail;
         bool stopping, started;
         size_t dropped; /* lost to memory pressure: those entries expire by their timeout */
@@ -31,5 +32,11 @@ struct invalidator {
 int invalidator_start(struct invalidator *inv);
 /* Queue: forget @name in @parent of @session. Never blocks on the kernel. */
 void invalidator_entry(struct invalidator *inv, struct fuse_session *session, fuse_ino_t parent, const char *name);
+/*
+ * Forgets what is queued for @session and waits until no notification is being written to it,
+ * so that it can be destroyed. Close our end of its connection first: a notification stuck on
+ * an inode lock then returns, its connection aborted.
+ */
+void invalidator_forget_session(struct invalidator *inv, struct fuse_session *session);
 /* Ends the thread; unmount the views first, so that a notification stuck on one returns. */
 void invalidator_stop(struct invalidator *inv);

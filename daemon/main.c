@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* cgcompatd: serves legacy cgroup views through FUSE over a delegated cgroup v2 subtree. */
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -7,6 +8,7 @@
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
+#include <sys/sysmacros.h>
 
 #include "backend/backend.h"
 #include "backend/delegation.h"
@@ -19,6 +21,7 @@
 #include "legacy_root.h"
 #include "registry.h"
 #include "log.h"
+#include "mountpoint.h"
 #include "release.h"
 #include "service.h"
 #include "view.h"
@@ -28,7 +31,7 @@
 /* Release agents started between two looks at the requests. */
 #define AGENTS_PER_WAKEUP 8
 
-enum { SOURCE_SIGNAL = -1, SOURCE_INOTIFY = -2, SOURCE_WATCHDOG = -3 };
+enum { SOURCE_SIGNAL = -1, SOURCE_INOTIFY = -2, SOURCE_WATCHDOG = -3, SOURCE_MOUNTINFO = -4 };
 
 /* Names in systemd's fd store: the handle table, and per view its FUSE fd and its record. */
 #define FDNAME_HANDLES "handles"
@@ -43,6 +46,7 @@ struct daemon {
         const char **view_keys; /* the views' keys, for the tree's "held by every view" */
         size_t n_views, n_mounted;
         int signal_fd, epoll_fd;
+        int mountinfo_fd; /* polled: the mount table changed, maybe a view was unmounted from outside */
         bool legacy_root_mounted, registry_published;
         struct invalidator invalidator;
         struct audit audit;
@@ -310,6 +314,112 @@ static int open_handles(struct daemon *d) {
         return 0;
 }
 
+/* The registry, with each view's device as the mount table shows it now. */
+static int publish(struct daemon *d) {
+        _cleanup_free_ dev_t *devices = calloc(d->config.n_views, sizeof(dev_t));
+        int r;
+
+        if (!devices)
+                return -ENOMEM;
+        for (size_t i = 0; i < d->n_views; i++)
+                devices[i] = d->views[i].dev;
+        r = registry_publish(&d->config, d->delegation.tree_root, devices);
+        if (r >= 0)
+                d->registry_published = true;
+        return r;
+}
+
+/* The legacy root and the links in it, as at start: after it was unmounted from outside. */
+static int restore_legacy_root(struct daemon *d) {
+        int r = legacy_root_prepare(d->config.legacy_root);
+
+        for (size_t i = 0; r >= 0 && i < d->config.n_views; i++)
+                for (size_t k = 0; r >= 0 && k < d->config.views[i].n_links; k++)
+                        r = legacy_link(d->config.views[i].links[k], d->config.views[i].mount);
+        return r;
+}
+
+/*
+ * A new mount and connection for view @i, unmounted from outside or with its connection dead.
+ * Its old connection leaves the fd store before our end of it is closed, so that the kernel
+ * aborts it (a lazily detached mount with files open would otherwise wait on us forever), and
+ * the new one is stored once it answered FUSE_INIT (hook_view_initialised), for a restart.
+ */
+static int remount_view(struct daemon *d, size_t i, const char *mountinfo) {
+        struct view *v = &d->views[i];
+        /* ENODEV and the mount table's change come in either order: the table says which it was. */
+        const char *what = mountinfo_has(mountinfo, v->mount, v->dev) ? "its connection failed" : "unmounted from outside";
+        dev_t old = v->dev;
+        int r;
+
+        if (v->session)
+                (void) epoll_ctl(d->epoll_fd, EPOLL_CTL_DEL, view_fd(v), NULL);
+        forget_view_fds(d, v);
+        v->in_fd_store = false;
+        if (v->initialised)
+                d->n_initialised--;
+        struct fuse_session *session = view_disconnect(v);
+        if (session) {
+                invalidator_forget_session(&d->invalidator, session);
+                fuse_session_destroy(session);
+        }
+        r = view_mount_again(v);
+        if (r >= 0)
+                r = watch_fd(d, view_fd(v), (int64_t) i);
+        if (r < 0)
+                return log_error_errno(r, v->mount, "%s and cannot be mounted again: exiting rather than serve without it",
+                                       what);
+        log_warning(v->mount, "%s: mounted again, a new connection (device %u:%u, was %u:%u)", what, major(v->dev),
+                    minor(v->dev), major(old), minor(old));
+        return 0;
+}
+
+/*
+ * Every view mounted at its place with its own connection, as the mount table says (a view is
+ * never stat'ed from this thread: that would wait on this thread). What was unmounted from
+ * outside is mounted again, the legacy root first; then the registry says where they are now.
+ */
+static int repair_mounts(struct daemon *d) {
+        _cleanup_free_ char *table = NULL;
+        const char *root = d->config.legacy_root;
+        bool repaired = false;
+        int r;
+
+        r = mountinfo_read(&table);
+        if (r < 0)
+                return log_error_errno(r, "/proc/self/mountinfo", "cannot read the mount table to check the views: "
+                                       "exiting rather than serve without them");
+        if (d->legacy_root_mounted && mountinfo_device(table, root, "tmpfs", NULL) < 0) {
+                log_warning(root, "the legacy root was unmounted from outside: mounting it again");
+                r = restore_legacy_root(d);
+                if (r < 0)
+                        return log_error_errno(r, root, "cannot mount the legacy root again: exiting rather than serve "
+                                               "without it");
+        }
+        for (size_t i = 0; i < d->n_views; i++) {
+                struct view *v = &d->views[i];
+                int layers = view_layers(v, table);
+
+                if (layers >= 2)
+                        continue;
+                if (layers == 1) {
+                        /* The same connection serves on below: only the top layer to put back. */
+                        if (view_restack(v) >= 0)
+                                log_warning(v->mount, "unmounted from outside (or left by a daemon that did not "
+                                            "stack it): the layer below serves on, stacked again");
+                        continue;
+                }
+                r = remount_view(d, i, table);
+                if (r < 0)
+                        return r;
+                repaired = true;
+        }
+        if (!repaired)
+                return 0;
+        update_status(d);
+        return publish(d);
+}
+
 static int start(struct daemon *d) {
         const char *root;
         int r;
@@ -351,6 +461,14 @@ static int start(struct daemon *d) {
                 r = watch_fd(d, d->service.watchdog_fd, SOURCE_WATCHDOG);
         if (r < 0)
                 return log_error_errno(r, "cgcompatd", "cannot set up the event loop");
+
+        /* Opened before the views are mounted: the first poll reports their mounts, and repair_mounts() checks them. */
+        d->mountinfo_fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+        if (d->mountinfo_fd < 0)
+                return log_error_errno(negative_errno(), "/proc/self/mountinfo", "cannot open");
+        struct epoll_event changed = { .events = EPOLLPRI, .data.u64 = (uint64_t) SOURCE_MOUNTINFO };
+        if (epoll_ctl(d->epoll_fd, EPOLL_CTL_ADD, d->mountinfo_fd, &changed) < 0)
+                return log_error_errno(negative_errno(), "/proc/self/mountinfo", "cannot watch");
 
         r = prepare_legacy_root(d);
         if (r >= 0 && d->config.n_views > 1)
@@ -424,10 +542,12 @@ static int start(struct daemon *d) {
                 if (r < 0)
                         return r;
         }
-        r = registry_publish(&d->config, root);
+        /* A view the previous daemon left may be gone from its place meanwhile: mounted again here. */
+        r = repair_mounts(d);
+        if (r >= 0)
+                r = publish(d);
         if (r < 0)
                 return r;
-        d->registry_published = true;
 
         int64_t begin = monotonic_ns();
         r = release_scan(&d->release);
@@ -464,7 +584,11 @@ static int serve(struct daemon *d) {
                                 (void) release_process(&d->release);
                         else if (source == SOURCE_WATCHDOG)
                                 service_watchdog(&d->service);
-                        else {
+                        else if (source == SOURCE_MOUNTINFO) {
+                                int r = repair_mounts(d);
+                                if (r < 0)
+                                        return r;
+                        } else {
                                 struct view *v = &d->views[source];
                                 for (int k = 0; k < REQUESTS_PER_WAKEUP; k++) {
                                         int r = view_process(v);
@@ -474,11 +598,11 @@ static int serve(struct daemon *d) {
                                                 continue;
                                         }
                                         if (r < 0) {
-                                                log_info(v->mount, "unmounted from outside, no longer serving");
-                                                epoll_ctl(d->epoll_fd, EPOLL_CTL_DEL, view_fd(v), NULL);
-                                                forget_view_fds(d, v);
-                                                d->n_mounted--;
-                                                update_status(d);
+                                                /* Unmounted (ENODEV) or aborted: a new mount in its place. */
+                                                v->dead = true;
+                                                r = repair_mounts(d);
+                                                if (r < 0)
+                                                        return r;
                                         }
                                         break;
                                 }
@@ -514,6 +638,7 @@ static void stop(struct daemon *d) {
         service_free(&d->service);
         closep(&d->signal_fd);
         closep(&d->epoll_fd);
+        closep(&d->mountinfo_fd);
         config_free(&d->config);
 }
 
@@ -524,7 +649,7 @@ int main(int argc, char *argv[]) {
                 { "help", no_argument, NULL, 'h' },
                 {},
         };
-        struct daemon d = { .signal_fd = -1, .epoll_fd = -1, .handles.fd = -1, .service.watchdog_fd = -1 };
+        struct daemon d = { .signal_fd = -1, .epoll_fd = -1, .mountinfo_fd = -1, .handles.fd = -1, .service.watchdog_fd = -1 };
         const char *config_path = NULL;
         int c, r;
 

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -14,7 +15,7 @@ static int registry_path(const struct config *c, const char *suffix, char *buf, 
         return n < 0 || (size_t) n >= size ? -ENAMETOOLONG : 0;
 }
 
-int registry_publish(const struct config *c, const char *v2_root) {
+int registry_publish(const struct config *c, const char *v2_root, const dev_t *devices) {
         char path[PATH_MAX], temporary[PATH_MAX], key[256];
         int r;
 
@@ -36,6 +37,8 @@ int registry_publish(const struct config *c, const char *v2_root) {
                 if (view_config_key(v, key, sizeof(key)) < 0)
                         continue;
                 fprintf(f, "view %s %s %s\n", view_flavor_name(v->flavor), key, v->mount);
+                if (devices && devices[i])
+                        fprintf(f, "device %u:%u %s\n", major(devices[i]), minor(devices[i]), v->mount);
                 for (size_t k = 0; k < v->n_links; k++)
                         fprintf(f, "link %s %s\n", v->links[k], v->mount);
         }

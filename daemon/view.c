@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "view.h"
 
+#include <assert.h>
 #include <fcntl.h>
 #include <linux/fuse.h>
 #include <poll.h>
@@ -568,6 +569,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi) {
                 return reply_error(req, r);
         }
         fi->fh = fh;
+        handle_table_set_owner(v->handles, fh, v->session);
         if (v->page_cache && legacy_file_cacheable(n->file)) {
                 if ((fi->flags & O_ACCMODE) == O_RDONLY)
                         open_page_cached(v, req, h, fi);
@@ -604,6 +606,7 @@ static int open_file_of(struct view *v, fuse_ino_t ino, uint64_t fh, struct open
                 *h = (struct open_file) { .node = n, .opener = opener };
                 node_pin(n);
                 *state = h;
+                handle_table_set_owner(v->handles, fh, v->session);
         }
         *ret = *state;
         return 0;
@@ -743,6 +746,7 @@ static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
                 return reply_error(req, r);
         }
         fi->fh = fh;
+        handle_table_set_owner(v->handles, fh, v->session);
         if (fuse_reply_open(req, fi) == -ENOENT)
                 dir_handle_free(handle_table_remove(v->handles, fh));
 }
@@ -763,6 +767,7 @@ static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, s
                 *state = calloc(1, sizeof(struct dir_handle));
                 if (!*state)
                         return reply_error(req, -ENOMEM);
+                handle_table_set_owner(v->handles, fi->fh, v->session);
         }
         d = *state;
         if (off == 0 || !d->filled) {
@@ -863,17 +868,14 @@ static size_t max_cached_fds(void) {
         return rl.rlim_cur / 2;
 }
 
-/* The mount's source, as the kernel's filesystems name theirs in mountinfo. */
-static const char *flavor_fsname(enum view_flavor flavor) {
-        switch (flavor) {
-        case FLAVOR_CONTAINER:
-                return "container";
-        case FLAVOR_UNIFIED:
-                return "cgroup2";
-        default:
-                return "cgroup";
-        }
-}
+/*
+ * The mount's source: "cgcompat" for every view, as for the legacy root. Not "cgroup" or
+ * "container" as the kernel's filesystems named theirs: umount(8) given a path that is not a
+ * mount point ("umount cgroup/", run by legacy scripts after their own mount there failed)
+ * falls back to the mounts whose source matches it, and would take a view. The preload shows
+ * legacy programs the source they expect.
+ */
+#define VIEW_SOURCE "cgcompat"
 
 /*
  * What a restarted daemon needs besides the FUSE fd: the FUSE_INIT request the
@@ -994,7 +996,7 @@ static int mount_fuse(const struct view *v, int *ret_fd) {
                 return log_error_errno(negative_errno(), "/dev/fuse", "cannot open");
         snprintf(options, sizeof(options), "fd=%d,rootmode=40000,user_id=%u,group_id=%u,allow_other,default_permissions",
                  fd, (unsigned) getuid(), (unsigned) getgid());
-        if (mount(flavor_fsname(v->settings.flavor), v->mount, "fuse.cgcompat", MS_NOSUID | MS_NODEV, options) < 0)
+        if (mount(VIEW_SOURCE, v->mount, "fuse.cgcompat", MS_NOSUID | MS_NODEV, options) < 0)
                 return log_error_errno(negative_errno(), v->mount, "cannot mount the view");
         *ret_fd = TAKE_FD(fd);
         return 0;
@@ -1026,7 +1028,7 @@ static int resume_session(struct view *v, struct view_resume *resume) {
         if (strcmp(rec.mount, v->mount)) {
                 /* Moved in the configuration: the old place is served by nobody once its fd is closed. */
                 if (connection_alive(resume->fuse_fd))
-                        (void) umount2(rec.mount, MNT_DETACH);
+                        (void) mountinfo_unmount_fuse(rec.mount, 2);
                 closep(&resume->fuse_fd);
                 return -ESTALE;
         }
@@ -1059,7 +1061,7 @@ void view_abandon(struct view_resume *resume) {
         struct view_record rec;
 
         if (resume->fuse_fd >= 0 && connection_alive(resume->fuse_fd) && resume->record_fd >= 0 &&
-            read_record(resume->record_fd, &rec, &init) >= 0 && umount2(rec.mount, MNT_DETACH) >= 0)
+            read_record(resume->record_fd, &rec, &init) >= 0 && mountinfo_unmount_fuse(rec.mount, 2) > 0)
                 log_info(rec.mount, "unmounted: the previous daemon served it, this configuration has no such view");
         closep(&resume->fuse_fd);
         closep(&resume->record_fd);
@@ -1072,9 +1074,79 @@ static void drop_session(struct view *v) {
         v->resumed = v->initialised = false;
 }
 
+/* The node table with the root alone: what a new connection's kernel knows. */
+static int reset_nodes(struct view *v) {
+        int fd, r;
+
+        node_table_free(&v->nodes);
+        v->root = NULL;
+        r = node_table_init(&v->nodes, max_cached_fds(), reopen_group, v);
+        if (r < 0)
+                return r;
+        fd = fcntl(v->tree->root_fd, F_DUPFD_CLOEXEC, 3);
+        if (fd < 0)
+                return log_error_errno(negative_errno(), v->mount, "cannot duplicate the root fd");
+        r = group_node(v, fd, &v->root);
+        if (r < 0)
+                return r;
+        v->root->nlookup = 1; /* the kernel's reference on the root, never forgotten */
+        return 0;
+}
+
+/* The view's FUSE device as the mount table shows it: the topmost fuse.cgcompat mount at its place. */
+static int read_device(struct view *v) {
+        _cleanup_free_ char *table = NULL;
+        int r = mountinfo_read(&table);
+
+        if (r >= 0)
+                r = mountinfo_device(table, v->mount, "fuse.cgcompat", &v->dev);
+        if (r < 0)
+                return log_error_errno(r, v->mount, "cannot find the view's mount in /proc/self/mountinfo");
+        return 0;
+}
+
+/*
+ * The view is stacked on itself, a bind of its root on its own mount point: an outside umount
+ * (or umount -l) takes the top layer only, the one below serves on from the same connection, and
+ * a script running across it never finds the directory empty; the daemon stacks it again. Path
+ * walks to a mount's root send no request, so this thread may do it before FUSE_INIT.
+ */
+static int stack(struct view *v) {
+        /* The type is ignored for a bind; "none" as mount(8) passes, not NULL (valgrind checks it). */
+        if (mount(v->mount, v->mount, "none", MS_BIND, NULL) < 0)
+                return log_warning_errno(negative_errno(), v->mount, "cannot stack the view on itself: an outside "
+                                         "umount will leave it missing until it is mounted again");
+        return 0;
+}
+
+int view_restack(struct view *v) {
+        return stack(v);
+}
+
+/* Mounted at @v->mount and given a new session; the mount is undone if the session cannot be made. */
+static int mount_new(struct view *v) {
+        int fd = -1, r;
+
+        r = mountpoint_prepare(v->mount);
+        if (r >= 0)
+                r = mount_fuse(v, &fd);
+        if (r < 0)
+                return r;
+        r = new_session(v, fd);
+        if (r >= 0)
+                r = read_device(v);
+        if (r < 0) {
+                drop_session(v);
+                (void) umount2(v->mount, MNT_DETACH);
+                return r;
+        }
+        (void) stack(v);
+        return 0;
+}
+
 int view_start(struct view *v, struct compat_tree *tree, struct handle_table *handles,
                const struct view_settings *settings, const char *mount, struct view_resume *resume) {
-        int fd = -1, r;
+        int r;
 
         *v = (struct view) { .tree = tree, .handles = handles };
         if (strlen(mount) >= sizeof(v->mount) || strlen(settings->key) >= sizeof(v->key))
@@ -1085,15 +1157,8 @@ int view_start(struct view *v, struct compat_tree *tree, struct handle_table *ha
                 v->settings = *settings;
                 v->settings.key = v->key;
                 v->settings.offered = tree->offered;
-                r = node_table_init(&v->nodes, max_cached_fds(), reopen_group, v);
+                r = reset_nodes(v);
         }
-        if (r >= 0) {
-                fd = fcntl(tree->root_fd, F_DUPFD_CLOEXEC, 3);
-                r = fd < 0 ? log_error_errno(negative_errno(), mount, "cannot duplicate the root fd")
-                           : group_node(v, fd, &v->root);
-        }
-        if (r >= 0)
-                v->root->nlookup = 1; /* the kernel's reference on the root, never forgotten */
         if (resume) {
                 int e = r < 0 ? r : resume_session(v, resume);
                 if (e < 0) {
@@ -1102,27 +1167,74 @@ int view_start(struct view *v, struct compat_tree *tree, struct handle_table *ha
                         drop_session(v);
                         /* Nobody will answer it once its fd is closed: out of the way, lazily as libfuse does. */
                         if (resume->fuse_fd >= 0 && connection_alive(resume->fuse_fd))
-                                (void) umount2(mount, MNT_DETACH);
+                                (void) mountinfo_unmount_fuse(mount, 2);
                 }
                 closep(&resume->fuse_fd);
                 closep(&resume->record_fd);
                 if (e >= 0) {
                         log_info(mount, "answering the mount the previous daemon left");
+                        /* Unknown (0) if it is not at its place any more: the first look at the mount table mounts it again. */
+                        _cleanup_free_ char *table = NULL;
+                        if (mountinfo_read(&table) >= 0)
+                                (void) mountinfo_device(table, mount, "fuse.cgcompat", &v->dev);
                         return 0;
                 }
         }
         if (r < 0)
                 return r;
+        return mount_new(v);
+}
 
-        r = mountpoint_prepare(mount);
-        if (r >= 0)
-                r = mount_fuse(v, &fd);
+int view_layers(const struct view *v, const char *mountinfo) {
+        return v->session && !v->dead ? mountinfo_count(mountinfo, v->mount, v->dev) : 0;
+}
+
+struct fuse_session *view_disconnect(struct view *v) {
+        struct fuse_session *old = TAKE_PTR(v->session);
+        size_t dropped;
+
+        if (!old)
+                return NULL;
+        /*
+         * Our end of the old connection goes now, its fd number staying valid (/dev/null) until the
+         * session is destroyed: with no other end open, the kernel aborts the connection, so that
+         * files still open on a lazily detached mount fail instead of waiting for an answer.
+         */
+        _cleanup_close_ int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+        if (null < 0 || dup3(null, fuse_session_fd(old), O_CLOEXEC) < 0)
+                log_warning_errno(negative_errno(), v->mount, "cannot close the old connection");
+        /* Its handles mean nothing to the new connection, and no RELEASE will come for them. */
+        dropped = handle_table_drop(v->handles, old, view_free_handle_state);
+        if (dropped > 0)
+                log_info(v->mount, "dropped %zu handles open on the old mount", dropped);
+        v->resumed = v->initialised = v->dead = false;
+        free(TAKE_PTR(v->init_request));
+        v->init_len = 0;
+        return old;
+}
+
+int view_mount_again(struct view *v) {
+        _cleanup_free_ char *table = NULL;
+        int r;
+
+        assert(!v->session);
+        /* The kernel forgot every node id of the old connection: only the root is known. */
+        r = reset_nodes(v);
         if (r < 0)
                 return r;
-        r = new_session(v, fd);
-        if (r < 0)
-                (void) umount2(mount, MNT_DETACH);
-        return r;
+        /*
+         * Our old layers still at their place are dead (aborted): out of the way, lazily as libfuse
+         * does, before anything looks at the path (a statfs of a layer of ours would wait on us).
+         */
+        for (int k = 0; k < 8; k++) {
+                free(TAKE_PTR(table));
+                if (mountinfo_read(&table) < 0 || !mountinfo_has(table, v->mount, v->dev))
+                        break;
+                if (umount2(v->mount, MNT_DETACH) < 0)
+                        return log_error_errno(negative_errno(), v->mount, "cannot unmount the dead mount");
+        }
+        v->dev = 0;
+        return mount_new(v);
 }
 
 int view_fd(const struct view *v) {
@@ -1172,9 +1284,21 @@ void view_unmount(struct view *v) {
         struct pollfd pfd = { .fd = fuse_session_fd(v->session) };
         if (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLERR))
                 return;
-        /* Lazily, as libfuse: a synchronous unmount could wait on a request only this process answers. */
-        if (umount2(v->mount, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
-                log_warning_errno(negative_errno(), v->mount, "cannot unmount");
+        /* Both layers, the view and its bind on itself: only ours, by device, when the table can be read. */
+        for (int k = 0; k < 8; k++) {
+                _cleanup_free_ char *table = NULL;
+                bool known = v->dev != 0 && mountinfo_read(&table) >= 0;
+                if (known && !mountinfo_has(table, v->mount, v->dev))
+                        break;
+                /* Lazily, as libfuse: a synchronous unmount could wait on a request only this process answers. */
+                if (umount2(v->mount, MNT_DETACH) < 0) {
+                        if (errno != EINVAL && errno != ENOENT)
+                                log_warning_errno(negative_errno(), v->mount, "cannot unmount");
+                        break;
+                }
+                if (!known && k >= 1)
+                        break; /* blind: the two layers a view has */
+        }
 }
 
 void view_stop(struct view *v) {

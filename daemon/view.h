@@ -36,6 +36,8 @@ struct view {
         size_t init_len;
         uint64_t want;          /* the FUSE capabilities agreed with the kernel */
         bool in_fd_store;       /* systemd keeps its connection for the next daemon (set by the caller) */
+        dev_t dev;              /* the connection's device, as mountinfo shows it; 0 if unknown */
+        bool dead;              /* the connection failed (ENODEV): to be mounted again (set by the caller) */
         bool page_cache;        /* settings read through the kernel's page cache (set by the caller) */
         /* FUSE_INIT of a new mount was answered: the view serves from now on. */
         void (*initialised_hook)(void *userdata, struct view *v);
@@ -57,6 +59,20 @@ int view_record(const struct view *v, int *ret_fd);
 int view_fd(const struct view *v);
 /* Serve one request: 1 if one was served, 0 if none was queued, -ENODEV once the mount is gone. */
 int view_process(struct view *v);
+/*
+ * How many layers of the view's own live connection are at its place in @mountinfo
+ * (mountinfo_read()): 2 as it should be (stacked on itself), 1 after an outside umount took
+ * the top one (view_restack() puts it back), 0 when it must be mounted again.
+ */
+int view_layers(const struct view *v, const char *mountinfo);
+int view_restack(struct view *v);
+/*
+ * For a view unmounted from outside (or whose connection died): closes our end of its
+ * connection, drops its handles and returns its session, which the caller destroys once no
+ * thread uses it. Then view_mount_again() makes a new mount and connection at the same place.
+ */
+struct fuse_session *view_disconnect(struct view *v);
+int view_mount_again(struct view *v);
 /* Unmount, leaving the session to view_stop(); without it, view_stop() leaves the view mounted. */
 void view_unmount(struct view *v);
 void view_stop(struct view *v);

@@ -312,10 +312,22 @@ static bool under_legacy_dir(const struct mount_entry *e) {
         return !strncmp(e->f[4], LEGACY_CGROUP_DIR, strlen(LEGACY_CGROUP_DIR));
 }
 
+/* The view on the device of a fuse.cgcompat line, the container view included; NULL if none. */
+static struct view *view_on_device(struct layout *l, const struct mount_entry *e) {
+        if (strcmp(e->fstype, "fuse.cgcompat"))
+                return NULL;
+        for (size_t k = 0; k < l->n_views; k++)
+                if (l->views[k].dev[0] && !strcmp(e->f[2], l->views[k].dev))
+                        return &l->views[k];
+        return NULL;
+}
+
 /*
- * Which lines are views and which go. A view bound in several places (the legacy root, and
- * /sys/fs/cgroup in cgcompatctl exec's namespace) is shown once, as a v1 host mounts each
- * hierarchy once: where /sys/fs/cgroup has it, else where it is first. False: no view here.
+ * Which lines are views and which go. The daemon stacks each view on itself (so that an
+ * outside umount takes only the top layer): one line per view and place. A view bound in
+ * several places (the legacy root, and /sys/fs/cgroup in cgcompatctl exec's namespace) is
+ * shown once, as a v1 host mounts each hierarchy once: where /sys/fs/cgroup has it, else
+ * where it is first. False: no cgroup view here.
  */
 static bool mount_table_classify(struct mount_table *t, struct layout *l) {
         bool found = false;
@@ -323,19 +335,23 @@ static bool mount_table_classify(struct mount_table *t, struct layout *l) {
         find_view_devices(t, l);
         for (size_t i = 0; i < t->n; i++) {
                 struct mount_entry *e = &t->e[i];
-                if (!strcmp(e->fstype, "cgroup") || !strcmp(e->fstype, "cgroup2"))
+                if (!strcmp(e->fstype, "cgroup") || !strcmp(e->fstype, "cgroup2")) {
                         e->disposition = DROP;
-                else if (!strcmp(e->fstype, "fuse.cgcompat"))
-                        for (size_t k = 0; k < l->n_views && !e->view; k++)
-                                if (l->views[k].as != AS_ITSELF && l->views[k].dev[0] &&
-                                    !strcmp(e->f[2], l->views[k].dev))
-                                        e->view = &l->views[k];
-                if (!e->view)
                         continue;
+                }
+                struct view *v = view_on_device(l, e);
+                if (!v)
+                        continue;
+                for (size_t j = 0; j < i && e->disposition != DROP; j++)
+                        if (view_on_device(l, &t->e[j]) == v && !strcmp(t->e[j].f[4], e->f[4]))
+                                e->disposition = DROP; /* the layer below, or above, at the same place */
+                if (e->disposition == DROP || v->as == AS_ITSELF)
+                        continue;
+                e->view = v;
                 found = true;
                 struct mount_entry *shown = NULL;
                 for (size_t j = 0; j < i && !shown; j++)
-                        if (t->e[j].view == e->view && t->e[j].disposition == VIEW)
+                        if (t->e[j].view == v && t->e[j].disposition == VIEW)
                                 shown = &t->e[j];
                 if (!shown)
                         e->disposition = VIEW;

@@ -53,7 +53,8 @@ mounted() {
 
 # Everything a daemon may have mounted: the views, the legacy root and what is in it.
 unmount_all() {
-        umount -l "$VIEW" 2>/dev/null
+        # A view is two layers, stacked on itself.
+        for _ in 1 2 3 4; do mounted "$VIEW" && umount -l "$VIEW" 2>/dev/null; done
         awk -v l="$LEGACY" 'index($2, l) == 1 { print $2 }' /proc/mounts | sort -r | while read -r m; do
                 umount -l "$m" 2>/dev/null
         done

@@ -49,16 +49,21 @@ view: container container at $VIEW
 view: cgroup-v1 name=cgcompat at $V1VIEW
 view: cgroup-v1 cpuacct,freezer at $FREEZER (links $LEGACY/freezer, $LEGACY/cpuacct)
 view: unified unified at $UNIFIED" "$out"
+        dev() { awk -v m="$1" '$5 == m && / - fuse.cgcompat / { d = $3 } END { print d }' /proc/self/mountinfo; }
         expect_eq "the registry" "pid $(daemon_pid)
 root $V2ROOT
 leaf .tasks
 legacy_root $LEGACY
 view container container $VIEW
+device $(dev "$VIEW") $VIEW
 view cgroup-v1 name=cgcompat $V1VIEW
+device $(dev "$V1VIEW") $V1VIEW
 view cgroup-v1 cpuacct,freezer $FREEZER
+device $(dev "$FREEZER") $FREEZER
 link $LEGACY/freezer $FREEZER
 link $LEGACY/cpuacct $FREEZER
-view unified unified $UNIFIED" "$(cat "$WORK/run/views")"
+view unified unified $UNIFIED
+device $(dev "$UNIFIED") $UNIFIED" "$(cat "$WORK/run/views")"
         printf 'views: []\n' > "$WORK/empty-views.yaml"
         expect_errno "views must list at least one view" "$CGCOMPATCTL" check-config "$WORK/empty-views.yaml"
 }

@@ -36,9 +36,11 @@ cgroup /sys/fs/cgroup/freezer,cpuacct cgroup $V1_OPTIONS,cpuacct,freezer 0 0" \
                 fail "the machine's memory hierarchy is not in the real table: the test proves nothing"
         # Our views (in the legacy root and bound on /sys/fs/cgroup) are rewritten; the views of
         # other daemons (other test runs) stay fuse.cgcompat, as every other line.
+        # The daemon stacks each view on itself: the container view's second layer goes too.
         expect_eq "every other line as it was, in order" \
-                "$(echo "$real" | awk -v l="$LEGACY/" '$3 != "cgroup" && $3 != "cgroup2" &&
-                        !($3 == "fuse.cgcompat" && (index($2, l) == 1 || index($2, "/sys/fs/cgroup/") == 1))')" \
+                "$(echo "$real" | awk -v l="$LEGACY/" -v v="$VIEW" '$3 != "cgroup" && $3 != "cgroup2" &&
+                        !($3 == "fuse.cgcompat" && (index($2, l) == 1 || index($2, "/sys/fs/cgroup/") == 1)) &&
+                        !($3 == "fuse.cgcompat" && $2 == v && seen++)')" \
                 "$(echo "$rewritten" | awk '$3 != "cgroup" && $3 != "cgroup2"')"
         # The hybrid layout's cgroup2 is the unified view, in place; the machine's cgroup2 (hidden
         # under the legacy root here) is gone.
@@ -51,7 +53,7 @@ cgroup /sys/fs/cgroup/freezer,cpuacct cgroup $V1_OPTIONS,cpuacct,freezer 0 0" \
         [ -n "$(awk '$3 == "cgroup" && $2 == "/sys/fs/cgroup/memory"' /proc/self/mounts)" ] ||
                 fail "outside exec the machine's memory hierarchy is gone"
         expect_eq "the views outside exec" "fuse.cgcompat fuse.cgcompat fuse.cgcompat" \
-                "$(awk -v a="$V1VIEW" -v b="$FREEZER" -v u="$UNIFIED" '$2 == a || $2 == b || $2 == u { print $3 }' \
+                "$(awk -v a="$V1VIEW" -v b="$FREEZER" -v u="$UNIFIED" '($2 == a || $2 == b || $2 == u) && !seen[$2]++ { print $3 }' \
                         /proc/self/mounts | xargs)"
         # With the library outside exec, the machine's cgroup2 is reachable and still not shown.
         expect_eq "with the library outside exec: cgroup2 is the unified view alone" \
@@ -66,7 +68,7 @@ test_preload_mountinfo() {
         both=$(in_exec sh -c 'CGCOMPAT_PRELOAD=0 cat /proc/self/mountinfo; echo ---; cat /proc/thread-self/mountinfo')
         real=$(echo "$both" | sed '/^---$/,$d')
         rewritten=$(echo "$both" | sed '1,/^---$/d')
-        dev=$(echo "$real" | awk -v m="$FREEZER" '$5 == m { print $3 }')
+        dev=$(echo "$real" | awk -v m="$FREEZER" '$5 == m { print $3; exit }')
         line=$(echo "$rewritten" | awk '$5 == "/sys/fs/cgroup/freezer,cpuacct"')
         case "$line" in
         *" $dev / /sys/fs/cgroup/freezer,cpuacct $V1_OPTIONS"*" - cgroup cgroup rw,cpuacct,freezer") ;;
@@ -80,16 +82,18 @@ test_preload_mountinfo() {
         # Each hierarchy once, as a v1 host mounts it: at /sys/fs/cgroup, not also in the legacy root.
         expect_eq "no second line where the daemon mounted the views" "" \
                 "$(echo "$rewritten" | awk -v m="$LEGACY/" 'index($5, m) == 1')"
-        expect_eq "the container view stays what it is" "fuse.cgcompat container" \
+        expect_eq "the container view stays what it is" "fuse.cgcompat cgcompat" \
                 "$(echo "$rewritten" | awk -v m="$VIEW" '$5 == m { sub(/.* - /, ""); print $1, $2 }')"
-        dev=$(echo "$real" | awk -v m="$UNIFIED" '$5 == m { print $3 }')
+        dev=$(echo "$real" | awk -v m="$UNIFIED" '$5 == m { print $3; exit }')
         expect_eq "the unified view's bind in mountinfo, alone at its place" \
                 "$dev / /sys/fs/cgroup/unified $CGROUP2_OPTIONS - cgroup2 cgroup2 rw" \
                 "$(echo "$rewritten" | awk '$5 == "/sys/fs/cgroup/unified" { print $3, $4, $5, $6, $(NF - 3), $(NF - 2), $(NF - 1), $NF }')"
         expect_eq "the machine's own v1 hierarchies are gone" "" "$(echo "$rewritten" | grep ' - cgroup cgroup rw,memory$' || true)"
-        # Only the machine's cgroup and cgroup2 mounts and the views' second places go; the rest keep their ids.
-        expect_eq "mount ids as they are" \
-                "$(echo "$real" | awk -v m="$LEGACY/" '$0 !~ / - cgroup2? / && index($5, m) != 1 { print $1 }' | sort -n | xargs)" \
+        # Only the machine's cgroup and cgroup2 mounts go, the views' places in the legacy root, and
+        # the top layer of each view (stacked on itself: the same device at the same place).
+        expect_eq "mount ids as they are" "$(echo "$real" | awk -v l="$LEGACY/" -v v="$VIEW" '$0 !~ / - cgroup2? / &&
+                !(/ - fuse.cgcompat / && (index($5, l) == 1 || ((index($5, "/sys/fs/cgroup/") == 1 || $5 == v) &&
+                  seen[$3 " " $5]++))) { print $1 }' | sort -n | xargs)" \
                 "$(echo "$rewritten" | awk '{ print $1 }' | sort -n | xargs)"
 }
 

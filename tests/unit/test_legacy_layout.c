@@ -103,6 +103,19 @@ Test(legacy_layout, each_view_once_by_device) {
                                "cgroup cgroup rw,cpu,cpuacct\n" CONTAINER_VIEW);
 }
 
+/* The daemon stacks each view on itself: the layers are one mount, the container view's too. */
+Test(legacy_layout, stacked_views_once) {
+        put("views", REGISTRY_HEAD "view container container /dev/container\ndevice 0:51 /dev/container\n"
+                                   "view cgroup-v1 cpu,cpuacct /run/cgcompat/cgroup/cpu,cpuacct\n"
+                                   "device 0:50 /run/cgcompat/cgroup/cpu,cpuacct\n");
+        put("mountinfo", ROOTFS CPU_IN_LEGACY_ROOT CONTAINER_VIEW
+                         "50 40 0:50 / /run/cgcompat/cgroup/cpu,cpuacct rw,nosuid,nodev shared:30 - fuse.cgcompat cgcompat rw\n"
+                         "51 42 0:51 / /dev/container rw,nosuid,nodev shared:31 - fuse.cgcompat cgcompat rw\n");
+        _cleanup_free_ char *text = generate(LAYOUT_MOUNTINFO, 0);
+        cr_assert_str_eq(text, ROOTFS "40 22 0:50 / /run/cgcompat/cgroup/cpu,cpuacct rw,nosuid,nodev,noexec,relatime shared:20 - "
+                               "cgroup cgroup rw,cpu,cpuacct\n" CONTAINER_VIEW);
+}
+
 /* Without device lines (an older daemon), a view is found at its mount point, then by that device. */
 Test(legacy_layout, found_by_mount_point) {
         put("views", REGISTRY_HEAD "view cgroup-v1 cpu,cpuacct /run/cgcompat/cgroup/cpu,cpuacct\n");

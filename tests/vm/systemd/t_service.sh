@@ -156,6 +156,48 @@ check "systemd restarted the daemon after kill -9" test "$(systemctl is-active c
 check "$VIEW still the same mount after the crash" test "$(stat -c %d $VIEW)" = "$dev_before"
 check "the view answers after the crash" test -d $VIEW/kept -a -e $VIEW/held/tasks
 
+# Unmounted from outside: the service stays active and the same daemon puts the view back.
+# Each view is stacked on itself: umount takes the top layer, the same connection serves on
+# below and the daemon stacks it again. The legacy root unmounted lazily takes both layers
+# of every view in it: they are mounted again, new connections (the device number may be
+# the old one: the kernel reuses it at once), the registry names their devices, and a
+# restart adopts the new mounts from the fd store.
+dev_of() { awk -v m="$1" '$5 == m && / - fuse.cgcompat / { d = $3 } END { print d }' /proc/self/mountinfo; }
+layers() { _d=$(dev_of "$1"); awk -v m="$1" -v d="$_d" '$5 == m && $3 == d' /proc/self/mountinfo | wc -l; }
+# The daemon said $2 about $1, and the view answers with both layers.
+back() {
+        journalctl --no-pager -o cat _PID="$pid_before" | grep -q "^$1: $2" && ls "$1" | grep -q tasks &&
+                test "$(layers "$1")" = 2
+}
+pid_before=$(prop cgcompat.service MainPID)
+check "every view is stacked on itself (2 layers at $VIEW)" test "$(layers $VIEW)" = 2
+dev_old=$(dev_of $VIEW)
+check "umount $VIEW from outside" umount $VIEW
+check "$VIEW still answers at once (the layer below)" test -d $VIEW/kept
+wait_for back $VIEW "unmounted from outside.*stacked again"
+check "the daemon stacked it again and said so" back $VIEW "unmounted from outside.*stacked again"
+check "the service is still active" test "$(systemctl is-active cgcompat.service)" = active
+check "the same daemon serves" test "$(prop cgcompat.service MainPID)" = "$pid_before"
+check "the same connection ($dev_old)" test "$(dev_of $VIEW)" = "$dev_old"
+LROOT=/run/cgcompat/cgroup
+MEM=$LROOT/memory
+mem_old=$(dev_of $MEM)
+check "umount -l $LROOT (the legacy root) from outside" umount -l $LROOT
+wait_for back $MEM "unmounted from outside: mounted again"
+check "$MEM is mounted again ($mem_old -> $(dev_of $MEM)), stacked" back $MEM "unmounted from outside: mounted again"
+check "the legacy root is mounted again" mounted $LROOT tmpfs
+check "the service is still active after umount -l" test "$(systemctl is-active cgcompat.service)" = active
+check "the same daemon serves after umount -l" test "$(prop cgcompat.service MainPID)" = "$pid_before"
+check "the registry names $MEM's device" grep -qx "device $(dev_of $MEM) $MEM" $REGISTRY
+check "the memory view answers" test -e $MEM/cgroup.procs
+mem_new=$(dev_of $MEM)
+check "systemctl restart after the remounts" systemctl restart cgcompat.service
+adopter=$(prop cgcompat.service MainPID)
+check "the restart adopted the new mount of $MEM" test "$(dev_of $MEM)" = "$mem_new" -a "$(layers $MEM)" = 2
+adopted=$(journalctl --no-pager -o cat _PID="$adopter" | grep -c "answering the mount the previous daemon left")
+check "the new daemon answers all $n mounts, the remounted ones too ($adopted)" test "$adopted" = "$n"
+check "the views answer after the restart" test -d $VIEW/kept -a -e $MEM/tasks
+
 # A restart into another configuration: a view gone is unmounted, a view moved is
 # mounted at its new place and unmounted at the old one, the others are kept.
 cp /etc/cgcompat/compat.conf.yaml /tmp/compat.conf.yaml.orig
