@@ -477,7 +477,7 @@ static bool rewrite_mountinfo(int task_fd, struct layout *l, struct layout_text 
  * the cgroup2 mount holding it, after that mount's own root. Matched on the
  * text of the mount table, since cgcompatctl exec hides that mount.
  */
-static char *root_cgroup_path(const struct layout *l, struct mount_table *t) {
+static char *root_cgroup_path_in(const struct layout *l, struct mount_table *t) {
         size_t best = 0;
         char *result = NULL;
 
@@ -659,13 +659,39 @@ static bool cgroup_line(const struct layout *l, size_t k, const struct placement
                text_adds(out, "\n");
 }
 
+/*
+ * The registry's root is a path in the daemon's mount namespace: its cgroup path comes from the
+ * daemon's mount table, which a container's lacks (its cgroup2 is hidden or was never mounted).
+ * The reader's own table is the fallback when the daemon's pid means nothing in our pid
+ * namespace. Both tables show cgroup roots in our cgroup namespace, as /proc/PID/cgroup does.
+ */
+static char *root_cgroup_path(struct layout *l, int reader_fd) {
+        struct mount_table t;
+        char *root = NULL;
+
+        if (l->pid && all_digits(l->pid, strlen(l->pid))) {
+                char path[64];
+                snprintf(path, sizeof(path), "/proc/%s/mountinfo", l->pid);
+                _cleanup_free_ char *mountinfo = read_file(AT_FDCWD, path);
+                if (mountinfo && mount_table_parse(mountinfo, &t)) {
+                        root = root_cgroup_path_in(l, &t);
+                        mount_table_free(&t);
+                }
+        }
+        if (!root && reader_mount_table(l, reader_fd, &t)) {
+                root = root_cgroup_path_in(l, &t);
+                mount_table_free(&t);
+        }
+        return root;
+}
+
 static bool rewrite_cgroup(int task_fd, int reader_fd, struct layout *l, struct layout_text *out) {
         _cleanup_free_ char *cgroup = read_file(task_fd, "cgroup"), *root = NULL;
         struct mount_table t;
         if (!cgroup || !reader_mount_table(l, reader_fd, &t))
                 return false;
-        root = root_cgroup_path(l, &t);
         mount_table_free(&t);
+        root = root_cgroup_path(l, reader_fd);
         if (!root)
                 return false;
         char *v2_line = !strncmp(cgroup, "0::", 3) ? cgroup : strstr(cgroup, "\n0::");

@@ -158,6 +158,7 @@ in_container_layout() { # LABEL GROUP: what a v1 container host showed its conta
                 sh -c 'case "$1" in *" $2 /sys/fs/cgroup/memory "*" - cgroup cgroup "*memory*) exit 0 ;; esac; exit 1' sh "$mi" "$2"
         check "$1: memory.limit_in_bytes at its root" is 67108864 "$(cexec 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes')"
         check "$1: cpu.cfs_quota_us at its root" is 50000 "$(cexec 'cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us')"
+        echo "  # $1: /proc/self/cgroup: $(cexec 'cat /proc/self/cgroup' | tr '\n' ' ')"
         check "$1: /proc/self/cgroup names its group in memory" \
                 sh -c 'printf "%s\n" "$1" | grep -q "^[0-9]*:memory:$2\$"' sh "$(cexec 'cat /proc/self/cgroup')" "$2"
         check "$1: statfs of a hierarchy is CGROUP_SUPER_MAGIC" is 27e0eb "$(cexec 'stat -f -c %t /sys/fs/cgroup/memory')"
@@ -256,7 +257,8 @@ check "no /$CG left in v2" wait_for test ! -e $V2/$CG
 agent_processes() {
         for p in /proc/[0-9]*; do tr '\0' ' ' <"$p/cmdline" 2>/dev/null; echo; done | grep -c '^cgcompatctl seccomp-agent '
 }
-check "the agent's supervisor of the container ended with it" wait_for sh -c '[ "$(agent_processes)" = 1 ]'
+one_agent_process() { [ "$(agent_processes)" = 1 ]; }
+check "the agent's supervisor of the container ended with it" wait_for one_agent_process
 kill $agent
 sed 's/^/  # agent: /' /tmp/agent.log
 
