@@ -22,6 +22,7 @@
 #include "oci_hook.h"
 #include "seccomp_agent.h"
 #include "served.h"
+#include "tools/open_pass.h"
 #include "tools/seccomp_supervisor.h"
 
 #define LEGACY_CGROUP_MOUNT "/sys/fs/cgroup"
@@ -1285,6 +1286,11 @@ static int set_preload_environment(const struct config *c) {
                 fprintf(stderr, "cgcompatctl: CGCOMPAT_PRELOAD=1 but no %s\n", library);
                 return -ENOENT;
         }
+        /* Once: an exec inside another one finds it there already. */
+        size_t n = strlen(library);
+        for (const char *p = preload; p && *p; p += strcspn(p, ": "), p += strspn(p, ": "))
+                if (!strncmp(p, library, n) && (p[n] == 0 || p[n] == ':' || p[n] == ' '))
+                        return setenv("CGCOMPAT_RUNTIME_DIR", c->runtime_dir, 1) < 0 ? negative_errno() : 0;
         if (asprintf(&list, "%s%s%s", library, preload && preload[0] ? ":" : "", preload ? preload : "") < 0)
                 return -ENOMEM;
         if (setenv("LD_PRELOAD", list, 1) < 0 || setenv("CGCOMPAT_RUNTIME_DIR", c->runtime_dir, 1) < 0)
@@ -1372,11 +1378,19 @@ static int exec_command(int argc, char *argv[]) {
         if (r >= 0)
                 r = enter_legacy_layout(&c);
         if (r >= 0 && sock >= 0) {
-                r = supervise_command(sock);
-                preload = r == 1;
-        }
-        if (r >= 0 && preload)
+                /* The library spares dynamically linked programs the round trip for unrelated opens. */
                 r = set_preload_environment(&c);
+                if (r >= 0 && setenv(CGCOMPAT_SUPERVISED_ENV, "1", 1) < 0)
+                        r = negative_errno();
+                if (r >= 0)
+                        r = supervise_command(sock);
+                preload = r == 1;
+                if (preload)
+                        (void) unsetenv(CGCOMPAT_SUPERVISED_ENV); /* the library is all there is */
+        } else if (r >= 0 && preload) {
+                (void) unsetenv(CGCOMPAT_SUPERVISED_ENV); /* an exec --preload inside a supervised one */
+                r = set_preload_environment(&c);
+        }
         config_free(&c);
         if (r < 0)
                 return 1;

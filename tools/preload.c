@@ -52,6 +52,7 @@
 
 #include "compat/macro.h"
 #include "legacy_layout.h"
+#include "open_pass.h"
 
 #define PROC_DIR_MAX 64 /* "/proc/4194304/task/4194304" and the like */
 
@@ -117,6 +118,45 @@ static bool all_digits(const char *s, size_t n) {
 static bool enabled(void) {
         const char *e = getenv("CGCOMPAT_PRELOAD");
         return (!e || strcmp(e, "0") != 0) && strcmp(program_invocation_short_name, "cgcompatd") != 0;
+}
+
+/*
+ * Under cgcompatctl exec's seccomp supervisor, which answers for every program: it rewrites
+ * (it reads the held marks an unprivileged caller may not), and this library only spares
+ * unrelated opens the round trip to it (open_pass.h).
+ */
+static bool supervised(void) {
+        const char *e = getenv(CGCOMPAT_SUPERVISED_ENV);
+        return e && !strcmp(e, "1");
+}
+
+/*
+ * CGCOMPAT_OPEN_UNRELATED when the open cannot be of a rewritten file: supervised, and the
+ * last component is none of their names and no symlink (one that is goes to the supervisor,
+ * which follows it as the kernel does: /etc/mtab, or any link into /proc). Else 0.
+ */
+static int unrelated_mark(int dirfd, const char *path, int flags) {
+        char name[NAME_MAX + 1];
+        struct stat st;
+
+        if (!path || !supervised() || (flags & O_ACCMODE) != O_RDONLY)
+                return 0;
+        size_t end = strlen(path);
+        while (end > 1 && path[end - 1] == '/')
+                end--;
+        size_t start = end;
+        while (start > 0 && path[start - 1] != '/')
+                start--;
+        if (end - start > NAME_MAX)
+                return 0;
+        memcpy(name, path + start, end - start);
+        name[end - start] = 0;
+        if (layout_file_in_pid_dir(name) != LAYOUT_NONE || layout_file_in_proc_root(name) != LAYOUT_NONE)
+                return 0;
+        int saved = errno;
+        bool link = fstatat(dirfd, path, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode);
+        errno = saved;
+        return link ? 0 : CGCOMPAT_OPEN_UNRELATED;
 }
 
 /* The daemon's registry, NULL when there is none or we are off: then nothing is rewritten. */
@@ -226,7 +266,7 @@ static int rewritten(int dirfd, const char *path, int flags) {
         struct layout_text out = {};
         int saved = errno, r = -ENOENT;
 
-        if ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_PATH | O_DIRECTORY | O_CREAT)))
+        if ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_PATH | O_DIRECTORY | O_CREAT)) || supervised())
                 return PASS_THROUGH;
         enum layout_file file = classify_at(dirfd, path, dir, sizeof(dir));
         struct layout *l = file != LAYOUT_NONE ? load_layout() : NULL;
@@ -255,6 +295,7 @@ static mode_t mode_arg(int flags, va_list ap) {
                 int fd = rewritten(AT_FDCWD, path, flags);              \
                 if (fd != PASS_THROUGH)                                 \
                         return fd;                                      \
+                flags |= unrelated_mark(AT_FDCWD, path, flags);         \
                 fntype f = real_##name();                               \
                 return f ? f(path, flags, mode) : (errno = ENOSYS, -1); \
         }
@@ -270,6 +311,7 @@ OPEN_WRAPPER(open64, open_fn)
                 int fd = rewritten(dirfd, path, flags);                        \
                 if (fd != PASS_THROUGH)                                        \
                         return fd;                                             \
+                flags |= unrelated_mark(dirfd, path, flags);                   \
                 fntype f = real_##name();                                      \
                 return f ? f(dirfd, path, flags, mode) : (errno = ENOSYS, -1); \
         }
@@ -282,6 +324,7 @@ OPENAT_WRAPPER(openat64, openat_fn)
                 int fd = rewritten(AT_FDCWD, path, flags);          \
                 if (fd != PASS_THROUGH)                             \
                         return fd;                                  \
+                flags |= unrelated_mark(AT_FDCWD, path, flags);     \
                 open2_fn f = real_##name();                         \
                 return f ? f(path, flags) : (errno = ENOSYS, -1);   \
         }
@@ -293,6 +336,7 @@ OPEN2_WRAPPER(__open64_2)
                 int fd = rewritten(dirfd, path, flags);                  \
                 if (fd != PASS_THROUGH)                                  \
                         return fd;                                       \
+                flags |= unrelated_mark(dirfd, path, flags);             \
                 openat2_fn f = real_##name();                            \
                 return f ? f(dirfd, path, flags) : (errno = ENOSYS, -1); \
         }

@@ -8,6 +8,6 @@ all: $(PRELOAD_LIB)
 
 # Loaded into programs that are not sanitized: never with SANFLAGS (ASan must come first).
 # Exports only the functions it stands in front of; needs nothing but libc.
-$(PRELOAD_LIB): tools/preload.c tools/legacy_layout.c tools/legacy_layout.h compat/macro.h
+$(PRELOAD_LIB): tools/preload.c tools/legacy_layout.c tools/legacy_layout.h tools/open_pass.h compat/macro.h
 	@mkdir -p $(dir $@)
 	$(CC) $(filter-out $(SANFLAGS),$(CFLAGS)) -fPIC -shared -fvisibility=hidden -o $@ tools/preload.c tools/legacy_layout.c -ldl

@@ -28,6 +28,7 @@
 #include "tools/caller_path.h"
 #include "tools/legacy_layout.h"
 #include "tools/seccomp_supervisor.h"
+#include "tools/open_pass.h"
 
 #if defined(__x86_64__)
 #define AUDIT_ARCH_NATIVE AUDIT_ARCH_X86_64
@@ -45,9 +46,10 @@
  * Opens the kernel sends us: read-only, of what may be a regular file. The
  * rewritten files are read-only regular files, so every other open (writes,
  * creations, directories, O_PATH, truncations, which the kernel refuses on
- * procfs with its own errno) stays off the round trip.
+ * procfs with its own errno) stays off the round trip; so does an open the
+ * preload library marked as none of ours (tools/open_pass.h).
  */
-#define OPEN_FLAGS_NOT_OURS (O_ACCMODE | O_PATH | O_DIRECTORY | O_CREAT | O_TMPFILE | O_TRUNC)
+#define OPEN_FLAGS_NOT_OURS (O_ACCMODE | O_PATH | O_DIRECTORY | O_CREAT | O_TMPFILE | O_TRUNC | CGCOMPAT_OPEN_UNRELATED)
 
 /* ---- the filter ---- */
 

@@ -135,7 +135,9 @@ test_exec_static_program() {
         expect_eq "/proc/self/cgroup" "1:name=cgcompat:/g/h
 2:cpuacct,freezer:/g/h
 0::/" "$out"
-        expect_eq "no preload in the environment" "[]" "$(exec_in sh -c 'echo "[${LD_PRELOAD:-}]"')"
+        # The library only spares dynamic programs the round trip for unrelated opens (open_pass.h).
+        expect_eq "the preload library, marked as under the supervisor" "[$(dirname "$CGCOMPATCTL")/libcgcompat-preload.so] [1]" \
+                "$(exec_in sh -c 'echo "[${LD_PRELOAD:-}] [${CGCOMPAT_SUPERVISED:-}]"')"
         # Each view once, where /sys/fs/cgroup has it, as the generator shows it.
         out=$(RAWSYS_GREP=" /sys/fs/cgroup/cgcompat " exec_in "$raw" open /proc/self/mountinfo)
         case "$out" in
@@ -299,4 +301,26 @@ test_exec_same_as_preload() {
                 "$("$CGCOMPATCTL" exec --preload -c "$CONFIG" -- stat -f -c %t /sys/fs/cgroup/cgcompat /sys/fs/cgroup/unified "$VIEW" /sys/fs/cgroup | xargs)" \
                 "$("$CGCOMPATCTL" exec -c "$CONFIG" -- stat -f -c %t /sys/fs/cgroup/cgcompat /sys/fs/cgroup/unified "$VIEW" /sys/fs/cgroup | xargs)"
         rmdir "$V1VIEW/g" "$UNIFIED/g"
+}
+
+# A dynamically linked program under exec has the preload library, which lets unrelated opens
+# past the filter (open_pass.h); anything that may be ours still reaches the supervisor.
+test_exec_dynamic_fast_path() {
+        mkdir -p "$WORK/fast"
+        ln -sfn /proc/self/cgroup "$WORK/fast/innocent"
+        ln -sfn ../fast "$WORK/fast/dir"
+        echo plain > "$WORK/fast/plain"
+        expect_eq "a link with an innocent name into /proc/self" "1:name=cgcompat:/" \
+                "$(exec_in cat "$WORK/fast/innocent" | head -n 1)"
+        expect_eq "through a linked directory" "1:name=cgcompat:/" \
+                "$(exec_in cat "$WORK/fast/dir/innocent" | head -n 1)"
+        expect_eq "mountinfo by its name" "1" \
+                "$(exec_in cat /proc/self/mountinfo | grep -c ' /sys/fs/cgroup/cgcompat .* - cgroup cgroup rw,name=cgcompat$')"
+        expect_eq "an unrelated file, marked" "plain" "$(exec_in cat "$WORK/fast/plain")"
+        expect_errno "No such file or directory" exec_in cat "$WORK/fast/missing"
+        # The mark is no open flag: a program that passes it itself gets the kernel's file.
+        expect_eq "the mark is ignored by the kernel" "plain" "$(exec_in python3 -c '
+import os, sys
+fd = os.open(sys.argv[1], os.O_RDONLY | 0x40000000)
+print(os.read(fd, 100).decode().strip())' "$WORK/fast/plain")"
 }
