@@ -271,8 +271,10 @@ test_exec_preload_option() {
                 "$("$CGCOMPATCTL" exec --preload -c "$CONFIG" -- head -n 1 /proc/self/cgroup)"
         # Nested: the kernel gives one listener per filter chain (EBUSY), so the inner exec falls
         # back to the preload, with a warning; the outer supervisor still answers what it reads.
+        # The outer exec gives its command the library (open_pass.h); an ASan build of cgcompatctl
+        # must have ASan's runtime first, so the inner one starts without it, as a static one would.
         local out
-        out=$(exec_in "$CGCOMPATCTL" exec -c "$CONFIG" -- sh -c 'echo "[$LD_PRELOAD]"; head -n 1 /proc/self/cgroup; "$1" open /proc/self/cgroup' sh "$raw" 2>&1)
+        out=$(exec_in env -u LD_PRELOAD "$CGCOMPATCTL" exec -c "$CONFIG" -- sh -c 'echo "[$LD_PRELOAD]"; head -n 1 /proc/self/cgroup; "$1" open /proc/self/cgroup' sh "$raw" 2>&1)
         expect_eq "exec in exec" "cgcompatctl: warning: no seccomp listener (Device or resource busy): exec falls back to the preload library
 [$lib]
 1:name=cgcompat:/
