@@ -57,6 +57,7 @@ static int read_hex4(const char *p, unsigned *ret) {
 /*
  * The string starting at @p (its opening quote). Sets *end past the closing quote; the value,
  * unescaped, into *ret if @ret (never longer than the escaped text, so it is sized by it).
+ * Escapes are checked either way: a document is malformed wherever a bad one is.
  */
 static int scan_string(const char *p, const char **end, char **ret) {
         assert(*p == '"');
@@ -69,8 +70,6 @@ static int scan_string(const char *p, const char **end, char **ret) {
         if (*p != '"')
                 return -EBADMSG;
         *end = p + 1;
-        if (!ret)
-                return 0;
         _cleanup_free_ char *value = malloc((size_t) (p - s) + 1);
         if (!value)
                 return -ENOMEM;
@@ -108,7 +107,8 @@ static int scan_string(const char *p, const char **end, char **ret) {
                 }
         }
         *out = 0;
-        *ret = TAKE_PTR(value);
+        if (ret)
+                *ret = TAKE_PTR(value);
         return 0;
 }
 

@@ -17,13 +17,13 @@ FUZZ_SECONDS  ?= 60
 # Above PAGE_SIZE plus the legacy_file_write header, so the -E2BIG limit is reachable.
 FUZZ_MAX_LEN  ?= 8192
 FUZZ_FLAGS    ?=
-FUZZ_TARGETS  := kstrto parse_pid_write task_info config legacy_file_write v1_parsers
+FUZZ_TARGETS  := kstrto parse_pid_write task_info config legacy_file_write v1_parsers json_scan
 
 FUZZ_SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS   := -O1 -g -std=gnu11 -Wall -Wextra -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -I. \
                  $(shell pkg-config --cflags fuse3 yaml-0.1) $(FUZZ_SAN)
 FUZZ_LDLIBS   := $(shell pkg-config --libs yaml-0.1 libsystemd)
-FUZZ_LIB_SRC  := $(wildcard compat/*.c backend/*.c) conf/config.c
+FUZZ_LIB_SRC  := $(wildcard compat/*.c backend/*.c) conf/config.c tools/json_scan.c
 FUZZ_LIB_OBJ  := $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(FUZZ_LIB_SRC))
 FUZZ_BINS     := $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_TARGETS))
 FUZZ_ENV      := ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=0 UBSAN_OPTIONS=print_stacktrace=1

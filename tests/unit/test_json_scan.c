@@ -71,6 +71,12 @@ Test(json_scan, only_whole_documents) {
         cr_assert_eq(v, 3);
 }
 
+Test(json_scan, a_bad_escape_anywhere_is_malformed) {
+        int64_t v;
+        cr_assert_eq(json_get_int("{\"bundle\": \"\\q\", \"pid\": 3}", pid_key, &v), -EBADMSG);
+        cr_assert_eq(json_get_int("{\"x\": [\"\\ud800\"], \"pid\": 3}", pid_key, &v), -EBADMSG);
+}
+
 Test(json_scan, deep_nesting_is_refused) {
         char deep[400] = "{\"a\": ";
         for (int i = 0; i < 100; i++)
