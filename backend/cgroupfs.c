@@ -12,6 +12,7 @@
 
 #include "compat/kstrto.h"
 #include "compat/macro.h"
+#include "compat/text.h"
 
 #define STATE_PREFIX "trusted.cgcompat."
 
@@ -123,35 +124,7 @@ static int cgroupfs_write_file(int dir_fd, const char *file, const char *text, s
 
 /* Reads a whole (small, generated) cgroup file; the result is NUL-terminated. */
 static int cgroupfs_read_file(int dir_fd, const char *file, char **ret, size_t *ret_len) {
-        _cleanup_close_ int fd = openat(dir_fd, file, O_RDONLY | O_CLOEXEC);
-        _cleanup_free_ char *buf = NULL;
-        size_t size = 4096, len = 0;
-
-        if (fd < 0)
-                return negative_errno();
-        buf = malloc(size);
-        if (!buf)
-                return -ENOMEM;
-        for (;;) {
-                if (size - len < 2) {
-                        char *p = realloc(buf, size * 2);
-                        if (!p)
-                                return -ENOMEM;
-                        buf = p;
-                        size *= 2;
-                }
-                ssize_t n = read(fd, buf + len, size - len - 1);
-                if (n < 0)
-                        return negative_errno();
-                if (n == 0)
-                        break;
-                len += (size_t) n;
-        }
-        buf[len] = 0;
-        *ret = TAKE_PTR(buf);
-        if (ret_len)
-                *ret_len = len;
-        return 0;
+        return read_all_at(dir_fd, file, SIZE_MAX, ret, ret_len);
 }
 
 static int cgroupfs_attach_process(int fd, pid_t pid) {

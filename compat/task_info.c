@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "macro.h"
+#include "text.h"
 
 /*
  * The value of "KEY:" copied into @buf without its newline, so that parsing it
@@ -81,7 +82,6 @@ int task_info_read(pid_t tid, struct task_info *ret) {
         char path[64];
         _cleanup_close_ int fd = -1;
         _cleanup_free_ char *buf = NULL;
-        size_t len = 0, size = 4096;
 
         if (tid <= 0)
                 return -ESRCH;
@@ -90,23 +90,9 @@ int task_info_read(pid_t tid, struct task_info *ret) {
         if (fd < 0)
                 return errno == ENOENT ? -ESRCH : negative_errno();
         /* Read it all: a "Groups:" line of 65536 gids puts the fields we need past 500 KiB. */
-        for (;;) {
-                if (!buf || size - len < 2) {
-                        if (buf)
-                                size *= 2;
-                        char *p = realloc(buf, size);
-                        if (!p)
-                                return -ENOMEM;
-                        buf = p;
-                }
-                ssize_t n = read(fd, buf + len, size - len - 1);
-                if (n < 0)
-                        return errno == ESRCH ? -ESRCH : negative_errno();
-                if (n == 0)
-                        break;
-                len += (size_t) n;
-        }
-        buf[len] = 0;
+        int r = read_all_fd(fd, SIZE_MAX, &buf, NULL);
+        if (r < 0)
+                return r;
         return task_info_parse(buf, ret);
 }
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "text.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -72,4 +74,42 @@ void json_put_string(FILE *f, const char *s, size_t len) {
                         fputc(c, f);
         }
         fputc('"', f);
+}
+
+int read_all_fd(int fd, size_t max, char **ret, size_t *ret_len) {
+        _cleanup_free_ char *buf = NULL;
+        size_t size = 0, len = 0;
+
+        for (;;) {
+                if (size - len < 2) {
+                        size_t grown = size ? size * 2 : 4096;
+                        char *p = realloc(buf, grown);
+                        if (!p)
+                                return -ENOMEM;
+                        buf = p;
+                        size = grown;
+                }
+                ssize_t n = read(fd, buf + len, size - len - 1);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return negative_errno();
+                if (n == 0)
+                        break;
+                len += (size_t) n;
+                if (len >= max)
+                        return -EFBIG;
+        }
+        buf[len] = 0;
+        *ret = TAKE_PTR(buf);
+        if (ret_len)
+                *ret_len = len;
+        return 0;
+}
+
+int read_all_at(int dir_fd, const char *name, size_t max, char **ret, size_t *ret_len) {
+        _cleanup_close_ int fd = openat(dir_fd, name, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return negative_errno();
+        return read_all_fd(fd, max, ret, ret_len);
 }

@@ -20,5 +20,14 @@ int text_append(struct text *t, const char *s, size_t n);
 int text_printf(struct text *t, const char *fmt, ...) _printf_(2, 3);
 bool text_equal(const struct text *a, const struct text *b);
 
+/*
+ * All of @fd from its offset to the end, NUL-terminated, into a new buffer (*ret_len bytes
+ * before the NUL, if @ret_len): for files that report no size, procfs's and cgroupfs's.
+ * -EFBIG when there are @max bytes or more (SIZE_MAX: no bound). Does not close @fd.
+ */
+int read_all_fd(int fd, size_t max, char **ret, size_t *ret_len);
+/* The same for @name, opened read-only relative to @dir_fd. */
+int read_all_at(int dir_fd, const char *name, size_t max, char **ret, size_t *ret_len);
+
 /* @len bytes of @s as a JSON string: quotes, backslashes and control bytes escaped. */
 void json_put_string(FILE *f, const char *s, size_t len);

@@ -14,6 +14,7 @@
 #include <sys/sysmacros.h>
 
 #include "compat/macro.h"
+#include "compat/text.h"
 #include "log.h"
 
 #define FUSE_SUPER_MAGIC 0x65735546
@@ -91,31 +92,7 @@ int mountpoint_prepare(const char *path) {
 }
 
 int mountinfo_read(char **ret) {
-        _cleanup_close_ int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
-        _cleanup_free_ char *buf = NULL;
-        size_t size = 16384, len = 0;
-
-        if (fd < 0)
-                return negative_errno();
-        /* procfs gives whole lines per read: read to the end, growing as needed. */
-        for (;;) {
-                if (!buf || size - len < 4096) {
-                        char *grown = realloc(buf, size * 2);
-                        if (!grown)
-                                return -ENOMEM;
-                        buf = grown;
-                        size *= 2;
-                }
-                ssize_t n = read(fd, buf + len, size - len - 1);
-                if (n < 0)
-                        return negative_errno();
-                if (n == 0)
-                        break;
-                len += (size_t) n;
-        }
-        buf[len] = 0;
-        *ret = TAKE_PTR(buf);
-        return 0;
+        return read_all_at(AT_FDCWD, "/proc/self/mountinfo", SIZE_MAX, ret, NULL);
 }
 
 /* The kernel escapes space, tab, newline and backslash in paths as \ooo. */

@@ -26,41 +26,12 @@
 #include <unistd.h>
 
 #include "compat/macro.h"
+#include "compat/text.h"
 #include "json_scan.h"
 #include "served.h"
 
 #define STATE_MAX (1 << 20)
 #define CONTAINER_CGROUP_DIR "sys/fs/cgroup"
-
-static int read_all(int fd, size_t max, char **ret) {
-        _cleanup_free_ char *buf = malloc(max + 1);
-        size_t len = 0;
-
-        if (!buf)
-                return -ENOMEM;
-        for (;;) {
-                ssize_t n = read(fd, buf + len, max - len);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0)
-                        return negative_errno();
-                if (n == 0)
-                        break;
-                len += (size_t) n;
-                if (len == max)
-                        return -EFBIG;
-        }
-        buf[len] = 0;
-        *ret = TAKE_PTR(buf);
-        return 0;
-}
-
-static int read_path(const char *path, char **ret) {
-        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-                return negative_errno();
-        return read_all(fd, STATE_MAX, ret);
-}
 
 /* The container's rootfs: config.json's root.path, relative to the bundle unless absolute. */
 static int container_rootfs(const char *bundle, char *buf, size_t size) {
@@ -70,7 +41,7 @@ static int container_rootfs(const char *bundle, char *buf, size_t size) {
 
         if (snprintf(path, sizeof(path), "%s/config.json", bundle) >= (int) sizeof(path))
                 return -ENAMETOOLONG;
-        int r = read_path(path, &config);
+        int r = read_all_at(AT_FDCWD, path, STATE_MAX, &config, NULL);
         if (r < 0)
                 return r;
         r = json_get_string(config, root_path, &rootfs);
@@ -146,7 +117,7 @@ int oci_hook_run(const struct config *c, int state_fd) {
         struct compat_tree t;
         int64_t pid;
 
-        int r = read_all(state_fd, STATE_MAX, &state);
+        int r = read_all_fd(state_fd, STATE_MAX, &state, NULL);
         if (r >= 0)
                 r = json_get_int(state, pid_key, &pid);
         if (r >= 0 && (pid <= 0 || pid > INT_MAX))

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "compat/macro.h"
+#include "compat/text.h"
 #include "tools/caller_path.h"
 #include "tools/legacy_layout.h"
 #include "tools/seccomp_supervisor.h"
@@ -218,29 +219,11 @@ static void caller_creds_done(struct caller_creds *cr) {
 
 static int caller_creds(int proc_fd, struct caller_creds *ret) {
         _cleanup_free_ char *buf = NULL;
-        size_t len = 0, size = 0;
         unsigned ids[4];
 
-        _cleanup_close_ int fd = openat(proc_fd, "status", O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-                return negative_errno();
-        for (;;) {
-                if (len + 4096 + 1 > size) {
-                        char *p = realloc(buf, size = size ? size * 2 : 8192);
-                        if (!p)
-                                return -ENOMEM;
-                        buf = p;
-                }
-                ssize_t n = read(fd, buf + len, size - len - 1);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0)
-                        return negative_errno();
-                if (n == 0)
-                        break;
-                len += (size_t) n;
-        }
-        buf[len] = 0;
+        int r = read_all_at(proc_fd, "status", SIZE_MAX, &buf, NULL);
+        if (r < 0)
+                return r;
         *ret = (struct caller_creds) {};
         const char *uid = strstr(buf, "\nUid:"), *gid = strstr(buf, "\nGid:"), *groups = strstr(buf, "\nGroups:");
         if (!uid || sscanf(uid + 5, "%u %u %u %u", &ids[0], &ids[1], &ids[2], &ids[3]) != 4)
