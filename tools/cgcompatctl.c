@@ -1402,19 +1402,16 @@ static int exec_command(int argc, char *argv[]) {
 /* As an OCI createRuntime hook: {"path": ".../cgcompatctl", "args": ["cgcompatctl", "oci-hook"]}. */
 static int oci_hook_command(int argc, char *argv[]) {
         _cleanup_(config_freep) struct config c = {};
-        const char *config_path = NULL;
+        struct options o;
 
-        if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-                help();
-                return 0;
-        }
-        if (argc == 3 && (!strcmp(argv[1], "-c") || !strcmp(argv[1], "--config")))
-                config_path = argv[2];
-        else if (argc != 1) {
+        int r = parse_options(argc, argv, 0, &o);
+        if (r != 0)
+                return r > 0 ? 0 : 2;
+        if (o.n_args != 0) {
                 fprintf(stderr, "cgcompatctl oci-hook: takes only -c FILE, and the container's state on stdin\n");
                 return 2;
         }
-        if (tools_load_config("cgcompatctl", config_path, &c) < 0)
+        if (tools_load_config("cgcompatctl", o.config, &c) < 0)
                 return 1;
         return oci_hook_run(&c, STDIN_FILENO) < 0 ? 1 : 0;
 }
@@ -1422,21 +1419,18 @@ static int oci_hook_command(int argc, char *argv[]) {
 /* The OCI seccomp agent: linux.seccomp.listenerPath names SOCKET. */
 static int seccomp_agent_command(int argc, char *argv[]) {
         _cleanup_(config_freep) struct config c = {};
-        const char *config_path = NULL;
+        struct options o;
 
-        if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-                help();
-                return 0;
-        }
-        if (argc == 4 && (!strcmp(argv[1], "-c") || !strcmp(argv[1], "--config")))
-                config_path = argv[2];
-        else if (argc != 2) {
+        int r = parse_options(argc, argv, 0, &o);
+        if (r != 0)
+                return r > 0 ? 0 : 2;
+        if (o.n_args != 1) {
                 fprintf(stderr, "cgcompatctl seccomp-agent: needs SOCKET (and only -c FILE besides)\n");
                 return 2;
         }
-        if (tools_load_config("cgcompatctl", config_path, &c) < 0)
+        if (tools_load_config("cgcompatctl", o.config, &c) < 0)
                 return 1;
-        return seccomp_agent_run(argv[argc - 1], c.runtime_dir) < 0 ? 1 : 0;
+        return seccomp_agent_run(o.args[0], c.runtime_dir) < 0 ? 1 : 0;
 }
 
 static int check_config_command(int argc, char *argv[]) {
