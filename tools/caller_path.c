@@ -12,6 +12,7 @@
 
 #include "compat/macro.h"
 #include "tools/caller_path.h"
+#include "tools/legacy_layout.h"
 
 #ifndef PROC_SUPER_MAGIC
 #define PROC_SUPER_MAGIC 0x9fa0
@@ -54,15 +55,6 @@ static bool is_procfs(int fd) {
 static bool is_procfs_root(int fd) {
         struct stat st;
         return is_procfs(fd) && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode) && st.st_ino == PROC_ROOT_INO;
-}
-
-static bool all_digits(const char *s) {
-        if (!*s)
-                return false;
-        for (; *s; s++)
-                if (*s < '0' || *s > '9')
-                        return false;
-        return true;
 }
 
 /* A small file read whole, NUL-terminated; -E2BIG if it does not fit. */
@@ -185,7 +177,7 @@ static int dir_name(int fd, char *buf, size_t size) {
 static bool is_proc_pid_dir(int fd) {
         char name[NAME_MAX + 1];
 
-        if (dir_name(fd, name, sizeof(name)) < 0 || !all_digits(name))
+        if (dir_name(fd, name, sizeof(name)) < 0 || !layout_is_pid_name(name, strlen(name)))
                 return false;
         _cleanup_close_ int parent = openat(fd, "..", O_PATH | O_CLOEXEC);
         return parent >= 0 && is_procfs_root(parent);
@@ -199,7 +191,7 @@ enum caller_dir_kind caller_dir_kind(int dir_fd) {
                 return CALLER_DIR_OTHER;
         if (st.st_ino == PROC_ROOT_INO)
                 return CALLER_DIR_PROC_ROOT;
-        if (dir_name(dir_fd, name, sizeof(name)) < 0 || !all_digits(name))
+        if (dir_name(dir_fd, name, sizeof(name)) < 0 || !layout_is_pid_name(name, strlen(name)))
                 return CALLER_DIR_OTHER;
         _cleanup_close_ int parent = openat(dir_fd, "..", O_PATH | O_CLOEXEC);
         if (parent < 0)

@@ -108,7 +108,7 @@ static void unescape(char *s) {
         *out = 0;
 }
 
-static bool all_digits(const char *s, size_t n) {
+bool layout_is_pid_name(const char *s, size_t n) {
         if (n == 0)
                 return false;
         for (size_t i = 0; i < n; i++)
@@ -172,8 +172,8 @@ static void registry_line(struct layout *l, char *line, unsigned *id) {
         /* The path comes last and may hold spaces: split the first fields only. */
         size_t n = split(line, ' ', f, !strncmp(line, "view ", 5) ? 4 : !strncmp(line, "device ", 7) ? 3 : 2);
 
-        if (n == 2 && !strcmp(f[0], "pid"))
-                l->pid = f[1];
+        if (n == 2 && !strcmp(f[0], "pid") && layout_is_pid_name(f[1], strlen(f[1])))
+                l->pid = f[1]; /* read as /proc/PID: only a number */
         else if (n == 2 && !strcmp(f[0], "root"))
                 l->root = f[1];
         else if (n == 2 && !strcmp(f[0], "leaf"))
@@ -601,7 +601,7 @@ static int open_tree_root(const struct layout *l) {
         struct statfs sf;
         int fd = -1;
 
-        if (l->pid && all_digits(l->pid, strlen(l->pid)) &&
+        if (l->pid &&
             snprintf(path, sizeof(path), "/proc/%s/root%s", l->pid, l->root) < (int) sizeof(path))
                 fd = raw_open_dir(AT_FDCWD, path);
         if (fd < 0)
@@ -669,7 +669,7 @@ static char *root_cgroup_path(struct layout *l, int reader_fd) {
         struct mount_table t;
         char *root = NULL;
 
-        if (l->pid && all_digits(l->pid, strlen(l->pid))) {
+        if (l->pid) {
                 char path[64];
                 snprintf(path, sizeof(path), "/proc/%s/mountinfo", l->pid);
                 _cleanup_free_ char *mountinfo = read_file(AT_FDCWD, path);

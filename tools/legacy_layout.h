@@ -32,6 +32,9 @@ enum layout_file {
 
 /* Which file a name in a /proc/PID (or /proc/PID/task/TID) directory is; LAYOUT_NONE if none of ours. */
 enum layout_file layout_file_in_pid_dir(const char *name);
+/* Whether @n bytes of @s name a task's directory in procfs: a number. */
+bool layout_is_pid_name(const char *s, size_t n);
+
 /* Which file a name in procfs's root directory is (only "cgroups"). */
 enum layout_file layout_file_in_proc_root(const char *name);
 

@@ -103,17 +103,6 @@ static int raw_open_dir(const char *path) {
         return f ? f(AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
 }
 
-/* ---- small helpers ---- */
-
-static bool all_digits(const char *s, size_t n) {
-        if (n == 0)
-                return false;
-        for (size_t i = 0; i < n; i++)
-                if (s[i] < '0' || s[i] > '9')
-                        return false;
-        return true;
-}
-
 /* Off by CGCOMPAT_PRELOAD=0, and always in a daemon started from a shell that has us: it reads the real table. */
 static bool enabled(void) {
         const char *e = getenv("CGCOMPAT_PRELOAD");
@@ -193,12 +182,12 @@ static enum layout_file classify(const char *path, char *dir, size_t size) {
         if (!slash)
                 return LAYOUT_NONE;
         size_t n = (size_t) (slash - p);
-        if (!(n == 4 && !strncmp(p, "self", 4)) && !(n == 11 && !strncmp(p, "thread-self", 11)) && !all_digits(p, n))
+        if (!(n == 4 && !strncmp(p, "self", 4)) && !(n == 11 && !strncmp(p, "thread-self", 11)) && !layout_is_pid_name(p, n))
                 return LAYOUT_NONE;
         p = slash + 1;
         if (!strncmp(p, "task/", 5)) {
                 slash = strchr(p + 5, '/');
-                if (!slash || !all_digits(p + 5, (size_t) (slash - p - 5)))
+                if (!slash || !layout_is_pid_name(p + 5, (size_t) (slash - p - 5)))
                         return LAYOUT_NONE;
                 p = slash + 1;
         }
