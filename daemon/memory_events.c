@@ -13,6 +13,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/syscall.h>
@@ -37,7 +38,7 @@ static inline void closedirp(DIR **d) {
                 closedir(*d);
 }
 
-/* Tags of the module's epoll: below FIRST_ID, its own fds; from it, the registration of that id. */
+/* Tags of the module's epoll; registration ids start above them. */
 enum { TAG_INOTIFY, TAG_TIMER, TAG_KICK, FIRST_ID };
 
 struct memory_event {
@@ -49,8 +50,7 @@ struct memory_event {
         int event_fd;             /* ours: the same file as the listener's */
         pid_t owner;              /* a process that holds the eventfd, at fd owner_fd */
         int owner_fd;
-        int owner_pidfd;
-        uint64_t owner_start;
+        uint64_t owner_start;     /* tells it from a later process with its pid, after a restart */
         uint64_t eventfd_id;      /* the kernel's eventfd-id (fdinfo), 0 if it shows none */
         int source_fd;            /* pressure: the PSI trigger; usage: memory.current */
         int swap_fd;              /* memsw: memory.swap.current */
@@ -422,8 +422,7 @@ static void status_publish(const struct memory_events *m) {
         f = fopen(tmp, "we");
         if (!f)
                 return;
-        fprintf(f, "registrations %zu\nlimit %d\nsignalled %" PRIu64 "\n", m->n_events, MEMORY_EVENTS_MAX,
-                m->signalled);
+        fprintf(f, "registrations %zu\nlimit %zu\nsignalled %" PRIu64 "\n", m->n_events, m->max, m->signalled);
         if (fclose(f) != 0 || rename(tmp, m->status_path) < 0)
                 (void) unlink(tmp);
 }
@@ -457,7 +456,6 @@ static void event_free(struct memory_events *m, struct memory_event *e) {
         free(e->wds);
         closep(&e->group_fd);
         closep(&e->event_fd);
-        closep(&e->owner_pidfd);
         closep(&e->source_fd);
         closep(&e->swap_fd);
         free(e);
@@ -537,8 +535,12 @@ static int event_arm(struct memory_events *m, struct memory_event *e) {
                         return r;
                 if (write(e->source_fd, trigger, strlen(trigger) + 1) < 0)
                         return negative_errno();
-                struct epoll_event ev = { .events = EPOLLPRI, .data.u64 = e->id };
-                return epoll_ctl(m->epoll_fd, EPOLL_CTL_ADD, e->source_fd, &ev) < 0 ? negative_errno() : 0;
+                /*
+                 * In the loop's own epoll, not ours: a trigger's poll consumes its event, so an
+                 * epoll nested in another would lose it to the outer one's look.
+                 */
+                struct epoll_event ev = { .events = EPOLLPRI, .data.u64 = (uint64_t) (m->trigger_tag_base - (int64_t) e->id) };
+                return epoll_ctl(m->loop_epoll_fd, EPOLL_CTL_ADD, e->source_fd, &ev) < 0 ? negative_errno() : 0;
         }
         default:
                 return -EINVAL;
@@ -563,7 +565,7 @@ static int event_append(struct memory_events *m, struct memory_event *e) {
 static struct memory_event *event_new(void) {
         struct memory_event *e = calloc(1, sizeof(*e));
         if (e)
-                e->group_fd = e->event_fd = e->owner_pidfd = e->source_fd = e->swap_fd = -1;
+                e->group_fd = e->event_fd = e->source_fd = e->swap_fd = -1;
         return e;
 }
 
@@ -578,8 +580,8 @@ static int registrar_add(void *userdata, const struct file_ctx *ctx, const struc
         pid_t tgid;
         int pidfd, efd, r;
 
-        if (m->n_events >= MEMORY_EVENTS_MAX) {
-                log_warning("events", "a registration beyond the limit of %d is refused", MEMORY_EVENTS_MAX);
+        if (m->n_events >= m->max) {
+                log_warning("events", "a registration beyond the limit of %zu is refused", m->max);
                 return -ENOMEM;
         }
         if (ctx->caller->pid <= 0)
@@ -588,23 +590,19 @@ static int registrar_add(void *userdata, const struct file_ctx *ctx, const struc
         if (r < 0)
                 return r == -ESRCH ? -EBADF : r;
         r = take_fd(pidfd, (uint32_t) line->event_fd, &efd);
-        if (r < 0) {
-                close(pidfd);
+        close(pidfd);
+        if (r < 0)
                 return r;
-        }
         if (!is_eventfd(efd)) {
                 close_untrusted(efd);
-                close(pidfd);
                 return -EINVAL;
         }
         e = event_new();
         if (!e) {
                 close(efd);
-                close(pidfd);
                 return -ENOMEM;
         }
         e->event_fd = efd;
-        e->owner_pidfd = pidfd;
         e->owner = tgid;
         e->owner_fd = (int) (uint32_t) line->event_fd;
         r = control_file(m, ctx, (uint32_t) line->control_fd, &kind);
@@ -713,23 +711,17 @@ static bool holds_eventfd(pid_t pid, int fd, int ours) {
         return syscall(SYS_kcmp, getpid(), pid, KCMP_FILE, ours, fd) == 0;
 }
 
+/* Whatever process has the owner's pid now: if it holds our file there, someone listens. */
 static bool owner_holds(const struct memory_event *e) {
-        return syscall(SYS_pidfd_send_signal, e->owner_pidfd, 0, NULL, 0) == 0 &&
-               holds_eventfd(e->owner, e->owner_fd, e->event_fd);
+        return holds_eventfd(e->owner, e->owner_fd, e->event_fd);
 }
 
 /* Some other process holds the eventfd of @e: it is the owner from now on. */
 static bool adopt_owner(struct memory_events *m, struct memory_event *e, pid_t pid, int fd) {
         uint64_t start;
-        int pidfd = pidfd_open_raw(pid, 0);
 
-        if (pidfd < 0 || process_start_time(pid, &start) < 0) {
-                if (pidfd >= 0)
-                        close(pidfd);
+        if (process_start_time(pid, &start) < 0)
                 return false;
-        }
-        close(e->owner_pidfd);
-        e->owner_pidfd = pidfd;
         e->owner = pid;
         e->owner_fd = fd;
         e->owner_start = start;
@@ -838,21 +830,25 @@ void memory_events_process(struct memory_events *m) {
 
         for (int k = 0; k < n; k++) {
                 uint64_t tag = evs[k].data.u64;
-                size_t i;
                 if (tag == TAG_INOTIFY)
                         inotify_process(m);
                 else if (tag == TAG_TIMER)
                         timer_process(m);
                 else if (tag == TAG_KICK)
                         removals_process(m);
-                else if (event_by_id(m, tag, &i)) {
-                        /* A PSI trigger fired; an error is its cgroup removed. */
-                        if (evs[k].events & EPOLLERR)
-                                event_end(m, i, true);
-                        else
-                                event_signal(m, m->events[i], 1);
-                }
         }
+}
+
+void memory_events_triggered(struct memory_events *m, uint64_t id, uint32_t events) {
+        size_t i;
+
+        if (!event_by_id(m, id, &i))
+                return;
+        /* An error is the trigger's cgroup removed. */
+        if (events & EPOLLERR)
+                event_end(m, i, true);
+        else
+                event_signal(m, m->events[i], 1);
 }
 
 /* ---- a restart ---- */
@@ -885,17 +881,18 @@ static const struct view *view_by_key(const struct memory_events *m, const char 
 
 /* The eventfd back from its owner, if that process still holds the same one where it did. */
 static int take_back_eventfd(struct memory_event *e) {
+        _cleanup_close_ int pidfd = pidfd_open_raw(e->owner, 0);
         uint64_t start;
         int r;
 
-        e->owner_pidfd = pidfd_open_raw(e->owner, 0);
-        if (e->owner_pidfd < 0)
-                return e->owner_pidfd;
+        if (pidfd < 0)
+                return pidfd;
+        /* The pidfd pins the process: the start time read after it is the one it names. */
         r = process_start_time(e->owner, &start);
         if (r >= 0 && start != e->owner_start)
                 r = -ESRCH;
         if (r >= 0)
-                r = take_fd(e->owner_pidfd, (uint64_t) e->owner_fd, &e->event_fd);
+                r = take_fd(pidfd, (uint64_t) e->owner_fd, &e->event_fd);
         if (r < 0)
                 return r;
         if (!is_eventfd(e->event_fd)) {
@@ -950,6 +947,12 @@ void memory_events_restore(struct memory_events *m, struct view *views, size_t n
 
         m->views = views;
         m->n_views = n_views;
+        /* Only a memory view has cgroup.event_control: without one, there is nothing to report. */
+        bool memory = false;
+        for (size_t i = 0; i < n_views; i++)
+                memory |= (views[i].settings.subsystems & SUBSYS_BIT(SUBSYS_MEMORY)) != 0;
+        if (!memory)
+                m->status_path[0] = 0;
         int r = m->tree->backend->list_state(m->tree->root_fd, RECORD_PREFIX, collect_key, &c);
         if (r < 0)
                 log_warning_errno(r, "events", "cannot list the recorded registrations");
@@ -989,10 +992,17 @@ void memory_events_restore(struct memory_events *m, struct view *views, size_t n
 
 /* ---- setup ---- */
 
-int memory_events_init(struct memory_events *m, struct compat_tree *tree, const char *runtime_dir) {
+int memory_events_init(struct memory_events *m, struct compat_tree *tree, const char *runtime_dir, int loop_epoll_fd,
+                       int64_t trigger_tag_base) {
         *m = (struct memory_events) { .tree = tree, .epoll_fd = -1, .inotify_fd = -1, .timer_fd = -1, .kick_fd = -1,
-                                      .next_id = FIRST_ID };
+                                      .next_id = FIRST_ID, .loop_epoll_fd = loop_epoll_fd,
+                                      .trigger_tag_base = trigger_tag_base };
         m->registrar = (struct event_registrar) { .add = registrar_add, .userdata = m };
+        /* Three fds each (eventfd, group, its usage file): at most a third of half our fds. */
+        struct rlimit rl;
+        m->max = MEMORY_EVENTS_MAX;
+        if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur / 6 < m->max)
+                m->max = rl.rlim_cur / 6;
         if (runtime_dir && *runtime_dir)
                 snprintf(m->status_path, sizeof(m->status_path), "%s/memory-events", runtime_dir);
 
@@ -1018,6 +1028,8 @@ int memory_events_fd(const struct memory_events *m) {
 
 /* The fds close; the records stay, for the next daemon. */
 void memory_events_free(struct memory_events *m) {
+        if (m->status_path[0])
+                (void) unlink(m->status_path);
         for (size_t i = 0; i < m->n_events; i++)
                 event_free(m, m->events[i]);
         free(m->events);
