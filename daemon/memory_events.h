@@ -12,7 +12,8 @@
  *                          (the group's and its leaf's) where v1 notifies
  *   memory.usage_in_bytes, memory.memsw.usage_in_bytes
  *                          a look every THRESHOLD_POLL_MS at memory.current
- *                          (and memory.swap.current); when it moved, the legacy
+ *                          (and memory.swap.current), first the tree root's, then,
+ *                          if that moved, each group's; where it moved, the legacy
  *                          usage is computed and compared with the threshold
  *   memory.pressure_level  a PSI trigger on memory.pressure (the leaf's for "local")
  * As in v1, each registration is signalled once when the memory hierarchy loses
@@ -51,6 +52,9 @@ struct memory_events {
         int inotify_fd;
         int timer_fd;
         int kick_fd;          /* an eventfd: groups were removed, their registrations end */
+        int root_current_fd;  /* the tree root's memory.current and memory.swap.current, and their last values */
+        int root_swap_fd;
+        uint64_t root_current, root_swap;
         struct memory_event **events;
         size_t n_events, allocated;
         unsigned *watch_refs; /* registrations using each inotify watch, by watch descriptor */

@@ -309,6 +309,26 @@ static void bench_cost(const char *parent, unsigned groups, unsigned seconds, pi
         }
         printf("cost: %u groups made and registered in %.1f s\n", groups, (now_ns() - begin) / 1e9);
         printf("cost: daemon CPU with %u idle threshold registrations: %.2f%%\n", groups, cpu_share(daemon, seconds));
+
+        /* Some group's usage moving all the time, as on a machine at work: every threshold is looked at. */
+        snprintf(group, sizeof(group), "%s/busy", parent);
+        if (mkdir(group, 0755) < 0 && errno != EEXIST)
+                die(group);
+        snprintf(group, sizeof(group), "%s/busy/tasks", parent);
+        pid_t busy = fork();
+        if (busy == 0) {
+                write_file(group, "0");
+                for (;;) {
+                        char *p = malloc(4 << 20);
+                        memset(p, 1, 4 << 20);
+                        free(p);
+                        usleep(10000);
+                }
+        }
+        printf("cost: daemon CPU with %u threshold registrations, usage moving: %.2f%%\n", groups,
+               cpu_share(daemon, seconds));
+        kill(busy, SIGKILL);
+        waitpid(busy, NULL, 0);
 }
 
 int main(int argc, char *argv[]) {
