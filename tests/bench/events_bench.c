@@ -327,6 +327,7 @@ static void bench_cost(const char *parent, unsigned groups, unsigned seconds, pi
         }
         printf("cost: daemon CPU with %u threshold registrations, usage moving: %.2f%%\n", groups,
                cpu_share(daemon, seconds));
+
         kill(busy, SIGKILL);
         waitpid(busy, NULL, 0);
 }
