@@ -172,19 +172,17 @@ int memory_event_spec_parse(const char *text, struct memory_event_spec *ret) {
         return end == args || *end ? -EBADMSG : 0;
 }
 
-/*
- * What a v1 listener means by a level, as a v2 PSI trigger on memory.pressure
- * (1 s windows): "low" is reclaim at all, so any stall of 1% of the time;
- * "medium" and "critical" are Android lmkd's values for the same levels once it
- * moved from vmpressure to PSI, 10% of the time some task stalled, 7% every one.
- */
-const char *pressure_psi_trigger(enum pressure_level level) {
-        static const char *const triggers[PRESSURE_LEVEL__COUNT] = {
-                [PRESSURE_LOW] = "some 10000 1000000",
-                [PRESSURE_MEDIUM] = "some 100000 1000000",
-                [PRESSURE_CRITICAL] = "full 70000 1000000",
-        };
-        return level >= 0 && level < PRESSURE_LEVEL__COUNT ? triggers[level] : NULL;
+const char pressure_psi_trigger[] = "some 1000 500000";
+
+int vmpressure_level(uint64_t scanned, uint64_t reclaimed) {
+        if (scanned == 0)
+                return -ENODATA;
+        if (reclaimed >= scanned)
+                return PRESSURE_LOW;
+        /* The kernel's arithmetic, in its order: scale, then the share not reclaimed, in percent. */
+        uint64_t scale = scanned + reclaimed;
+        uint64_t pressure = (scale - reclaimed * scale / scanned) * 100 / scale;
+        return pressure >= 95 ? PRESSURE_CRITICAL : pressure >= 60 ? PRESSURE_MEDIUM : PRESSURE_LOW;
 }
 
 bool usage_at_threshold(uint64_t usage_bytes, uint64_t threshold_pages, uint64_t page) {

@@ -63,10 +63,17 @@ int memory_event_spec_format(const struct memory_event_spec *spec, char *buf, si
 int memory_event_spec_parse(const char *text, struct memory_event_spec *ret);
 
 /*
- * The v2 PSI trigger that stands for a vmpressure level on memory.pressure:
- * "some|full <stall us> <window us>" (MAPPING.md says why these values).
+ * The v2 PSI trigger that wakes a pressure listener's watch: any stall on memory.pressure
+ * (1 ms in the smallest window PSI takes), the sign that reclaim ran.
  */
-const char *pressure_psi_trigger(enum pressure_level level);
+extern const char pressure_psi_trigger[];
+
+/*
+ * vmpressure_calc_level(): the level of a reclaim that scanned @scanned pages and
+ * freed @reclaimed of them (100 * (1 - reclaimed / scanned), medium from 60, critical
+ * from 95). -ENODATA when nothing was scanned: v1 sends no event then.
+ */
+int vmpressure_level(uint64_t scanned, uint64_t reclaimed);
 
 /* Is a usage of @usage_bytes at or above the threshold, as __mem_cgroup_threshold() compares it (in pages)? */
 bool usage_at_threshold(uint64_t usage_bytes, uint64_t threshold_pages, uint64_t page);

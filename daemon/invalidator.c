@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 
 #include "log.h"
 
@@ -11,8 +12,15 @@ struct invalidation {
         struct invalidation *next;
         struct fuse_session *session;
         fuse_ino_t parent;
+        int done_fd; /* an eventfd told once the notification is written, or -1 */
         char name[];
 };
+
+static void invalidation_done(struct invalidation *i) {
+        if (i->done_fd >= 0)
+                (void) eventfd_write(i->done_fd, 1);
+        free(i);
+}
 
 static void *run(void *userdata) {
         struct invalidator *inv = userdata;
@@ -35,7 +43,7 @@ static void *run(void *userdata) {
                         if (r < 0 && r != -ENOENT && r != -ENODEV)
                                 log_warning_errno(r, i->name, "cannot invalidate the entry in another view");
                 }
-                free(i);
+                invalidation_done(i);
                 pthread_mutex_lock(&inv->lock);
                 inv->current = NULL;
                 pthread_cond_broadcast(&inv->idle);
@@ -56,16 +64,26 @@ int invalidator_start(struct invalidator *inv) {
 }
 
 void invalidator_entry(struct invalidator *inv, struct fuse_session *session, fuse_ino_t parent, const char *name) {
+        invalidator_entry_then(inv, session, parent, name, -1);
+}
+
+void invalidator_entry_then(struct invalidator *inv, struct fuse_session *session, fuse_ino_t parent, const char *name,
+                            int done_fd) {
         size_t len = strlen(name);
 
-        if (!inv->started)
+        if (!inv->started) {
+                if (done_fd >= 0)
+                        (void) eventfd_write(done_fd, 1);
                 return;
+        }
         struct invalidation *i = malloc(sizeof(*i) + len + 1);
         if (!i) {
                 inv->dropped++;
+                if (done_fd >= 0)
+                        (void) eventfd_write(done_fd, 1);
                 return;
         }
-        *i = (struct invalidation) { .session = session, .parent = parent };
+        *i = (struct invalidation) { .session = session, .parent = parent, .done_fd = done_fd };
         memcpy(i->name, name, len + 1);
         pthread_mutex_lock(&inv->lock);
         *inv->tail = i;
@@ -96,7 +114,7 @@ void invalidator_forget_session(struct invalidator *inv, struct fuse_session *se
                         continue;
                 }
                 *p = i->next;
-                free(i);
+                invalidation_done(i);
         }
         inv->tail = &inv->head;
         while (*inv->tail)

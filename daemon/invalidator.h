@@ -33,6 +33,13 @@ int invalidator_start(struct invalidator *inv);
 /* Queue: forget @name in @parent of @session. Never blocks on the kernel. */
 void invalidator_entry(struct invalidator *inv, struct fuse_session *session, fuse_ino_t parent, const char *name);
 /*
+ * The same, then tells @done_fd (an eventfd): for @session's own rmdir, the notification
+ * waits on the parent's inode lock until the rmdir has completed, so the eventfd says
+ * the name is gone from the kernel's dentry cache. Told at once without the thread.
+ */
+void invalidator_entry_then(struct invalidator *inv, struct fuse_session *session, fuse_ino_t parent, const char *name,
+                            int done_fd);
+/*
  * Forgets what is queued for @session and waits until no notification is being written to it,
  * so that it can be destroyed. Close our end of its connection first: a notification stuck on
  * an inode lock then returns, its connection aborted.

@@ -61,6 +61,8 @@ struct daemon {
         bool started, ready;
         /* systemd restarts us with the fd store kept: leave the views mounted for the next daemon. */
         bool keep_mounted;
+        /* The rmdir being served ended memory event registrations: see hook_entry_changed(). */
+        bool removal_to_tell;
 };
 
 static void help(void) {
@@ -215,7 +217,7 @@ static void hook_child_removed(void *userdata, int parent_fd) {
 /* A value kept for a file v2 cannot enforce is announced: the kernel would have acted on it. */
 static void hook_group_removed(void *userdata, const char *view_key, int fd) {
         struct daemon *d = userdata;
-        memory_events_group_removed(&d->events, view_key, fd);
+        d->removal_to_tell |= memory_events_group_removed(&d->events, view_key, fd);
 }
 
 static void hook_value_stored(void *userdata, const struct file_ctx *ctx, const char *value, size_t len) {
@@ -252,6 +254,20 @@ static void hook_entry_changed(void *userdata, const struct view *changed, uint6
                 if (parent)
                         invalidator_entry(&d->invalidator, w->session, parent, name);
         }
+        /*
+         * Memory events of a removed group: told once the name is gone from this view's
+         * dentries, which the kernel drops when the rmdir we are answering completes.
+         */
+        for (size_t i = 0; d->removal_to_tell && i < d->n_views; i++) {
+                struct view *w = &d->views[i];
+                fuse_ino_t parent = w == changed ? view_group_nodeid(w, parent_ino) : 0;
+                if (parent) {
+                        d->removal_to_tell = false;
+                        invalidator_entry_then(&d->invalidator, w->session, parent, name,
+                                               memory_events_kick_fd(&d->events));
+                }
+        }
+        d->removal_to_tell = false; /* else the sweep tells them */
 }
 
 static int view_settings_of(struct daemon *d, const struct view_config *vc, char *key, size_t size,
@@ -485,7 +501,7 @@ static int start(struct daemon *d) {
                 return log_error_errno(negative_errno(), "/proc/self/mountinfo", "cannot watch");
 
         r = prepare_legacy_root(d);
-        if (r >= 0 && d->config.n_views > 1)
+        if (r >= 0)
                 r = invalidator_start(&d->invalidator);
         if (r < 0)
                 return r;

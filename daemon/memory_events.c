@@ -39,9 +39,10 @@ struct memory_event {
         uint64_t owner_start;     /* tells it from a later process with its pid, after a restart */
         uint64_t eventfd_id;      /* the kernel's eventfd-id (fdinfo), 0 if it shows none */
         int source_fd;            /* pressure: the PSI trigger; usage: memory.current */
-        int swap_fd;              /* memsw: memory.swap.current */
-        uint64_t raw_seen;        /* usage: memory.current (+ swap) at the last look */
-        uint64_t seen;            /* oom: OOMs counted; usage: 1 at or above the threshold */
+        int swap_fd;              /* memsw: memory.swap.current; pressure: the group or leaf it looks at */
+        uint64_t raw_seen;        /* usage: memory.current (+ swap) at the last look; pressure: pgscan */
+        uint64_t seen;            /* oom: OOMs counted; usage: 1 at or above the threshold; pressure: pgsteal */
+        uint64_t oom_seen;        /* pressure: oom of memory.events */
         int *wds;                 /* oom: the watches of memory.events up the tree */
         size_t n_wds;
         bool removed;             /* its group is gone: to be signalled once the rmdir has returned */
@@ -255,6 +256,21 @@ static int usage_at(const struct memory_events *m, const struct memory_event *e,
         return 0;
 }
 
+/* pgscan and pgsteal of memory.stat, and oom of memory.events, where a pressure registration looks. */
+static int reclaim_counters(const struct memory_events *m, const struct memory_event *e, uint64_t *ret_scanned,
+                            uint64_t *ret_reclaimed, uint64_t *ret_ooms) {
+        struct file_ctx at = group_ctx(m, e, e->swap_fd);
+        _cleanup_free_ char *stat = NULL;
+        int r = group_read_v2(&at, "memory.stat", &stat);
+        if (r >= 0)
+                r = keyed_u64(stat, "pgscan", ret_scanned);
+        if (r >= 0)
+                r = keyed_u64(stat, "pgsteal", ret_reclaimed);
+        if (r >= 0)
+                r = group_read_keyed(&at, "memory.events", "oom", ret_ooms);
+        return r;
+}
+
 /* ---- the registrations ---- */
 
 /* v1 signals with eventfd_signal(), which never waits: a counter a listener let fill up is left so. */
@@ -268,6 +284,26 @@ static void event_signal(struct memory_events *m, struct memory_event *e, uint64
                 return;
         }
         m->signalled += n;
+}
+
+/*
+ * PSI said reclaim stalled a task: the level is vmpressure's, from what reclaim scanned
+ * and freed since the last look; an OOM meanwhile is critical, as v1's reclaim at its
+ * lowest priority reports (vmpressure_prio()). No scan and no OOM, no event, as in v1.
+ */
+static void pressure_check(struct memory_events *m, struct memory_event *e) {
+        uint64_t scanned, reclaimed, ooms;
+
+        if (reclaim_counters(m, e, &scanned, &reclaimed, &ooms) < 0)
+                return;
+        int level = vmpressure_level(scanned - e->raw_seen, reclaimed - e->seen);
+        if (ooms != e->oom_seen)
+                level = PRESSURE_CRITICAL;
+        e->raw_seen = scanned;
+        e->seen = reclaimed;
+        e->oom_seen = ooms;
+        if (level >= 0 && level >= (int) e->spec.level)
+                event_signal(m, e, 1);
 }
 
 static void status_publish(const struct memory_events *m) {
@@ -373,19 +409,21 @@ static int event_arm(struct memory_events *m, struct memory_event *e) {
                 return r;
         }
         case MEMORY_EVENT_PRESSURE: {
-                _cleanup_close_ int leaf_fd = -1;
-                const char *trigger = pressure_psi_trigger(e->spec.level);
                 /* "local": the group's own tasks, in its leaf; else the group and all below it. */
-                int dir = e->spec.mode == PRESSURE_LOCAL && tree_open_leaf(m->tree, e->group_fd, false, &leaf_fd) >= 0
-                                  ? leaf_fd
-                                  : e->group_fd;
-                r = open_v2_file(dir, "memory.pressure", O_RDWR | O_NONBLOCK, &e->source_fd);
+                if (e->spec.mode != PRESSURE_LOCAL || tree_open_leaf(m->tree, e->group_fd, false, &e->swap_fd) < 0)
+                        e->swap_fd = fcntl(e->group_fd, F_DUPFD_CLOEXEC, 3);
+                if (e->swap_fd < 0)
+                        return negative_errno();
+                r = open_v2_file(e->swap_fd, "memory.pressure", O_RDWR | O_NONBLOCK, &e->source_fd);
                 if (r == -ENOENT)
                         return -EOPNOTSUPP; /* a kernel without PSI (psi=0) */
                 if (r < 0)
                         return r;
-                if (write(e->source_fd, trigger, strlen(trigger) + 1) < 0)
+                if (write(e->source_fd, pressure_psi_trigger, strlen(pressure_psi_trigger) + 1) < 0)
                         return negative_errno();
+                r = reclaim_counters(m, e, &e->raw_seen, &e->seen, &e->oom_seen);
+                if (r < 0)
+                        return r;
                 /*
                  * In the loop's own epoll, not ours: a trigger's poll consumes its event, so an
                  * epoll nested in another would lose it to the outer one's look.
@@ -603,7 +641,7 @@ static void sweep(struct memory_events *m) {
         size_t n_orphans = 0;
 
         for (size_t i = m->n_events; i-- > 0;)
-                if (group_gone(m->events[i]))
+                if (m->events[i]->removed || group_gone(m->events[i]))
                         event_end(m, i, true);
         if (!orphan)
                 return;
@@ -657,22 +695,27 @@ static void timer_process(struct memory_events *m) {
 }
 
 /*
- * v1 removes a group's events after the rmdir, from a work queue: a listener woken by
- * it finds the group gone. So the signal waits for the next turn of the loop.
+ * v1 removes a group's events after the rmdir has returned, from a work queue: a listener
+ * woken by it finds the group gone. So the registrations are only marked here; they are
+ * signalled once the view's dentry is gone (memory_events_kick_fd(), told by the
+ * invalidator), or at the next sweep.
  */
-void memory_events_group_removed(struct memory_events *m, const char *view_key, int fd) {
+bool memory_events_group_removed(struct memory_events *m, const char *view_key, int fd) {
         struct stat st;
         bool any = false;
 
         if (fstat(fd, &st) < 0)
-                return;
+                return false;
         for (size_t i = 0; i < m->n_events; i++) {
                 struct memory_event *e = m->events[i];
                 if (e->group_ino == st.st_ino && e->view && !strcmp(e->view->key, view_key))
                         any = e->removed = true;
         }
-        if (any)
-                (void) eventfd_write(m->kick_fd, 1);
+        return any;
+}
+
+int memory_events_kick_fd(const struct memory_events *m) {
+        return m->kick_fd;
 }
 
 static void removals_process(struct memory_events *m) {
@@ -704,11 +747,13 @@ void memory_events_triggered(struct memory_events *m, uint64_t id, uint32_t even
 
         if (!event_by_id(m, id, &i))
                 return;
-        /* An error is the trigger's cgroup removed. */
-        if (events & EPOLLERR)
-                event_end(m, i, true);
-        else
-                event_signal(m, m->events[i], 1);
+        /* An error is the trigger's cgroup removed: told once the removal is complete. */
+        if (events & EPOLLERR) {
+                struct memory_event *e = m->events[i];
+                (void) epoll_ctl(m->loop_epoll_fd, EPOLL_CTL_DEL, e->source_fd, NULL);
+                e->removed = true;
+        } else
+                pressure_check(m, m->events[i]);
 }
 
 /* ---- a restart ---- */

@@ -79,5 +79,10 @@ int memory_events_fd(const struct memory_events *m);
 void memory_events_process(struct memory_events *m);
 /* The loop's epoll reported @events for the PSI trigger of registration @id. */
 void memory_events_triggered(struct memory_events *m, uint64_t id, uint32_t events);
-/* The view with @view_key let the group behind @fd go (rmdir): its registrations are signalled and end. */
-void memory_events_group_removed(struct memory_events *m, const char *view_key, int fd);
+/*
+ * The view with @view_key let the group behind @fd go (rmdir): its registrations are to be
+ * signalled and end, once the rmdir has returned. True if it had any: then a write to
+ * memory_events_kick_fd() says when (else the next sweep, within a second).
+ */
+bool memory_events_group_removed(struct memory_events *m, const char *view_key, int fd);
+int memory_events_kick_fd(const struct memory_events *m);

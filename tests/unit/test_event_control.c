@@ -108,8 +108,24 @@ Test(event_control, pressure_levels) {
         static const char *const bad[] = { "", "Low", "low ", "lo", "low,", "low,foo", "medium,Local", ",low", "high" };
         for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
                 cr_assert_eq(memory_event_args_parse(MEMORY_EVENT_PRESSURE, bad[i], PAGE, &s), -EINVAL, "'%s'", bad[i]);
-        cr_assert_str_eq(pressure_psi_trigger(PRESSURE_LOW), "some 10000 1000000");
-        cr_assert_str_eq(pressure_psi_trigger(PRESSURE_CRITICAL), "full 70000 1000000");
+}
+
+/* vmpressure_calc_level() of mm/vmpressure.c, its thresholds 60 and 95 included. */
+Test(event_control, pressure_level_of_a_reclaim) {
+        cr_assert_eq(vmpressure_level(0, 0), -ENODATA, "no scan, no event");
+        cr_assert_eq(vmpressure_level(512, 512), PRESSURE_LOW);
+        cr_assert_eq(vmpressure_level(512, 600), PRESSURE_LOW, "more freed than scanned (THP) is low");
+        cr_assert_eq(vmpressure_level(100, 41), PRESSURE_LOW);
+        cr_assert_eq(vmpressure_level(100, 40), PRESSURE_MEDIUM, "60%% not reclaimed");
+        cr_assert_eq(vmpressure_level(100, 6), PRESSURE_MEDIUM);
+        cr_assert_eq(vmpressure_level(100, 5), PRESSURE_CRITICAL, "95%% not reclaimed");
+        cr_assert_eq(vmpressure_level(512, 0), PRESSURE_CRITICAL);
+        /* The integer steps of the kernel's formula: scale 612, 612 - 100 * 612 / 512 = 493, 493 * 100 / 612 = 80. */
+        cr_assert_eq(vmpressure_level(512, 100), PRESSURE_MEDIUM);
+        cr_assert_eq(vmpressure_level(1000000, 49999), PRESSURE_CRITICAL);
+        cr_assert_eq(vmpressure_level(1000000, 50000), PRESSURE_CRITICAL, "5%% reclaimed is 95%%");
+        cr_assert_eq(vmpressure_level(1000000, 50001), PRESSURE_MEDIUM);
+        cr_assert_str_eq(pressure_psi_trigger, "some 1000 500000");
 }
 
 Test(event_control, oom_ignores_its_arguments) {
