@@ -24,6 +24,9 @@ struct pid_list {
 void pid_list_free(struct pid_list *l);
 int pid_list_append(struct pid_list *l, pid_t pid);
 
+/* Called with each state key found; a negative errno stops the walk. */
+typedef int (*state_key_fn)(void *userdata, const char *key);
+
 struct backend_ops {
         const char *name;
 
@@ -49,6 +52,8 @@ struct backend_ops {
         int (*get_state)(int fd, const char *key, char *buf, size_t size);
         int (*set_state)(int fd, const char *key, const char *value, size_t size);
         int (*remove_state)(int fd, const char *key);
+        /* Each key of the cgroup's state that starts with @prefix. */
+        int (*list_state)(int fd, const char *prefix, state_key_fn fn, void *userdata);
 
         /* Identity and ownership: @file NULL means the cgroup directory itself. */
         int (*stat)(int fd, const char *file, struct stat *ret);

@@ -203,6 +203,36 @@ static int cgroupfs_set_state(int fd, const char *key, const char *value, size_t
         return fsetxattr(fd, name, value, size, 0) < 0 ? negative_errno() : 0;
 }
 
+static int cgroupfs_list_state(int fd, const char *prefix, state_key_fn fn, void *userdata) {
+        _cleanup_free_ char *names = NULL;
+        ssize_t n = 0;
+
+        /* Sized, then read: another writer may add a name in between, so ask again on ERANGE. */
+        for (;;) {
+                n = flistxattr(fd, NULL, 0);
+                if (n <= 0)
+                        return n < 0 ? negative_errno() : 0;
+                free(names);
+                names = malloc((size_t) n);
+                if (!names)
+                        return -ENOMEM;
+                n = flistxattr(fd, names, (size_t) n);
+                if (n >= 0)
+                        break;
+                if (errno != ERANGE)
+                        return negative_errno();
+        }
+        size_t skip = strlen(STATE_PREFIX), len = strlen(prefix);
+        for (char *p = names; p < names + n; p += strlen(p) + 1) {
+                if (strncmp(p, STATE_PREFIX, skip) || strncmp(p + skip, prefix, len))
+                        continue;
+                int r = fn(userdata, p + skip);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
 static int cgroupfs_remove_state(int fd, const char *key) {
         char name[XATTR_NAME_MAX + 1];
         int r = state_key(key, name, sizeof(name));
@@ -258,6 +288,7 @@ const struct backend_ops backend_cgroupfs = {
         .populated = cgroupfs_populated,
         .get_state = cgroupfs_get_state,
         .set_state = cgroupfs_set_state,
+        .list_state = cgroupfs_list_state,
         .remove_state = cgroupfs_remove_state,
         .stat = cgroupfs_stat,
         .chown = cgroupfs_chown,

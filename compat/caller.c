@@ -9,12 +9,10 @@
 
 #define CAP_SYS_ADMIN_BIT 21
 
-int caller_is_init_admin(const struct caller *c) {
+int caller_in_init_userns(const struct caller *c) {
         static ino_t init_userns;
-        struct task_info info;
         struct stat st;
         char path[64];
-        int r;
 
         if (c->pid <= 0)
                 return 0;
@@ -26,8 +24,14 @@ int caller_is_init_admin(const struct caller *c) {
         snprintf(path, sizeof(path), "/proc/%d/ns/user", (int) c->pid);
         if (stat(path, &st) < 0)
                 return errno == ENOENT ? 0 : negative_errno();
-        if (st.st_ino != init_userns)
-                return 0;
+        return st.st_ino == init_userns;
+}
+
+int caller_is_init_admin(const struct caller *c) {
+        struct task_info info;
+        int r = caller_in_init_userns(c);
+        if (r <= 0)
+                return r;
         r = task_info_read(c->pid, &info);
         if (r == -ESRCH)
                 return 0;

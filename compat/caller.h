@@ -12,5 +12,7 @@ struct caller {
         int init_admin;
 };
 
+/* 1 if the caller is in the initial user namespace, where its capabilities count for every file. */
+int caller_in_init_userns(const struct caller *c);
 /* 1 if the caller holds CAP_SYS_ADMIN in the initial user namespace, 0 if not. */
 int caller_is_init_admin(const struct caller *c);

@@ -78,6 +78,17 @@ struct view_settings {
 };
 
 struct legacy_file;
+struct file_ctx;
+struct event_control_line;
+
+/*
+ * Where cgroup.event_control hands a parsed line: the daemon, which takes the
+ * writer's fds and watches v2 for the event (daemon/memory_events.c).
+ */
+struct event_registrar {
+        int (*add)(void *userdata, const struct file_ctx *ctx, const struct event_control_line *line);
+        void *userdata;
+};
 
 /* What a legacy write became in v2, for the migration audit: "memory.max=67108864; ...". */
 struct v2_trace {
@@ -94,6 +105,7 @@ struct file_ctx {
         const struct caller *opener;   /* judged as the kernel judges f_cred */
         const struct caller *caller;   /* who reads or writes now */
         struct v2_trace *trace;        /* NULL, or where each v2 write is noted */
+        const struct event_registrar *events; /* NULL where events cannot be registered */
 };
 
 struct legacy_file {

@@ -197,8 +197,8 @@ bool legacy_file_visible(const struct legacy_file *f, const struct view_settings
 const struct legacy_file *legacy_file_find(const struct view_settings *view, bool is_root, const char *name) {
         for (size_t i = 0; i < ELEMENTSOF(tables); i++) {
                 const struct subsystem *t = tables[i];
-                /* Subsystem files carry their prefix: skip tables that cannot match. */
-                if (t != &core && strncmp(name, t->name, strlen(t->name)) != 0)
+                /* Subsystem files carry their prefix, or the core's (memory's cgroup.event_control): skip tables that cannot match. */
+                if (t != &core && strncmp(name, t->name, strlen(t->name)) != 0 && strncmp(name, "cgroup.", 7) != 0)
                         continue;
                 /* A name can be two rows (cgroup.procs of v1 and of cgroup2): the one the view shows. */
                 for (size_t k = 0; k < t->n_files; k++)

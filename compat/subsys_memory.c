@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "convert_memory.h"
+#include "event_control.h"
 #include "group_io.h"
 #include "kstrto.h"
 #include "legacy_file.h"
@@ -730,6 +731,24 @@ static int force_empty_write(const struct file_ctx *ctx, const char *buf, size_t
         return r == -EBUSY || r == -ENOENT ? 0 : r;
 }
 
+/*
+ * memcg_write_event_control(): the line is v1's; the fds in it are the writer's,
+ * so the daemon takes them and checks them in the kernel's order.
+ */
+static int event_control_write(const struct file_ctx *ctx, const char *buf, size_t len) {
+        struct event_control_line line;
+        char text[len + 1];
+
+        memcpy(text, buf, len);
+        text[len] = 0;
+        int r = event_control_parse(text, &line);
+        if (r < 0)
+                return r;
+        if (!ctx->events)
+                return -EOPNOTSUPP;
+        return ctx->events->add(ctx->events->userdata, ctx, &line);
+}
+
 static int pressure_level_read(const struct file_ctx *ctx, struct text *out) {
         (void) ctx, (void) out;
         return -EINVAL; /* mem_cgroup_dummy_seq_show(): the file is there for cgroup.event_control */
@@ -810,6 +829,9 @@ static const struct legacy_file files[] = {
         /* memory.reclaim: per-CPU charge caches and LRU batches are not drained first. */
         MEMORY_ROW("force_empty", 0200, MAP_LOSSY, .write = force_empty_write),
         MEMORY_ROW("use_hierarchy", 0644, MAP_EXACT, .read = use_hierarchy_read, .write = use_hierarchy_write),
+        /* World-writable (CFTYPE_WORLD_WRITABLE): whoever may read a control file may listen to it. */
+        { .name = "cgroup.event_control", .mode = 0222, .requires = "memory.max", .mapping = MAP_LOSSY,
+          .write = event_control_write },
         MEMORY_ROW("swappiness", 0644, MAP_NONE, .read = swappiness_read, .write = swappiness_write),
         MEMORY_ROW("move_charge_at_immigrate", 0644, MAP_NONE, .read = move_charge_read, .write = move_charge_write),
         /* The OOM killer cannot be disabled in v2; oom_kill counts are v2's. */

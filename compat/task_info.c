@@ -31,11 +31,28 @@ static const char *field(const char *status, const char *key, char *buf, size_t 
         return NULL;
 }
 
+/* "Groups:", which may be longer than any copy of a field: read in place, up to its newline. */
+static void parse_groups(const char *status, struct task_info *info) {
+        const char *line = strstr(status, "\nGroups:");
+        if (!line)
+                return;
+        for (const char *p = line + strlen("\nGroups:"); *p && *p != '\n';) {
+                char *next;
+                unsigned long g = strtoul(p, &next, 10);
+                if (next == p)
+                        break;
+                if (info->n_groups < TASK_GROUPS_MAX)
+                        info->groups[info->n_groups] = (gid_t) g;
+                info->n_groups++;
+                p = next;
+        }
+}
+
 int task_info_parse(const char *status, struct task_info *ret) {
         struct task_info info = {};
         char value[512], other[64];
         const char *p;
-        unsigned long uid[4];
+        unsigned long uid[4], gid[4];
         int tgid, kthread;
 
         p = field(status, "Tgid", value, sizeof(value));
@@ -44,6 +61,11 @@ int task_info_parse(const char *status, struct task_info *ret) {
         p = field(status, "Uid", value, sizeof(value));
         if (!p || sscanf(p, "%lu %lu %lu %lu", &uid[0], &uid[1], &uid[2], &uid[3]) != 4)
                 return -EBADMSG;
+        p = field(status, "Gid", value, sizeof(value));
+        if (!p || sscanf(p, "%lu %lu %lu %lu", &gid[0], &gid[1], &gid[2], &gid[3]) != 4)
+                return -EBADMSG;
+        info.fsgid = (gid_t) gid[3];
+        parse_groups(status, &info);
         p = field(status, "CapEff", value, sizeof(value));
         if (!p || sscanf(p, "%" SCNx64, &info.cap_effective) != 1)
                 return -EBADMSG;

@@ -9,10 +9,15 @@
 #include <sys/types.h>
 
 #define TASK_MAX_NS_LEVELS 33 /* MAX_PID_NS_LEVEL is 32, plus the procfs level */
+#define TASK_GROUPS_MAX 256   /* supplementary groups kept; more are rare, and then n_groups says so */
 
 struct task_info {
         pid_t tgid;
         uid_t ruid, euid, suid, fsuid;
+        gid_t fsgid;
+        /* Supplementary groups: the first TASK_GROUPS_MAX, n_groups counts them all. */
+        gid_t groups[TASK_GROUPS_MAX];
+        size_t n_groups;
         bool kthread;
         uint64_t cap_effective;
         /* The task's ids from the procfs pid namespace (index 0) down to its own. */

@@ -593,6 +593,8 @@ int tree_rmdir(struct compat_tree *t, int parent_fd, const char *name, const cha
                         return r == -ENOTEMPTY ? -EBUSY : r;
                 }
         }
+        if (t->hooks && t->hooks->group_removed && view_key)
+                t->hooks->group_removed(t->userdata, view_key, fd);
         if (t->hooks && t->hooks->child_removed)
                 t->hooks->child_removed(t->userdata, parent_fd);
         return 0;

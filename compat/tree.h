@@ -24,6 +24,8 @@ struct compat_hooks {
         void (*notify_changed)(void *userdata, int fd, bool on);
         /* A child of @parent_fd was removed: v1 re-checks the parent for release. */
         void (*child_removed)(void *userdata, int parent_fd);
+        /* The view with @view_key let the group behind @fd go (rmdir), whether v2 keeps it or not. */
+        void (*group_removed)(void *userdata, const char *view_key, int fd);
         /* A value v2 cannot enforce was kept for a legacy file (the unsupported policy "store"). */
         void (*value_stored)(void *userdata, const struct file_ctx *ctx, const char *value, size_t len);
         /* A legacy file was written through a view, with result @r: for the log and the audit. */

@@ -21,6 +21,7 @@
 #include "legacy_root.h"
 #include "registry.h"
 #include "log.h"
+#include "memory_events.h"
 #include "mountpoint.h"
 #include "release.h"
 #include "service.h"
@@ -31,7 +32,7 @@
 /* Release agents started between two looks at the requests. */
 #define AGENTS_PER_WAKEUP 8
 
-enum { SOURCE_SIGNAL = -1, SOURCE_INOTIFY = -2, SOURCE_WATCHDOG = -3, SOURCE_MOUNTINFO = -4 };
+enum { SOURCE_SIGNAL = -1, SOURCE_INOTIFY = -2, SOURCE_WATCHDOG = -3, SOURCE_MOUNTINFO = -4, SOURCE_MEMORY_EVENTS = -5 };
 
 /* Names in systemd's fd store: the handle table, and per view its FUSE fd and its record. */
 #define FDNAME_HANDLES "handles"
@@ -42,6 +43,7 @@ struct daemon {
         struct config config;
         struct compat_tree tree;
         struct release release;
+        struct memory_events events;
         struct view *views;
         const char **view_keys; /* the views' keys, for the tree's "held by every view" */
         size_t n_views, n_mounted;
@@ -209,6 +211,11 @@ static void hook_child_removed(void *userdata, int parent_fd) {
 }
 
 /* A value kept for a file v2 cannot enforce is announced: the kernel would have acted on it. */
+static void hook_group_removed(void *userdata, const char *view_key, int fd) {
+        struct daemon *d = userdata;
+        memory_events_group_removed(&d->events, view_key, fd);
+}
+
 static void hook_value_stored(void *userdata, const struct file_ctx *ctx, const char *value, size_t len) {
         char path[PATH_MAX];
 
@@ -229,6 +236,7 @@ static void hook_file_written(void *userdata, const struct file_ctx *ctx, const 
 static const struct compat_hooks daemon_hooks = {
         .notify_changed = hook_notify_changed,
         .child_removed = hook_child_removed,
+        .group_removed = hook_group_removed,
         .value_stored = hook_value_stored,
         .file_written = hook_file_written,
 };
@@ -436,6 +444,8 @@ static int start(struct daemon *d) {
         if (r < 0)
                 return log_error_errno(r, root, "cannot open the v2 subtree");
         r = release_init(&d->release, &d->tree, NULL, 0);
+        if (r >= 0)
+                r = memory_events_init(&d->events, &d->tree, d->config.runtime_dir);
         if (r < 0)
                 return r;
         d->tree.hooks = &daemon_hooks;
@@ -457,6 +467,8 @@ static int start(struct daemon *d) {
                 r = watch_fd(d, d->signal_fd, SOURCE_SIGNAL);
         if (r >= 0)
                 r = watch_fd(d, d->release.inotify_fd, SOURCE_INOTIFY);
+        if (r >= 0)
+                r = watch_fd(d, memory_events_fd(&d->events), SOURCE_MEMORY_EVENTS);
         if (r >= 0 && d->service.watchdog_fd >= 0)
                 r = watch_fd(d, d->service.watchdog_fd, SOURCE_WATCHDOG);
         if (r < 0)
@@ -494,6 +506,7 @@ static int start(struct daemon *d) {
                                resume.fuse_fd >= 0 ? &resume : NULL);
                 d->n_views = i + 1;
                 d->views[i].page_cache = d->config.page_cache;
+                d->views[i].events = &d->events.registrar;
                 d->views[i].entry_changed = hook_entry_changed;
                 d->views[i].initialised_hook = hook_view_initialised;
                 d->views[i].userdata = d;
@@ -555,6 +568,7 @@ static int start(struct daemon *d) {
                 log_warning_errno(r, root, "release scan incomplete");
         log_info(root, "scanned in %.1f ms, %zu releases queued", (double) (monotonic_ns() - begin) / 1e6,
                  d->release.queue_len - d->release.queue_head);
+        memory_events_restore(&d->events, d->views, d->n_views);
         d->started = true;
         update_status(d);
         return 0;
@@ -582,6 +596,8 @@ static int serve(struct daemon *d) {
                                         return 0;
                         } else if (source == SOURCE_INOTIFY)
                                 (void) release_process(&d->release);
+                        else if (source == SOURCE_MEMORY_EVENTS)
+                                memory_events_process(&d->events);
                         else if (source == SOURCE_WATCHDOG)
                                 service_watchdog(&d->service);
                         else if (source == SOURCE_MOUNTINFO) {
@@ -632,6 +648,7 @@ static void stop(struct daemon *d) {
         if (d->legacy_root_mounted && !d->keep_mounted)
                 legacy_root_release(d->config.legacy_root);
         release_free(&d->release);
+        memory_events_free(&d->events);
         tree_close(&d->tree);
         /* Files still open stay the kernel's: their records go on to the next daemon, if any. */
         handle_table_free(&d->handles, view_free_handle_state);

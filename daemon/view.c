@@ -487,6 +487,7 @@ static int file_ctx_of(struct view *v, struct open_file *h, const struct caller 
                 .is_root = h->node->group == v->root,
                 .opener = &h->opener,
                 .caller = c,
+                .events = v->events,
         };
         return 0;
 }

@@ -39,6 +39,7 @@ struct view {
         dev_t dev;              /* the connection's device, as mountinfo shows it; 0 if unknown */
         bool dead;              /* the connection failed (ENODEV): to be mounted again (set by the caller) */
         bool page_cache;        /* settings read through the kernel's page cache (set by the caller) */
+        const struct event_registrar *events; /* cgroup.event_control's (set by the caller) */
         /* FUSE_INIT of a new mount was answered: the view serves from now on. */
         void (*initialised_hook)(void *userdata, struct view *v);
         /* A directory entry of the group with v2 inode @parent_ino changed: the other views must forget it. */

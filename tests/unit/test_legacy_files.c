@@ -285,14 +285,16 @@ Test(legacy_files, rows) {
         cr_assert_null(legacy_file_at(legacy_file_count()));
 }
 
-/* A subsystem's files carry its name as their prefix, which legacy_file_find() relies on. */
+/* A subsystem's files carry its name as their prefix, or the core's "cgroup.", which legacy_file_find() relies on. */
 Test(legacy_files, subsystem_prefixes) {
         for (int s = 0; s < SUBSYS__COUNT; s++) {
                 const struct subsystem *sub = subsystem_get(s);
                 cr_assert_eq(subsystem_by_name(sub->name), s);
                 for (size_t k = 0; k < sub->n_files; k++) {
                         const struct legacy_file *f = &sub->files[k];
-                        cr_assert(!strncmp(f->name, sub->name, strlen(sub->name)) && f->name[strlen(sub->name)] == '.',
+                        bool core_name = !strncmp(f->name, "cgroup.", 7);
+                        cr_assert(core_name || (!strncmp(f->name, sub->name, strlen(sub->name)) &&
+                                                f->name[strlen(sub->name)] == '.'),
                                   "%s is not a %s file", f->name, sub->name);
                         cr_assert_eq(legacy_file_subsys(f), s);
                         cr_assert(f->read || f->write, "%s neither reads nor writes", f->name);
@@ -386,4 +388,19 @@ Test(legacy_file_find, agrees_with_visible) {
                                                   "%s", f->name);
                                 cr_assert_eq(visible, in_view && placed && !views[k].offered, "%s", f->name);
                         }
+}
+
+/* memory's cgroup.event_control: world-writable, write-only, found in memory views and only there. */
+Test(legacy_files, event_control_in_memory_views) {
+        struct view_settings memory = { .key = "memory", .flavor = FLAVOR_CGROUP_V1, .subsystems = SUBSYS_BIT(SUBSYS_MEMORY) };
+        struct view_settings cpu = { .key = "cpu", .flavor = FLAVOR_CGROUP_V1, .subsystems = SUBSYS_BIT(SUBSYS_CPU) };
+        const struct legacy_file *f = legacy_file_find(&memory, false, "cgroup.event_control");
+
+        cr_assert_not_null(f);
+        cr_assert_eq(f->mode, 0222);
+        cr_assert_null(f->read);
+        cr_assert_eq(legacy_file_subsys(f), SUBSYS_MEMORY);
+        cr_assert_not_null(legacy_file_find(&memory, true, "cgroup.event_control"), "v1 has it in the root too");
+        cr_assert_null(legacy_file_find(&cpu, false, "cgroup.event_control"));
+        cr_assert_not_null(legacy_file_find(&memory, false, "cgroup.procs"), "core rows are still found");
 }

@@ -286,10 +286,34 @@ Test(task_info_parse, large_ids_and_long_groups) {
         cr_assert_eq(t.tgid, 30443);
         cr_assert_eq(t.suid, 65534);
         cr_assert_eq(t.nspid[0], 30447);
+        cr_assert_eq(t.n_groups, 65536, "all are counted");
+        cr_assert_eq(t.groups[0], 100000);
+        cr_assert_eq(t.groups[TASK_GROUPS_MAX - 1], 100000 + TASK_GROUPS_MAX - 1, "the first TASK_GROUPS_MAX are kept");
         free(big);
         free(groups);
         free(uids);
         free(caps);
+}
+
+/* What file_permission() judges a reader by: the fsgid and the supplementary groups. */
+Test(task_info_parse, fsgid_and_groups) {
+        char *gids = edit(user_status, "Gid", "Gid:\t100\t101\t102\t103");
+        char *groups = edit(gids, "Groups", "Groups:\t4 24 27 100 ");
+        struct task_info t;
+
+        cr_assert_eq(task_info_parse(user_status, &t), 0);
+        cr_assert_eq(t.fsgid, 100);
+        cr_assert_eq(t.n_groups, 0, "\"Groups:\\t \" is none");
+        cr_assert_eq(task_info_parse(groups, &t), 0);
+        cr_assert_eq(t.fsgid, 103);
+        cr_assert_eq(t.n_groups, 4);
+        cr_assert_eq(t.groups[0], 4);
+        cr_assert_eq(t.groups[3], 100);
+        char *no_gid = edit(user_status, "Gid", NULL);
+        cr_assert_eq(task_info_parse(no_gid, &t), -EBADMSG);
+        free(no_gid);
+        free(groups);
+        free(gids);
 }
 
 Test(task_info_parse, missing_fields_are_ebadmsg) {

@@ -1,0 +1,1031 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "memory_events.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <linux/kcmp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include "compat/event_control.h"
+#include "compat/group_io.h"
+#include "compat/node_table.h"
+#include "compat/task_info.h"
+#include "log.h"
+
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL
+#endif
+#define CAP_DAC_OVERRIDE_BIT 1
+#define CAP_DAC_READ_SEARCH_BIT 2
+#define RECORD_PREFIX "event."
+
+static inline void closedirp(DIR **d) {
+        if (*d)
+                closedir(*d);
+}
+
+/* Tags of the module's epoll: below FIRST_ID, its own fds; from it, the registration of that id. */
+enum { TAG_INOTIFY, TAG_TIMER, TAG_KICK, FIRST_ID };
+
+struct memory_event {
+        uint64_t id;
+        struct memory_event_spec spec;
+        const struct view *view;  /* the memory view it was registered through */
+        int group_fd;
+        uint64_t group_ino;
+        int event_fd;             /* ours: the same file as the listener's */
+        pid_t owner;              /* a process that holds the eventfd, at fd owner_fd */
+        int owner_fd;
+        int owner_pidfd;
+        uint64_t owner_start;
+        uint64_t eventfd_id;      /* the kernel's eventfd-id (fdinfo), 0 if it shows none */
+        int source_fd;            /* pressure: the PSI trigger; usage: memory.current */
+        int swap_fd;              /* memsw: memory.swap.current */
+        uint64_t raw_seen;        /* usage: memory.current (+ swap) at the last look */
+        uint64_t seen;            /* oom: OOMs counted; usage: 1 at or above the threshold */
+        int *wds;                 /* oom: the watches of memory.events up the tree */
+        size_t n_wds;
+        bool removed;             /* its group is gone: to be signalled once the rmdir has returned */
+};
+
+/* ---- the writer and its fds ---- */
+
+static int pidfd_open_raw(pid_t pid, unsigned flags) {
+        int fd = (int) syscall(SYS_pidfd_open, pid, flags);
+        return fd < 0 ? negative_errno() : fd;
+}
+
+/* A pidfd of the thread that wrote (6.9+), else of its process: whose fd table the line names. */
+static int open_writer(pid_t tid, pid_t *ret_tgid, int *ret_pidfd) {
+        struct task_info info;
+        int r = task_info_read(tid, &info);
+        if (r < 0)
+                return r;
+        int fd = pidfd_open_raw(tid, PIDFD_THREAD);
+        if (fd == -EINVAL)
+                fd = pidfd_open_raw(info.tgid, 0);
+        if (fd < 0)
+                return fd;
+        *ret_tgid = info.tgid;
+        *ret_pidfd = fd;
+        return 0;
+}
+
+static int take_fd(int pidfd, uint64_t fd, int *ret) {
+        if (fd > INT_MAX)
+                return -EBADF;
+        int r = (int) syscall(SYS_pidfd_getfd, pidfd, (int) fd, 0);
+        if (r < 0)
+                return negative_errno();
+        *ret = r;
+        return 0;
+}
+
+static int fd_link(pid_t pid, int fd, char *buf, size_t size) {
+        char path[64];
+        if (pid)
+                snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int) pid, fd);
+        else
+                snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+        ssize_t n = readlink(path, buf, size - 1);
+        if (n < 0)
+                return negative_errno();
+        buf[n] = 0;
+        return 0;
+}
+
+static bool is_eventfd(int fd) {
+        char link[64];
+        return fd_link(0, fd, link, sizeof(link)) >= 0 && !strcmp(link, "anon_inode:[eventfd]");
+}
+
+static void *close_in_background(void *arg) {
+        close((int) (intptr_t) arg);
+        return NULL;
+}
+
+/*
+ * Closing a file may call its flush (a FUSE file: a request to a server that need never
+ * answer). A file a writer passed off as an eventfd is closed where that cannot stop us.
+ */
+static void close_untrusted(int fd) {
+        char link[64];
+        pthread_t thread;
+
+        if (fd_link(0, fd, link, sizeof(link)) >= 0 &&
+            (!strncmp(link, "anon_inode:", 11) || !strncmp(link, "pipe:", 5) || !strncmp(link, "socket:", 7))) {
+                close(fd);
+                return;
+        }
+        if (pthread_create(&thread, NULL, close_in_background, (void *) (intptr_t) fd) != 0) {
+                log_warning("events", "cannot close fd %d in the background: kept open", fd);
+                return;
+        }
+        pthread_detach(thread);
+}
+
+/* The "eventfd-id:" of an fd of ours, 0 if the kernel shows none. */
+static uint64_t eventfd_id(int fd) {
+        _cleanup_free_ char *info = NULL;
+        char path[64];
+        uint64_t id = 0;
+
+        snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+        if (read_all_at(AT_FDCWD, path, 4096, &info, NULL) < 0)
+                return 0;
+        const char *p = strstr(info, "eventfd-id:");
+        if (p)
+                (void) sscanf(p + 11, "%" SCNu64, &id);
+        return id;
+}
+
+/* Field 22 of /proc/PID/stat: tells a process from a later one with its pid. */
+static int process_start_time(pid_t pid, uint64_t *ret) {
+        _cleanup_free_ char *stat = NULL;
+        char path[64];
+
+        snprintf(path, sizeof(path), "/proc/%d/stat", (int) pid);
+        int r = read_all_at(AT_FDCWD, path, 4096, &stat, NULL);
+        if (r < 0)
+                return r == -ENOENT ? -ESRCH : r;
+        const char *p = strrchr(stat, ')');
+        if (!p)
+                return -EBADMSG;
+        /* After the name: state (field 3) ... starttime (field 22). */
+        for (int field = 2; field < 21 && p; field++)
+                p = strchr(p + 1, ' ');
+        if (!p || sscanf(p + 1, "%" SCNu64, ret) != 1)
+                return -EBADMSG;
+        return 0;
+}
+
+/* file_permission(MAY_READ) with the writer's credentials, as generic_permission() judges it. */
+static int writer_may_read(const struct caller *writer, const struct statx *stx) {
+        struct task_info info;
+        unsigned mode = stx->stx_mode;
+        int r = task_info_read(writer->pid, &info);
+        if (r < 0)
+                return r;
+
+        if (info.fsuid == stx->stx_uid)
+                mode >>= 6;
+        else {
+                bool in_group = info.fsgid == stx->stx_gid;
+                for (size_t i = 0; !in_group && i < info.n_groups && i < TASK_GROUPS_MAX; i++)
+                        in_group = info.groups[i] == stx->stx_gid;
+                if (in_group)
+                        mode >>= 3;
+        }
+        if (mode & 4)
+                return 0;
+        uint64_t dac = (1ull << CAP_DAC_OVERRIDE_BIT) | (1ull << CAP_DAC_READ_SEARCH_BIT);
+        if ((info.cap_effective & dac) && caller_in_init_userns(writer) > 0)
+                return 0;
+        return -EACCES;
+}
+
+static const struct view *view_of_settings(const struct memory_events *m, const struct view_settings *settings) {
+        for (size_t i = 0; i < m->n_views; i++)
+                if (&m->views[i].settings == settings)
+                        return &m->views[i];
+        return NULL;
+}
+
+/*
+ * The control fd, looked at without taking it: a file of a FUSE server that is not us
+ * must not be able to stall us (statx with AT_STATX_DONT_SYNC asks no server), and one
+ * of ours is never closed by the thread that serves it. Its row, if it is a file of the
+ * group of @ctx that offers an event; the kernel's errnos, in its order.
+ */
+static int control_file(const struct memory_events *m, const struct file_ctx *ctx, uint64_t cfd,
+                        enum memory_event_kind *ret_kind) {
+        const struct view *v = view_of_settings(m, ctx->view);
+        struct statx stx;
+        struct stat group;
+        char path[64];
+        uint64_t group_ino;
+        size_t row;
+
+        if (cfd > INT_MAX)
+                return -EBADF;
+        snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int) ctx->caller->pid, (int) cfd);
+        if (statx(AT_FDCWD, path, AT_STATX_DONT_SYNC, STATX_TYPE | STATX_MODE | STATX_UID | STATX_GID | STATX_INO,
+                  &stx) < 0)
+                return errno == ENOENT ? -EBADF : negative_errno();
+        int r = writer_may_read(ctx->caller, &stx);
+        if (r < 0)
+                return r;
+        /* A regular file of this view (v1: of cgroupfs), of the group written to, that offers an event. */
+        if (!v || !S_ISREG(stx.stx_mode) || makedev(stx.stx_dev_major, stx.stx_dev_minor) != v->dev ||
+            !node_ino_is_file(stx.stx_ino, &group_ino, &row) || row >= legacy_file_count())
+                return -EINVAL;
+        int kind = memory_event_kind_of(legacy_file_at(row)->name);
+        if (kind < 0)
+                return kind;
+        if (fstat(ctx->fd, &group) < 0)
+                return negative_errno();
+        if (group.st_ino != group_ino)
+                return -EINVAL;
+        *ret_kind = kind;
+        return 0;
+}
+
+/* ---- what v2 tells ---- */
+
+static const struct caller daemon_caller = { .uid = 0, .gid = 0, .pid = 0, .init_admin = 1 };
+
+static struct file_ctx group_ctx(const struct memory_events *m, const struct memory_event *e, int fd) {
+        return (struct file_ctx) {
+                .tree = m->tree,
+                .view = e->view ? &e->view->settings : NULL,
+                .fd = fd,
+                .is_root = e->group_ino == m->tree->root_ino,
+                .opener = &daemon_caller,
+                .caller = &daemon_caller,
+        };
+}
+
+/*
+ * v1 notifies an OOM in a group to the listeners of the group and of every group below
+ * it (mem_cgroup_oom_notify()): so a listener counts the OOMs of its group and of each
+ * ancestor up to the tree's root, each the group's own (memory.events.local) plus its
+ * leaf's, where its tasks are.
+ */
+static int oom_count(const struct memory_events *m, const struct memory_event *e, uint64_t *ret) {
+        _cleanup_close_ int fd = fcntl(e->group_fd, F_DUPFD_CLOEXEC, 3);
+        uint64_t total = 0;
+
+        if (fd < 0)
+                return negative_errno();
+        for (;;) {
+                _cleanup_close_ int leaf_fd = -1;
+                struct file_ctx at = group_ctx(m, e, fd);
+                struct stat st;
+                uint64_t n;
+
+                int r = group_read_keyed(&at, "memory.events.local", "oom", &n);
+                if (r < 0)
+                        return r;
+                total += n;
+                if (tree_open_leaf(m->tree, fd, false, &leaf_fd) >= 0) {
+                        struct file_ctx leaf = group_ctx(m, e, leaf_fd);
+                        if (group_read_keyed(&leaf, "memory.events.local", "oom", &n) >= 0)
+                                total += n;
+                }
+                if (fstat(fd, &st) < 0)
+                        return negative_errno();
+                if (st.st_ino == m->tree->root_ino)
+                        break;
+                int parent = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                if (parent < 0)
+                        return negative_errno();
+                close(fd);
+                fd = parent;
+        }
+        *ret = total;
+        return 0;
+}
+
+static int watch_ref(struct memory_events *m, int wd) {
+        if ((size_t) wd >= m->n_watch_refs) {
+                size_t n = (size_t) wd + 64;
+                unsigned *refs = realloc(m->watch_refs, n * sizeof(unsigned));
+                if (!refs)
+                        return -ENOMEM;
+                memset(refs + m->n_watch_refs, 0, (n - m->n_watch_refs) * sizeof(unsigned));
+                m->watch_refs = refs;
+                m->n_watch_refs = n;
+        }
+        m->watch_refs[wd]++;
+        return 0;
+}
+
+static void watch_unref(struct memory_events *m, int wd) {
+        if (wd < 0 || (size_t) wd >= m->n_watch_refs || m->watch_refs[wd] == 0)
+                return;
+        if (--m->watch_refs[wd] == 0)
+                (void) inotify_rm_watch(m->inotify_fd, wd);
+}
+
+/* memory.events of the group and each ancestor: each announces an OOM anywhere below it. */
+static int watch_chain(struct memory_events *m, struct memory_event *e) {
+        _cleanup_close_ int fd = fcntl(e->group_fd, F_DUPFD_CLOEXEC, 3);
+
+        if (fd < 0)
+                return negative_errno();
+        for (;;) {
+                char path[64];
+                struct stat st;
+
+                snprintf(path, sizeof(path), "/proc/self/fd/%d/memory.events", fd);
+                int wd = inotify_add_watch(m->inotify_fd, path, IN_MODIFY);
+                if (wd < 0)
+                        return negative_errno();
+                int *wds = realloc(e->wds, (e->n_wds + 1) * sizeof(int));
+                if (!wds || watch_ref(m, wd) < 0) {
+                        if (wds)
+                                e->wds = wds;
+                        return -ENOMEM;
+                }
+                e->wds = wds;
+                e->wds[e->n_wds++] = wd;
+                if (fstat(fd, &st) < 0)
+                        return negative_errno();
+                if (st.st_ino == m->tree->root_ino)
+                        return 0;
+                int parent = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                if (parent < 0)
+                        return negative_errno();
+                close(fd);
+                fd = parent;
+        }
+}
+
+static int pread_u64(int fd, uint64_t *ret) {
+        char buf[32];
+        ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+        if (n < 0)
+                return negative_errno();
+        buf[n] = 0;
+        return v2_parse_u64(buf, ret);
+}
+
+/* v2's own usage counters: when they have not moved, neither has the legacy usage. */
+static int raw_usage(const struct memory_event *e, uint64_t *ret) {
+        uint64_t mem, swap = 0;
+        int r = pread_u64(e->source_fd, &mem);
+        if (r >= 0 && e->swap_fd >= 0)
+                r = pread_u64(e->swap_fd, &swap);
+        if (r < 0)
+                return r;
+        *ret = mem + swap;
+        return 0;
+}
+
+/* The usage a legacy reader of the control file sees now, at or above the threshold? */
+static int usage_at(const struct memory_events *m, const struct memory_event *e, bool *ret) {
+        const char *name = e->spec.kind == MEMORY_EVENT_USAGE ? "memory.usage_in_bytes" : "memory.memsw.usage_in_bytes";
+        struct file_ctx ctx = group_ctx(m, e, e->group_fd);
+        _cleanup_(text_free) struct text out = {};
+        uint64_t usage;
+
+        ctx.file = ctx.view ? legacy_file_find(ctx.view, ctx.is_root, name) : NULL;
+        if (!ctx.file || !ctx.file->read)
+                return -ENOENT;
+        int r = ctx.file->read(&ctx, &out);
+        if (r < 0)
+                return r;
+        r = text_append(&out, "", 1);
+        if (r >= 0)
+                r = v2_parse_u64(out.data, &usage);
+        if (r < 0)
+                return r;
+        *ret = usage_at_threshold(usage, e->spec.threshold_pages, page_size());
+        return 0;
+}
+
+/* ---- the registrations ---- */
+
+/* v1 signals with eventfd_signal(), which never waits: a counter a listener let fill up is left so. */
+static void event_signal(struct memory_events *m, struct memory_event *e, uint64_t n) {
+        struct pollfd p = { .fd = e->event_fd, .events = POLLOUT };
+
+        if (n == 0)
+                return;
+        if (poll(&p, 1, 0) != 1 || !(p.revents & POLLOUT) || write(e->event_fd, &n, sizeof(n)) != sizeof(n)) {
+                log_warning("events", "registration %" PRIu64 ": the listener's eventfd is full, an event is lost", e->id);
+                return;
+        }
+        m->signalled += n;
+}
+
+static void status_publish(const struct memory_events *m) {
+        char tmp[sizeof(m->status_path) + 8];
+        FILE *f;
+
+        if (!m->status_path[0])
+                return;
+        snprintf(tmp, sizeof(tmp), "%s.new", m->status_path);
+        f = fopen(tmp, "we");
+        if (!f)
+                return;
+        fprintf(f, "registrations %zu\nlimit %d\nsignalled %" PRIu64 "\n", m->n_events, MEMORY_EVENTS_MAX,
+                m->signalled);
+        if (fclose(f) != 0 || rename(tmp, m->status_path) < 0)
+                (void) unlink(tmp);
+}
+
+static void record_key(const struct memory_event *e, char *buf, size_t size) {
+        snprintf(buf, size, RECORD_PREFIX "%" PRIu64, e->id);
+}
+
+/* What a restarted daemon needs to take the registration back; on the tree's root, which outlives every group. */
+static void record_save(const struct memory_events *m, const struct memory_event *e) {
+        char key[64], spec[64], value[512];
+
+        if (memory_event_spec_format(&e->spec, spec, sizeof(spec)) < 0)
+                return;
+        record_key(e, key, sizeof(key));
+        int n = snprintf(value, sizeof(value), "%" PRIu64 " %d %" PRIu64 " %d %" PRIu64 " %" PRIu64 " %s\n%s\n",
+                         e->group_ino, (int) e->owner, e->owner_start, e->owner_fd, e->eventfd_id, e->seen, spec,
+                         e->view->key);
+        if (n < 0 || (size_t) n >= sizeof(value))
+                return;
+        int r = m->tree->backend->set_state(m->tree->root_fd, key, value, (size_t) n);
+        if (r < 0)
+                log_warning_errno(r, key, "cannot record the registration: a restart will not take it back");
+}
+
+static void event_free(struct memory_events *m, struct memory_event *e) {
+        if (!e)
+                return;
+        for (size_t i = 0; i < e->n_wds; i++)
+                watch_unref(m, e->wds[i]);
+        free(e->wds);
+        closep(&e->group_fd);
+        closep(&e->event_fd);
+        closep(&e->owner_pidfd);
+        closep(&e->source_fd);
+        closep(&e->swap_fd);
+        free(e);
+}
+
+static void timer_update(struct memory_events *m) {
+        bool want = m->n_events > 0;
+        struct itimerspec its = {};
+
+        if (want == m->timer_armed)
+                return;
+        if (want)
+                its.it_interval.tv_nsec = its.it_value.tv_nsec = THRESHOLD_POLL_MS * 1000000L;
+        if (timerfd_settime(m->timer_fd, 0, &its, NULL) >= 0)
+                m->timer_armed = want;
+}
+
+/* Ends registration @i: @removed tells the listener its group is gone, as v1's memcg_event_remove() does. */
+static void event_end(struct memory_events *m, size_t i, bool removed) {
+        struct memory_event *e = m->events[i];
+        char key[64];
+
+        if (removed)
+                event_signal(m, e, 1);
+        record_key(e, key, sizeof(key));
+        (void) m->tree->backend->remove_state(m->tree->root_fd, key);
+        log_debug(key, "ended: %s", removed ? "its group was removed" : "nobody holds its eventfd");
+        m->events[i] = m->events[--m->n_events];
+        event_free(m, e);
+        timer_update(m);
+        status_publish(m);
+}
+
+static int open_v2_file(int dir_fd, const char *name, int flags, int *ret) {
+        int fd = openat(dir_fd, name, flags | O_CLOEXEC);
+        if (fd < 0)
+                return negative_errno();
+        *ret = fd;
+        return 0;
+}
+
+/* The v2 side of a registration, and where it stands now (no event at registration, as in v1). */
+static int event_arm(struct memory_events *m, struct memory_event *e) {
+        int r;
+
+        switch (e->spec.kind) {
+        case MEMORY_EVENT_OOM:
+                r = watch_chain(m, e);
+                if (r >= 0)
+                        r = oom_count(m, e, &e->seen);
+                return r;
+        case MEMORY_EVENT_USAGE:
+        case MEMORY_EVENT_MEMSW_USAGE: {
+                bool above;
+                r = open_v2_file(e->group_fd, "memory.current", O_RDONLY, &e->source_fd);
+                if (r >= 0 && e->spec.kind == MEMORY_EVENT_MEMSW_USAGE)
+                        r = open_v2_file(e->group_fd, "memory.swap.current", O_RDONLY, &e->swap_fd);
+                if (r >= 0)
+                        r = raw_usage(e, &e->raw_seen);
+                if (r >= 0)
+                        r = usage_at(m, e, &above);
+                if (r >= 0)
+                        e->seen = above;
+                return r;
+        }
+        case MEMORY_EVENT_PRESSURE: {
+                _cleanup_close_ int leaf_fd = -1;
+                const char *trigger = pressure_psi_trigger(e->spec.level);
+                /* "local": the group's own tasks, in its leaf; else the group and all below it. */
+                int dir = e->spec.mode == PRESSURE_LOCAL && tree_open_leaf(m->tree, e->group_fd, false, &leaf_fd) >= 0
+                                  ? leaf_fd
+                                  : e->group_fd;
+                r = open_v2_file(dir, "memory.pressure", O_RDWR | O_NONBLOCK, &e->source_fd);
+                if (r == -ENOENT)
+                        return -EOPNOTSUPP; /* a kernel without PSI (psi=0) */
+                if (r < 0)
+                        return r;
+                if (write(e->source_fd, trigger, strlen(trigger) + 1) < 0)
+                        return negative_errno();
+                struct epoll_event ev = { .events = EPOLLPRI, .data.u64 = e->id };
+                return epoll_ctl(m->epoll_fd, EPOLL_CTL_ADD, e->source_fd, &ev) < 0 ? negative_errno() : 0;
+        }
+        default:
+                return -EINVAL;
+        }
+}
+
+static int event_append(struct memory_events *m, struct memory_event *e) {
+        if (m->n_events == m->allocated) {
+                size_t n = m->allocated ? m->allocated * 2 : 16;
+                struct memory_event **events = realloc(m->events, n * sizeof(*events));
+                if (!events)
+                        return -ENOMEM;
+                m->events = events;
+                m->allocated = n;
+        }
+        m->events[m->n_events++] = e;
+        timer_update(m);
+        status_publish(m);
+        return 0;
+}
+
+static struct memory_event *event_new(void) {
+        struct memory_event *e = calloc(1, sizeof(*e));
+        if (e)
+                e->group_fd = e->event_fd = e->owner_pidfd = e->source_fd = e->swap_fd = -1;
+        return e;
+}
+
+/*
+ * memcg_write_event_control() after its parse: room for one more, the eventfd, the
+ * control file, then the file's own registration, each failing as the kernel's does.
+ */
+static int registrar_add(void *userdata, const struct file_ctx *ctx, const struct event_control_line *line) {
+        struct memory_events *m = userdata;
+        struct memory_event *e = NULL;
+        enum memory_event_kind kind;
+        pid_t tgid;
+        int pidfd, efd, r;
+
+        if (m->n_events >= MEMORY_EVENTS_MAX) {
+                log_warning("events", "a registration beyond the limit of %d is refused", MEMORY_EVENTS_MAX);
+                return -ENOMEM;
+        }
+        if (ctx->caller->pid <= 0)
+                return -EBADF; /* a writer we cannot see has no fds we could take */
+        r = open_writer(ctx->caller->pid, &tgid, &pidfd);
+        if (r < 0)
+                return r == -ESRCH ? -EBADF : r;
+        r = take_fd(pidfd, (uint32_t) line->event_fd, &efd);
+        if (r < 0) {
+                close(pidfd);
+                return r;
+        }
+        if (!is_eventfd(efd)) {
+                close_untrusted(efd);
+                close(pidfd);
+                return -EINVAL;
+        }
+        e = event_new();
+        if (!e) {
+                close(efd);
+                close(pidfd);
+                return -ENOMEM;
+        }
+        e->event_fd = efd;
+        e->owner_pidfd = pidfd;
+        e->owner = tgid;
+        e->owner_fd = (int) (uint32_t) line->event_fd;
+        r = control_file(m, ctx, (uint32_t) line->control_fd, &kind);
+        if (r >= 0)
+                r = memory_event_args_parse(kind, line->args, page_size(), &e->spec);
+        if (r >= 0)
+                r = process_start_time(tgid, &e->owner_start);
+        if (r >= 0) {
+                struct stat st;
+                e->view = view_of_settings(m, ctx->view);
+                e->group_fd = fcntl(ctx->fd, F_DUPFD_CLOEXEC, 3);
+                r = e->group_fd < 0 || fstat(e->group_fd, &st) < 0 ? negative_errno() : 0;
+                if (r >= 0)
+                        e->group_ino = st.st_ino;
+        }
+        if (r >= 0) {
+                e->id = m->next_id++;
+                e->eventfd_id = eventfd_id(e->event_fd);
+                r = event_arm(m, e);
+        }
+        if (r >= 0)
+                r = event_append(m, e);
+        if (r < 0) {
+                event_free(m, e);
+                return r;
+        }
+        record_save(m, e);
+        log_debug("events", "registration %" PRIu64 ": %s for pid %d", e->id, memory_event_kind_name(kind), (int) tgid);
+        return 0;
+}
+
+/* ---- the loop ---- */
+
+static struct memory_event *event_by_id(const struct memory_events *m, uint64_t id, size_t *ret_index) {
+        for (size_t i = 0; i < m->n_events; i++)
+                if (m->events[i]->id == id) {
+                        *ret_index = i;
+                        return m->events[i];
+                }
+        return NULL;
+}
+
+static bool uses_watch(const struct memory_event *e, int wd) {
+        for (size_t i = 0; i < e->n_wds; i++)
+                if (e->wds[i] == wd)
+                        return true;
+        return false;
+}
+
+/* OOMs counted since the last look are signalled, one each, as v1 signalled each. */
+static void oom_check(struct memory_events *m, struct memory_event *e) {
+        uint64_t now;
+        if (oom_count(m, e, &now) < 0)
+                return;
+        if (now > e->seen)
+                event_signal(m, e, now - e->seen);
+        if (now != e->seen) {
+                e->seen = now;
+                record_save(m, e);
+        }
+}
+
+static void inotify_process(struct memory_events *m) {
+        char buf[8192] __attribute__((aligned(__alignof__(struct inotify_event))));
+        ssize_t n;
+
+        while ((n = read(m->inotify_fd, buf, sizeof(buf))) > 0)
+                for (char *p = buf; p < buf + n;) {
+                        struct inotify_event *ev = (struct inotify_event *) p;
+                        p += sizeof(*ev) + ev->len;
+                        if (ev->mask & IN_IGNORED) {
+                                if (ev->wd >= 0 && (size_t) ev->wd < m->n_watch_refs)
+                                        m->watch_refs[ev->wd] = 0;
+                                continue;
+                        }
+                        for (size_t i = 0; i < m->n_events; i++) {
+                                struct memory_event *e = m->events[i];
+                                if (e->spec.kind == MEMORY_EVENT_OOM &&
+                                    ((ev->mask & IN_Q_OVERFLOW) || uses_watch(e, ev->wd)))
+                                        oom_check(m, e);
+                        }
+                }
+}
+
+static void threshold_check(struct memory_events *m, struct memory_event *e) {
+        uint64_t raw;
+        bool above;
+
+        if (raw_usage(e, &raw) < 0 || raw == e->raw_seen)
+                return;
+        e->raw_seen = raw;
+        if (usage_at(m, e, &above) < 0 || above == (e->seen != 0))
+                return;
+        e->seen = above;
+        record_save(m, e);
+        event_signal(m, e, 1);
+}
+
+static bool group_gone(const struct memory_event *e) {
+        struct stat st;
+        return fstatat(e->group_fd, "cgroup.procs", &st, 0) < 0 && errno == ENOENT;
+}
+
+/* Does the process at @pid hold our eventfd at @fd? */
+static bool holds_eventfd(pid_t pid, int fd, int ours) {
+        return syscall(SYS_kcmp, getpid(), pid, KCMP_FILE, ours, fd) == 0;
+}
+
+static bool owner_holds(const struct memory_event *e) {
+        return syscall(SYS_pidfd_send_signal, e->owner_pidfd, 0, NULL, 0) == 0 &&
+               holds_eventfd(e->owner, e->owner_fd, e->event_fd);
+}
+
+/* Some other process holds the eventfd of @e: it is the owner from now on. */
+static bool adopt_owner(struct memory_events *m, struct memory_event *e, pid_t pid, int fd) {
+        uint64_t start;
+        int pidfd = pidfd_open_raw(pid, 0);
+
+        if (pidfd < 0 || process_start_time(pid, &start) < 0) {
+                if (pidfd >= 0)
+                        close(pidfd);
+                return false;
+        }
+        close(e->owner_pidfd);
+        e->owner_pidfd = pidfd;
+        e->owner = pid;
+        e->owner_fd = fd;
+        e->owner_start = start;
+        record_save(m, e);
+        return true;
+}
+
+/*
+ * The eventfds whose owner let go: looked for in every process at once (one pass over
+ * /proc, whatever their number), the way a forked listener keeps its parent's.
+ */
+static void find_owners(struct memory_events *m, bool *orphan) {
+        _cleanup_(closedirp) DIR *proc = opendir("/proc");
+        struct dirent *de;
+        pid_t self = getpid();
+
+        while (proc && (de = readdir(proc))) {
+                char path[64], link[64];
+                pid_t pid = (pid_t) atoi(de->d_name);
+                if (pid <= 0 || pid == self)
+                        continue;
+                snprintf(path, sizeof(path), "/proc/%d/fd", (int) pid);
+                _cleanup_(closedirp) DIR *fds = opendir(path);
+                struct dirent *fe;
+                while (fds && (fe = readdir(fds))) {
+                        int fd = atoi(fe->d_name);
+                        if (fe->d_name[0] < '0' || fe->d_name[0] > '9' || fd_link(pid, fd, link, sizeof(link)) < 0 ||
+                            strcmp(link, "anon_inode:[eventfd]"))
+                                continue;
+                        for (size_t i = 0; i < m->n_events; i++)
+                                if (orphan[i] && holds_eventfd(pid, fd, m->events[i]->event_fd) &&
+                                    adopt_owner(m, m->events[i], pid, fd))
+                                        orphan[i] = false;
+                }
+        }
+}
+
+/* Once a second: groups removed in v2 behind our back, and eventfds nobody else holds any more. */
+static void sweep(struct memory_events *m) {
+        _cleanup_free_ bool *orphan = calloc(m->n_events + 1, sizeof(bool));
+        size_t n_orphans = 0;
+
+        for (size_t i = m->n_events; i-- > 0;)
+                if (group_gone(m->events[i]))
+                        event_end(m, i, true);
+        if (!orphan)
+                return;
+        for (size_t i = 0; i < m->n_events; i++)
+                if (!owner_holds(m->events[i])) {
+                        orphan[i] = true;
+                        n_orphans++;
+                }
+        if (n_orphans == 0)
+                return;
+        find_owners(m, orphan);
+        for (size_t i = m->n_events; i-- > 0;)
+                if (orphan[i])
+                        event_end(m, i, false);
+}
+
+static void timer_process(struct memory_events *m) {
+        uint64_t expirations;
+
+        if (read(m->timer_fd, &expirations, sizeof(expirations)) != sizeof(expirations))
+                return;
+        for (size_t i = 0; i < m->n_events; i++) {
+                struct memory_event *e = m->events[i];
+                if (e->spec.kind == MEMORY_EVENT_USAGE || e->spec.kind == MEMORY_EVENT_MEMSW_USAGE)
+                        threshold_check(m, e);
+        }
+        if (++m->ticks % EVENTS_SWEEP_TICKS == 0)
+                sweep(m);
+}
+
+/*
+ * v1 removes a group's events after the rmdir, from a work queue: a listener woken by
+ * it finds the group gone. So the signal waits for the next turn of the loop.
+ */
+void memory_events_group_removed(struct memory_events *m, const char *view_key, int fd) {
+        struct stat st;
+        bool any = false;
+
+        if (fstat(fd, &st) < 0)
+                return;
+        for (size_t i = 0; i < m->n_events; i++) {
+                struct memory_event *e = m->events[i];
+                if (e->group_ino == st.st_ino && e->view && !strcmp(e->view->key, view_key))
+                        any = e->removed = true;
+        }
+        if (any)
+                (void) eventfd_write(m->kick_fd, 1);
+}
+
+static void removals_process(struct memory_events *m) {
+        eventfd_t n;
+
+        (void) eventfd_read(m->kick_fd, &n);
+        for (size_t i = m->n_events; i-- > 0;)
+                if (m->events[i]->removed)
+                        event_end(m, i, true);
+}
+
+void memory_events_process(struct memory_events *m) {
+        struct epoll_event evs[16];
+        int n = epoll_wait(m->epoll_fd, evs, (int) ELEMENTSOF(evs), 0);
+
+        for (int k = 0; k < n; k++) {
+                uint64_t tag = evs[k].data.u64;
+                size_t i;
+                if (tag == TAG_INOTIFY)
+                        inotify_process(m);
+                else if (tag == TAG_TIMER)
+                        timer_process(m);
+                else if (tag == TAG_KICK)
+                        removals_process(m);
+                else if (event_by_id(m, tag, &i)) {
+                        /* A PSI trigger fired; an error is its cgroup removed. */
+                        if (evs[k].events & EPOLLERR)
+                                event_end(m, i, true);
+                        else
+                                event_signal(m, m->events[i], 1);
+                }
+        }
+}
+
+/* ---- a restart ---- */
+
+struct restore_ctx {
+        struct memory_events *m;
+        char **keys;
+        size_t n;
+};
+
+static int collect_key(void *userdata, const char *key) {
+        struct restore_ctx *c = userdata;
+        char **keys = realloc(c->keys, (c->n + 1) * sizeof(char *));
+        if (!keys)
+                return -ENOMEM;
+        c->keys = keys;
+        keys[c->n] = strdup(key);
+        if (!keys[c->n])
+                return -ENOMEM;
+        c->n++;
+        return 0;
+}
+
+static const struct view *view_by_key(const struct memory_events *m, const char *key) {
+        for (size_t i = 0; i < m->n_views; i++)
+                if (!strcmp(m->views[i].key, key))
+                        return &m->views[i];
+        return NULL;
+}
+
+/* The eventfd back from its owner, if that process still holds the same one where it did. */
+static int take_back_eventfd(struct memory_event *e) {
+        uint64_t start;
+        int r;
+
+        e->owner_pidfd = pidfd_open_raw(e->owner, 0);
+        if (e->owner_pidfd < 0)
+                return e->owner_pidfd;
+        r = process_start_time(e->owner, &start);
+        if (r >= 0 && start != e->owner_start)
+                r = -ESRCH;
+        if (r >= 0)
+                r = take_fd(e->owner_pidfd, (uint64_t) e->owner_fd, &e->event_fd);
+        if (r < 0)
+                return r;
+        if (!is_eventfd(e->event_fd)) {
+                close_untrusted(e->event_fd);
+                e->event_fd = -1;
+                return -EBADF;
+        }
+        if (e->eventfd_id && eventfd_id(e->event_fd) != e->eventfd_id)
+                return -EBADF;
+        return 0;
+}
+
+static int restore_one(struct memory_events *m, struct memory_event *e, const char *value) {
+        char spec[64], view_key[256];
+        int owner, owner_fd;
+
+        if (sscanf(value, "%" SCNu64 " %d %" SCNu64 " %d %" SCNu64 " %" SCNu64 " %63[^\n]\n%255[^\n]", &e->group_ino,
+                   &owner, &e->owner_start, &owner_fd, &e->eventfd_id, &e->seen, spec, view_key) != 8 ||
+            memory_event_spec_parse(spec, &e->spec) < 0)
+                return -EBADMSG;
+        e->owner = owner;
+        e->owner_fd = owner_fd;
+        e->view = view_by_key(m, view_key);
+        if (!e->view)
+                return -ENOENT;
+        int r = take_back_eventfd(e);
+        if (r < 0)
+                return r;
+        r = m->tree->backend->open_by_id(m->tree->root_fd, e->group_ino, &e->group_fd);
+        if (r == -ENOENT) {
+                event_signal(m, e, 1); /* removed while no daemon watched: told now */
+                return -ENOENT;
+        }
+        if (r < 0)
+                return r;
+
+        /* Armed as new, then compared with what the previous daemon had told the listener. */
+        uint64_t told = e->seen;
+        r = event_arm(m, e);
+        if (r < 0)
+                return r;
+        if (e->spec.kind == MEMORY_EVENT_OOM && e->seen > told)
+                event_signal(m, e, e->seen - told);
+        else if (e->spec.kind != MEMORY_EVENT_OOM && e->spec.kind != MEMORY_EVENT_PRESSURE && e->seen != told)
+                event_signal(m, e, 1);
+        return event_append(m, e);
+}
+
+void memory_events_restore(struct memory_events *m, struct view *views, size_t n_views) {
+        struct restore_ctx c = { .m = m };
+        size_t restored = 0;
+
+        m->views = views;
+        m->n_views = n_views;
+        int r = m->tree->backend->list_state(m->tree->root_fd, RECORD_PREFIX, collect_key, &c);
+        if (r < 0)
+                log_warning_errno(r, "events", "cannot list the recorded registrations");
+        for (size_t i = 0; i < c.n; i++) {
+                char value[512];
+                struct memory_event *e = event_new();
+                uint64_t id;
+
+                if (sscanf(c.keys[i], RECORD_PREFIX "%" SCNu64, &id) != 1)
+                        goto next;
+                int n = m->tree->backend->get_state(m->tree->root_fd, c.keys[i], value, sizeof(value) - 1);
+                if (!e || n < 0)
+                        goto next;
+                value[n] = 0;
+                e->id = id;
+                if (id >= m->next_id)
+                        m->next_id = id + 1;
+                r = restore_one(m, e, value);
+                if (r >= 0) {
+                        record_save(m, e);
+                        restored++;
+                        e = NULL;
+                } else
+                        log_info(c.keys[i], "not taken back: %s", strerror(-r));
+        next:
+                if (e) {
+                        (void) m->tree->backend->remove_state(m->tree->root_fd, c.keys[i]);
+                        event_free(m, e);
+                }
+                free(c.keys[i]);
+        }
+        free(c.keys);
+        if (c.n > 0)
+                log_info("events", "%zu of %zu recorded registrations taken back", restored, c.n);
+        status_publish(m);
+}
+
+/* ---- setup ---- */
+
+int memory_events_init(struct memory_events *m, struct compat_tree *tree, const char *runtime_dir) {
+        *m = (struct memory_events) { .tree = tree, .epoll_fd = -1, .inotify_fd = -1, .timer_fd = -1, .kick_fd = -1,
+                                      .next_id = FIRST_ID };
+        m->registrar = (struct event_registrar) { .add = registrar_add, .userdata = m };
+        if (runtime_dir && *runtime_dir)
+                snprintf(m->status_path, sizeof(m->status_path), "%s/memory-events", runtime_dir);
+
+        m->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+        m->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+        m->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+        m->kick_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+        if (m->epoll_fd < 0 || m->inotify_fd < 0 || m->timer_fd < 0 || m->kick_fd < 0)
+                return log_error_errno(negative_errno(), "events", "cannot set up the memory event watchers");
+        struct epoll_event inotify = { .events = EPOLLIN, .data.u64 = TAG_INOTIFY };
+        struct epoll_event timer = { .events = EPOLLIN, .data.u64 = TAG_TIMER };
+        struct epoll_event kick = { .events = EPOLLIN, .data.u64 = TAG_KICK };
+        if (epoll_ctl(m->epoll_fd, EPOLL_CTL_ADD, m->inotify_fd, &inotify) < 0 ||
+            epoll_ctl(m->epoll_fd, EPOLL_CTL_ADD, m->timer_fd, &timer) < 0 ||
+            epoll_ctl(m->epoll_fd, EPOLL_CTL_ADD, m->kick_fd, &kick) < 0)
+                return log_error_errno(negative_errno(), "events", "cannot set up the memory event watchers");
+        return 0;
+}
+
+int memory_events_fd(const struct memory_events *m) {
+        return m->epoll_fd;
+}
+
+/* The fds close; the records stay, for the next daemon. */
+void memory_events_free(struct memory_events *m) {
+        for (size_t i = 0; i < m->n_events; i++)
+                event_free(m, m->events[i]);
+        free(m->events);
+        free(m->watch_refs);
+        closep(&m->epoll_fd);
+        closep(&m->inotify_fd);
+        closep(&m->timer_fd);
+        closep(&m->kick_fd);
+        m->events = NULL;
+        m->n_events = m->allocated = 0;
+}
