@@ -100,8 +100,26 @@ check "the listener is still running" kill -0 $oom_listener
 run_in oom $PROBE alloc 64 >/dev/null 2>&1
 check "a second OOM" wait_for total_is /tmp/oom.out 2
 check "... its own event, count 1" is 2 "$(lines /tmp/oom.out)"
-stop $oom_listener
-check "the listener killed: its registration goes within 3 s" gone_in_3s
+# v1 tells an OOM to the listeners of the group that hit its limit and of every group below
+# it (mem_cgroup_oom_notify), not to those above.
+mkdir $M/oom/h
+$LISTEN $M/oom/h/memory.oom_control "" >/tmp/oomh.out 2>&1 &
+oomh=$!
+check "hierarchy: a listener on oom/h too" registered $((base + 2))
+run_in oom/h $PROBE alloc 64 >/dev/null 2>&1
+check "hierarchy: a task of oom/h over oom's 32M: OOM-killed" is 137 $?
+check "hierarchy: oom's listener hears oom's OOM" wait_for total_is /tmp/oom.out 3
+check "hierarchy: so does oom/h's, below it" wait_for total_is /tmp/oomh.out 1
+limit oom/h 16M
+run_in oom/h $PROBE alloc 24 >/dev/null 2>&1
+check "hierarchy: 24M over oom/h's own 16M: OOM-killed" is 137 $?
+check "hierarchy: oom/h's listener hears its OOM" wait_for total_is /tmp/oomh.out 2
+sleep 1
+show /tmp/oom.out oom
+show /tmp/oomh.out oom/h
+check "hierarchy: oom's listener does not (an OOM is told down the tree, not up)" is 3 "$(total /tmp/oom.out)"
+stop $oom_listener $oomh
+check "the listeners killed: their registrations go within 3 s" gone_in_3s
 
 # --- thresholds: one event up, one down ---
 # threshold_test FILE: a 16M threshold on FILE in a 64M group; 32M held 4 s, then freed.
@@ -164,23 +182,29 @@ if [ -n "$brd" ] && rmmod brd 2>/dev/null && insmod "$brd" rd_nr=1 rd_size=13107
         t0=$(date +%s)
         run_in pr sh -c 'for i in 1 2 3; do dd if=/mnt/disk/big of=/dev/null bs=1M 2>/dev/null; done'
         echo "# pressure: 3 x 96M read through a 32M group in $(($(date +%s) - t0)) s; memory.events max $(v2_key $V2/pr/memory.events max), memory.pressure: $(head -n 1 $V2/pr/memory.pressure)"
+        # v1's vmpressure: reclaim of clean page cache (everything scanned is reclaimed) is
+        # "low"; "critical" is reclaim failing, about to OOM.
         check "pressure: page cache reclaim gives a low event" wait_for total_at_least /tmp/low.out 1
+        sleep 1
         show /tmp/low.out low
+        show /tmp/crit.out critical
         low_n=$(total /tmp/low.out)
-        crit_before=$(total /tmp/crit.out)
-        echo "# pressure: after the reads: low $low_n, critical $crit_before"
-        # Thrashing: 24M of anonymous memory held, the file read through the 8M left, then
-        # an allocation past the limit.
+        crit_n=$(total /tmp/crit.out)
+        echo "# pressure: after the reads: low $low_n, critical $crit_n; memory.stat pgscan $(v2_key $V2/pr/memory.stat pgscan) pgsteal $(v2_key $V2/pr/memory.stat pgsteal)"
+        check "pressure: clean page cache reclaim is not critical (v1: all it scanned was reclaimed)" is 0 "$crit_n"
+        # Thrashing: 24M of anonymous memory held (no swap: it cannot be reclaimed), the file
+        # read through the 8M left, then an allocation past the limit (OOM).
         (run_in pr $PROBE alloc 24 60 >/tmp/alloc.out 2>&1 &)
         wait_for grep -q allocated /tmp/alloc.out
         holder=$(cat $M/pr/tasks)
         run_in pr sh -c 'for i in 1 2; do dd if=/mnt/disk/big of=/dev/null bs=1M 2>/dev/null; done'
         run_in pr $PROBE alloc 32 >/dev/null 2>&1
         echo "# pressure: after thrashing: memory.events oom $(v2_key $V2/pr/memory.events oom), memory.pressure: $(head -n 1 $V2/pr/memory.pressure)"
-        check "pressure: thrashing to OOM gives a critical event" wait_for total_at_least /tmp/crit.out 1
+        check "pressure: thrashing to OOM gives a critical event" wait_for total_at_least /tmp/crit.out $((crit_n + 1))
         show /tmp/crit.out critical
-        check "pressure: and more low events (the low listener sees every level)" \
+        check "pressure: and more low events (a low listener hears every level)" \
                 wait_for total_at_least /tmp/low.out $((low_n + 1))
+        echo "# pressure: after thrashing: low $(total /tmp/low.out), critical $(total /tmp/crit.out)"
         kill "$holder" 2>/dev/null
         stop $low $crit
         wait_for regs_are $base
@@ -373,8 +397,10 @@ sleep 2
 show /tmp/rs.out restart
 check "restart: one event, count 1" is "1 1" "$(lines /tmp/rs.out) $(total /tmp/rs.out)"
 check "restart: the registration is counted again" registered $((base + 1))
-rmdir $M/rs
+check "restart: rmdir of the group" rmdir $M/rs
 check "restart: the kept registration sees the rmdir" wait_for removed /tmp/rs.out
+show /tmp/rs.out "restart, after the rmdir"
+check "restart: its registration ends" wait_for regs_are $base
 stop $rs
 
 stop_daemon

@@ -143,15 +143,19 @@ static char *expand(const char *line, int efd, int cfd) {
         return out;
 }
 
-/* Writes TEXT to EVENT_CONTROL (opened O_WRONLY here): 0 or the errno. */
-static int write_line(const char *event_control, const char *text) {
-        int fd = open(event_control, O_WRONLY);
+/* EVENT_CONTROL opened O_WRONLY, before the fds of the line are made (so that none of
+ * their numbers, a closed one in particular, is taken by it); "open:ERRNO" and exit if not. */
+static int open_event_control(const char *event_control) {
+        int fd = open(event_control, O_WRONLY | O_CLOEXEC);
         if (fd < 0) {
-                int e = errno;
-                printf("open:%s\n", errname(e));
-                fflush(stdout);
+                printf("open:%s\n", errname(errno));
                 exit(0);
         }
+        return fd;
+}
+
+/* Writes TEXT to the event control fd: 0 or the errno. */
+static int write_line(int fd, const char *text) {
         ssize_t r = write(fd, text, strlen(text));
         int e = r < 0 ? errno : 0;
         close(fd);
@@ -261,11 +265,10 @@ int main(int argc, char *argv[]) {
         if (!strcmp(cmd, "thrash") && argc == 3)
                 return cmd_thrash(atol(argv[1]), atol(argv[2]));
 
-        const char *event_control;
-        int efd = -1, cfd = -1, is_eventfd = 0;
+        int ecfd = -1, efd = -1, cfd = -1, is_eventfd = 0;
         char *text;
         if (!strcmp(cmd, "line") && (argc == 3 || argc == 4)) {
-                event_control = argv[1];
+                ecfd = open_event_control(argv[1]);
                 if (argc == 4)
                         cfd = open_control(argv[3]);
                 efd = eventfd(0, 0);
@@ -274,7 +277,7 @@ int main(int argc, char *argv[]) {
                 is_eventfd = 1;
                 text = expand(argv[2], efd, cfd);
         } else if (!strcmp(cmd, "reg") && argc == 5) {
-                event_control = argv[1];
+                ecfd = open_event_control(argv[1]);
                 efd = make_efd(argv[2], &is_eventfd);
                 cfd = open_control(argv[3]);
                 /* "closed": numbers not open when the write is made. */
@@ -297,18 +300,16 @@ int main(int argc, char *argv[]) {
                         die("fork");
                 if (child == 0) {
                         close(p[0]);
-                        int fd = open(event_control, O_WRONLY);
-                        if (fd < 0)
-                                _exit(100);
                         if (write(p[1], "w", 1) != 1)
                                 _exit(101);
-                        ssize_t r = write(fd, text, strlen(text));
+                        ssize_t r = write(ecfd, text, strlen(text));
                         int e = r < 0 ? errno : 0;
                         if (write(p[1], &e, sizeof(e)) != (ssize_t) sizeof(e))
                                 _exit(101);
                         _exit(0); /* the eventfd goes with the child */
                 }
                 close(p[1]);
+                close(ecfd);
                 /* The parent's copies go: only the child held the eventfd. */
                 if (efd >= 0)
                         close(efd);
@@ -332,7 +333,7 @@ int main(int argc, char *argv[]) {
                 return 0;
         }
 
-        int e = write_line(event_control, text);
+        int e = write_line(ecfd, text);
         puts(e ? errname(e) : "ok");
         fflush(stdout);
         if (e || !is_eventfd)
