@@ -33,6 +33,8 @@
 #define AGENTS_PER_WAKEUP 8
 
 enum { SOURCE_SIGNAL = -1, SOURCE_INOTIFY = -2, SOURCE_WATCHDOG = -3, SOURCE_MOUNTINFO = -4, SOURCE_MEMORY_EVENTS = -5 };
+/* A PSI trigger of the memory events: SOURCE_PSI_TRIGGER - its registration's id. */
+#define SOURCE_PSI_TRIGGER (-((int64_t) 1 << 32))
 
 /* Names in systemd's fd store: the handle table, and per view its FUSE fd and its record. */
 #define FDNAME_HANDLES "handles"
@@ -444,8 +446,6 @@ static int start(struct daemon *d) {
         if (r < 0)
                 return log_error_errno(r, root, "cannot open the v2 subtree");
         r = release_init(&d->release, &d->tree, NULL, 0);
-        if (r >= 0)
-                r = memory_events_init(&d->events, &d->tree, d->config.runtime_dir);
         if (r < 0)
                 return r;
         d->tree.hooks = &daemon_hooks;
@@ -462,7 +462,9 @@ static int start(struct daemon *d) {
         d->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
         if (d->epoll_fd < 0)
                 return negative_errno();
-        r = setup_signals(d);
+        r = memory_events_init(&d->events, &d->tree, d->config.runtime_dir, d->epoll_fd, SOURCE_PSI_TRIGGER);
+        if (r >= 0)
+                r = setup_signals(d);
         if (r >= 0)
                 r = watch_fd(d, d->signal_fd, SOURCE_SIGNAL);
         if (r >= 0)
@@ -598,6 +600,9 @@ static int serve(struct daemon *d) {
                                 (void) release_process(&d->release);
                         else if (source == SOURCE_MEMORY_EVENTS)
                                 memory_events_process(&d->events);
+                        else if (source <= SOURCE_PSI_TRIGGER)
+                                memory_events_triggered(&d->events, (uint64_t) (SOURCE_PSI_TRIGGER - source),
+                                                        events[i].events);
                         else if (source == SOURCE_WATCHDOG)
                                 service_watchdog(&d->service);
                         else if (source == SOURCE_MOUNTINFO) {

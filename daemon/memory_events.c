@@ -1,43 +1,30 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "memory_events.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <linux/kcmp.h>
+#include <limits.h>
 #include <poll.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
-#include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
 
 #include "compat/event_control.h"
 #include "compat/group_io.h"
 #include "compat/node_table.h"
-#include "compat/task_info.h"
+#include "listener_fds.h"
 #include "log.h"
 
-#ifndef PIDFD_THREAD
-#define PIDFD_THREAD O_EXCL
-#endif
-#define CAP_DAC_OVERRIDE_BIT 1
-#define CAP_DAC_READ_SEARCH_BIT 2
 #define RECORD_PREFIX "event."
 
-static inline void closedirp(DIR **d) {
-        if (*d)
-                closedir(*d);
-}
-
-/* Tags of the module's epoll: below FIRST_ID, its own fds; from it, the registration of that id. */
+/* Tags of the module's epoll; registration ids start above them. */
 enum { TAG_INOTIFY, TAG_TIMER, TAG_KICK, FIRST_ID };
 
 struct memory_event {
@@ -49,8 +36,7 @@ struct memory_event {
         int event_fd;             /* ours: the same file as the listener's */
         pid_t owner;              /* a process that holds the eventfd, at fd owner_fd */
         int owner_fd;
-        int owner_pidfd;
-        uint64_t owner_start;
+        uint64_t owner_start;     /* tells it from a later process with its pid, after a restart */
         uint64_t eventfd_id;      /* the kernel's eventfd-id (fdinfo), 0 if it shows none */
         int source_fd;            /* pressure: the PSI trigger; usage: memory.current */
         int swap_fd;              /* memsw: memory.swap.current */
@@ -60,142 +46,6 @@ struct memory_event {
         size_t n_wds;
         bool removed;             /* its group is gone: to be signalled once the rmdir has returned */
 };
-
-/* ---- the writer and its fds ---- */
-
-static int pidfd_open_raw(pid_t pid, unsigned flags) {
-        int fd = (int) syscall(SYS_pidfd_open, pid, flags);
-        return fd < 0 ? negative_errno() : fd;
-}
-
-/* A pidfd of the thread that wrote (6.9+), else of its process: whose fd table the line names. */
-static int open_writer(pid_t tid, pid_t *ret_tgid, int *ret_pidfd) {
-        struct task_info info;
-        int r = task_info_read(tid, &info);
-        if (r < 0)
-                return r;
-        int fd = pidfd_open_raw(tid, PIDFD_THREAD);
-        if (fd == -EINVAL)
-                fd = pidfd_open_raw(info.tgid, 0);
-        if (fd < 0)
-                return fd;
-        *ret_tgid = info.tgid;
-        *ret_pidfd = fd;
-        return 0;
-}
-
-static int take_fd(int pidfd, uint64_t fd, int *ret) {
-        if (fd > INT_MAX)
-                return -EBADF;
-        int r = (int) syscall(SYS_pidfd_getfd, pidfd, (int) fd, 0);
-        if (r < 0)
-                return negative_errno();
-        *ret = r;
-        return 0;
-}
-
-static int fd_link(pid_t pid, int fd, char *buf, size_t size) {
-        char path[64];
-        if (pid)
-                snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int) pid, fd);
-        else
-                snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-        ssize_t n = readlink(path, buf, size - 1);
-        if (n < 0)
-                return negative_errno();
-        buf[n] = 0;
-        return 0;
-}
-
-static bool is_eventfd(int fd) {
-        char link[64];
-        return fd_link(0, fd, link, sizeof(link)) >= 0 && !strcmp(link, "anon_inode:[eventfd]");
-}
-
-static void *close_in_background(void *arg) {
-        close((int) (intptr_t) arg);
-        return NULL;
-}
-
-/*
- * Closing a file may call its flush (a FUSE file: a request to a server that need never
- * answer). A file a writer passed off as an eventfd is closed where that cannot stop us.
- */
-static void close_untrusted(int fd) {
-        char link[64];
-        pthread_t thread;
-
-        if (fd_link(0, fd, link, sizeof(link)) >= 0 &&
-            (!strncmp(link, "anon_inode:", 11) || !strncmp(link, "pipe:", 5) || !strncmp(link, "socket:", 7))) {
-                close(fd);
-                return;
-        }
-        if (pthread_create(&thread, NULL, close_in_background, (void *) (intptr_t) fd) != 0) {
-                log_warning("events", "cannot close fd %d in the background: kept open", fd);
-                return;
-        }
-        pthread_detach(thread);
-}
-
-/* The "eventfd-id:" of an fd of ours, 0 if the kernel shows none. */
-static uint64_t eventfd_id(int fd) {
-        _cleanup_free_ char *info = NULL;
-        char path[64];
-        uint64_t id = 0;
-
-        snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-        if (read_all_at(AT_FDCWD, path, 4096, &info, NULL) < 0)
-                return 0;
-        const char *p = strstr(info, "eventfd-id:");
-        if (p)
-                (void) sscanf(p + 11, "%" SCNu64, &id);
-        return id;
-}
-
-/* Field 22 of /proc/PID/stat: tells a process from a later one with its pid. */
-static int process_start_time(pid_t pid, uint64_t *ret) {
-        _cleanup_free_ char *stat = NULL;
-        char path[64];
-
-        snprintf(path, sizeof(path), "/proc/%d/stat", (int) pid);
-        int r = read_all_at(AT_FDCWD, path, 4096, &stat, NULL);
-        if (r < 0)
-                return r == -ENOENT ? -ESRCH : r;
-        const char *p = strrchr(stat, ')');
-        if (!p)
-                return -EBADMSG;
-        /* After the name: state (field 3) ... starttime (field 22). */
-        for (int field = 2; field < 21 && p; field++)
-                p = strchr(p + 1, ' ');
-        if (!p || sscanf(p + 1, "%" SCNu64, ret) != 1)
-                return -EBADMSG;
-        return 0;
-}
-
-/* file_permission(MAY_READ) with the writer's credentials, as generic_permission() judges it. */
-static int writer_may_read(const struct caller *writer, const struct statx *stx) {
-        struct task_info info;
-        unsigned mode = stx->stx_mode;
-        int r = task_info_read(writer->pid, &info);
-        if (r < 0)
-                return r;
-
-        if (info.fsuid == stx->stx_uid)
-                mode >>= 6;
-        else {
-                bool in_group = info.fsgid == stx->stx_gid;
-                for (size_t i = 0; !in_group && i < info.n_groups && i < TASK_GROUPS_MAX; i++)
-                        in_group = info.groups[i] == stx->stx_gid;
-                if (in_group)
-                        mode >>= 3;
-        }
-        if (mode & 4)
-                return 0;
-        uint64_t dac = (1ull << CAP_DAC_OVERRIDE_BIT) | (1ull << CAP_DAC_READ_SEARCH_BIT);
-        if ((info.cap_effective & dac) && caller_in_init_userns(writer) > 0)
-                return 0;
-        return -EACCES;
-}
 
 static const struct view *view_of_settings(const struct memory_events *m, const struct view_settings *settings) {
         for (size_t i = 0; i < m->n_views; i++)
@@ -354,6 +204,14 @@ static int watch_chain(struct memory_events *m, struct memory_event *e) {
         }
 }
 
+static int open_v2_file(int dir_fd, const char *name, int flags, int *ret) {
+        int fd = openat(dir_fd, name, flags | O_CLOEXEC);
+        if (fd < 0)
+                return negative_errno();
+        *ret = fd;
+        return 0;
+}
+
 static int pread_u64(int fd, uint64_t *ret) {
         char buf[32];
         ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
@@ -422,8 +280,7 @@ static void status_publish(const struct memory_events *m) {
         f = fopen(tmp, "we");
         if (!f)
                 return;
-        fprintf(f, "registrations %zu\nlimit %d\nsignalled %" PRIu64 "\n", m->n_events, MEMORY_EVENTS_MAX,
-                m->signalled);
+        fprintf(f, "registrations %zu\nlimit %zu\nsignalled %" PRIu64 "\n", m->n_events, m->max, m->signalled);
         if (fclose(f) != 0 || rename(tmp, m->status_path) < 0)
                 (void) unlink(tmp);
 }
@@ -457,7 +314,6 @@ static void event_free(struct memory_events *m, struct memory_event *e) {
         free(e->wds);
         closep(&e->group_fd);
         closep(&e->event_fd);
-        closep(&e->owner_pidfd);
         closep(&e->source_fd);
         closep(&e->swap_fd);
         free(e);
@@ -491,13 +347,6 @@ static void event_end(struct memory_events *m, size_t i, bool removed) {
         status_publish(m);
 }
 
-static int open_v2_file(int dir_fd, const char *name, int flags, int *ret) {
-        int fd = openat(dir_fd, name, flags | O_CLOEXEC);
-        if (fd < 0)
-                return negative_errno();
-        *ret = fd;
-        return 0;
-}
 
 /* The v2 side of a registration, and where it stands now (no event at registration, as in v1). */
 static int event_arm(struct memory_events *m, struct memory_event *e) {
@@ -537,8 +386,12 @@ static int event_arm(struct memory_events *m, struct memory_event *e) {
                         return r;
                 if (write(e->source_fd, trigger, strlen(trigger) + 1) < 0)
                         return negative_errno();
-                struct epoll_event ev = { .events = EPOLLPRI, .data.u64 = e->id };
-                return epoll_ctl(m->epoll_fd, EPOLL_CTL_ADD, e->source_fd, &ev) < 0 ? negative_errno() : 0;
+                /*
+                 * In the loop's own epoll, not ours: a trigger's poll consumes its event, so an
+                 * epoll nested in another would lose it to the outer one's look.
+                 */
+                struct epoll_event ev = { .events = EPOLLPRI, .data.u64 = (uint64_t) (m->trigger_tag_base - (int64_t) e->id) };
+                return epoll_ctl(m->loop_epoll_fd, EPOLL_CTL_ADD, e->source_fd, &ev) < 0 ? negative_errno() : 0;
         }
         default:
                 return -EINVAL;
@@ -563,7 +416,7 @@ static int event_append(struct memory_events *m, struct memory_event *e) {
 static struct memory_event *event_new(void) {
         struct memory_event *e = calloc(1, sizeof(*e));
         if (e)
-                e->group_fd = e->event_fd = e->owner_pidfd = e->source_fd = e->swap_fd = -1;
+                e->group_fd = e->event_fd = e->source_fd = e->swap_fd = -1;
         return e;
 }
 
@@ -578,33 +431,29 @@ static int registrar_add(void *userdata, const struct file_ctx *ctx, const struc
         pid_t tgid;
         int pidfd, efd, r;
 
-        if (m->n_events >= MEMORY_EVENTS_MAX) {
-                log_warning("events", "a registration beyond the limit of %d is refused", MEMORY_EVENTS_MAX);
+        if (m->n_events >= m->max) {
+                log_warning("events", "a registration beyond the limit of %zu is refused", m->max);
                 return -ENOMEM;
         }
         if (ctx->caller->pid <= 0)
                 return -EBADF; /* a writer we cannot see has no fds we could take */
-        r = open_writer(ctx->caller->pid, &tgid, &pidfd);
+        r = writer_pidfd(ctx->caller->pid, &tgid, &pidfd);
         if (r < 0)
                 return r == -ESRCH ? -EBADF : r;
-        r = take_fd(pidfd, (uint32_t) line->event_fd, &efd);
-        if (r < 0) {
-                close(pidfd);
+        r = pidfd_take_fd(pidfd, (uint32_t) line->event_fd, &efd);
+        close(pidfd);
+        if (r < 0)
                 return r;
-        }
-        if (!is_eventfd(efd)) {
-                close_untrusted(efd);
-                close(pidfd);
+        if (!fd_is_eventfd(efd)) {
+                fd_close_untrusted(efd);
                 return -EINVAL;
         }
         e = event_new();
         if (!e) {
                 close(efd);
-                close(pidfd);
                 return -ENOMEM;
         }
         e->event_fd = efd;
-        e->owner_pidfd = pidfd;
         e->owner = tgid;
         e->owner_fd = (int) (uint32_t) line->event_fd;
         r = control_file(m, ctx, (uint32_t) line->control_fd, &kind);
@@ -622,7 +471,7 @@ static int registrar_add(void *userdata, const struct file_ctx *ctx, const struc
         }
         if (r >= 0) {
                 e->id = m->next_id++;
-                e->eventfd_id = eventfd_id(e->event_fd);
+                e->eventfd_id = fd_eventfd_id(e->event_fd);
                 r = event_arm(m, e);
         }
         if (r >= 0)
@@ -708,28 +557,17 @@ static bool group_gone(const struct memory_event *e) {
         return fstatat(e->group_fd, "cgroup.procs", &st, 0) < 0 && errno == ENOENT;
 }
 
-/* Does the process at @pid hold our eventfd at @fd? */
-static bool holds_eventfd(pid_t pid, int fd, int ours) {
-        return syscall(SYS_kcmp, getpid(), pid, KCMP_FILE, ours, fd) == 0;
-}
-
+/* Whatever process has the owner's pid now: if it holds our file there, someone listens. */
 static bool owner_holds(const struct memory_event *e) {
-        return syscall(SYS_pidfd_send_signal, e->owner_pidfd, 0, NULL, 0) == 0 &&
-               holds_eventfd(e->owner, e->owner_fd, e->event_fd);
+        return process_holds_file(e->owner, e->owner_fd, e->event_fd);
 }
 
 /* Some other process holds the eventfd of @e: it is the owner from now on. */
 static bool adopt_owner(struct memory_events *m, struct memory_event *e, pid_t pid, int fd) {
         uint64_t start;
-        int pidfd = pidfd_open_raw(pid, 0);
 
-        if (pidfd < 0 || process_start_time(pid, &start) < 0) {
-                if (pidfd >= 0)
-                        close(pidfd);
+        if (process_start_time(pid, &start) < 0)
                 return false;
-        }
-        close(e->owner_pidfd);
-        e->owner_pidfd = pidfd;
         e->owner = pid;
         e->owner_fd = fd;
         e->owner_start = start;
@@ -737,34 +575,26 @@ static bool adopt_owner(struct memory_events *m, struct memory_event *e, pid_t p
         return true;
 }
 
+struct owner_search {
+        struct memory_events *m;
+        bool *orphan;
+};
+
+static void claim_eventfd(void *userdata, pid_t pid, int fd) {
+        struct owner_search *o = userdata;
+        for (size_t i = 0; i < o->m->n_events; i++)
+                if (o->orphan[i] && process_holds_file(pid, fd, o->m->events[i]->event_fd) &&
+                    adopt_owner(o->m, o->m->events[i], pid, fd))
+                        o->orphan[i] = false;
+}
+
 /*
  * The eventfds whose owner let go: looked for in every process at once (one pass over
  * /proc, whatever their number), the way a forked listener keeps its parent's.
  */
 static void find_owners(struct memory_events *m, bool *orphan) {
-        _cleanup_(closedirp) DIR *proc = opendir("/proc");
-        struct dirent *de;
-        pid_t self = getpid();
-
-        while (proc && (de = readdir(proc))) {
-                char path[64], link[64];
-                pid_t pid = (pid_t) atoi(de->d_name);
-                if (pid <= 0 || pid == self)
-                        continue;
-                snprintf(path, sizeof(path), "/proc/%d/fd", (int) pid);
-                _cleanup_(closedirp) DIR *fds = opendir(path);
-                struct dirent *fe;
-                while (fds && (fe = readdir(fds))) {
-                        int fd = atoi(fe->d_name);
-                        if (fe->d_name[0] < '0' || fe->d_name[0] > '9' || fd_link(pid, fd, link, sizeof(link)) < 0 ||
-                            strcmp(link, "anon_inode:[eventfd]"))
-                                continue;
-                        for (size_t i = 0; i < m->n_events; i++)
-                                if (orphan[i] && holds_eventfd(pid, fd, m->events[i]->event_fd) &&
-                                    adopt_owner(m, m->events[i], pid, fd))
-                                        orphan[i] = false;
-                }
-        }
+        struct owner_search o = { m, orphan };
+        for_each_eventfd(claim_eventfd, &o);
 }
 
 /* Once a second: groups removed in v2 behind our back, and eventfds nobody else holds any more. */
@@ -790,16 +620,38 @@ static void sweep(struct memory_events *m) {
                         event_end(m, i, false);
 }
 
+/*
+ * v2 charges every page to all ancestors: when the tree root's memory.current and
+ * memory.swap.current have not moved, no group below has (short of one giving up
+ * exactly what another took), and one read stands for every threshold's.
+ */
+static bool tree_usage_moved(struct memory_events *m) {
+        uint64_t mem, swap = 0;
+
+        if (m->root_current_fd < 0) {
+                if (open_v2_file(m->tree->root_fd, "memory.current", O_RDONLY, &m->root_current_fd) < 0)
+                        return true;
+                (void) open_v2_file(m->tree->root_fd, "memory.swap.current", O_RDONLY, &m->root_swap_fd);
+        }
+        if (pread_u64(m->root_current_fd, &mem) < 0 || (m->root_swap_fd >= 0 && pread_u64(m->root_swap_fd, &swap) < 0))
+                return true;
+        bool moved = mem != m->root_current || swap != m->root_swap;
+        m->root_current = mem;
+        m->root_swap = swap;
+        return moved;
+}
+
 static void timer_process(struct memory_events *m) {
         uint64_t expirations;
 
         if (read(m->timer_fd, &expirations, sizeof(expirations)) != sizeof(expirations))
                 return;
-        for (size_t i = 0; i < m->n_events; i++) {
-                struct memory_event *e = m->events[i];
-                if (e->spec.kind == MEMORY_EVENT_USAGE || e->spec.kind == MEMORY_EVENT_MEMSW_USAGE)
-                        threshold_check(m, e);
-        }
+        if (tree_usage_moved(m))
+                for (size_t i = 0; i < m->n_events; i++) {
+                        struct memory_event *e = m->events[i];
+                        if (e->spec.kind == MEMORY_EVENT_USAGE || e->spec.kind == MEMORY_EVENT_MEMSW_USAGE)
+                                threshold_check(m, e);
+                }
         if (++m->ticks % EVENTS_SWEEP_TICKS == 0)
                 sweep(m);
 }
@@ -838,21 +690,25 @@ void memory_events_process(struct memory_events *m) {
 
         for (int k = 0; k < n; k++) {
                 uint64_t tag = evs[k].data.u64;
-                size_t i;
                 if (tag == TAG_INOTIFY)
                         inotify_process(m);
                 else if (tag == TAG_TIMER)
                         timer_process(m);
                 else if (tag == TAG_KICK)
                         removals_process(m);
-                else if (event_by_id(m, tag, &i)) {
-                        /* A PSI trigger fired; an error is its cgroup removed. */
-                        if (evs[k].events & EPOLLERR)
-                                event_end(m, i, true);
-                        else
-                                event_signal(m, m->events[i], 1);
-                }
         }
+}
+
+void memory_events_triggered(struct memory_events *m, uint64_t id, uint32_t events) {
+        size_t i;
+
+        if (!event_by_id(m, id, &i))
+                return;
+        /* An error is the trigger's cgroup removed. */
+        if (events & EPOLLERR)
+                event_end(m, i, true);
+        else
+                event_signal(m, m->events[i], 1);
 }
 
 /* ---- a restart ---- */
@@ -885,25 +741,26 @@ static const struct view *view_by_key(const struct memory_events *m, const char 
 
 /* The eventfd back from its owner, if that process still holds the same one where it did. */
 static int take_back_eventfd(struct memory_event *e) {
+        _cleanup_close_ int pidfd = process_pidfd_open(e->owner, 0);
         uint64_t start;
         int r;
 
-        e->owner_pidfd = pidfd_open_raw(e->owner, 0);
-        if (e->owner_pidfd < 0)
-                return e->owner_pidfd;
+        if (pidfd < 0)
+                return pidfd;
+        /* The pidfd pins the process: the start time read after it is the one it names. */
         r = process_start_time(e->owner, &start);
         if (r >= 0 && start != e->owner_start)
                 r = -ESRCH;
         if (r >= 0)
-                r = take_fd(e->owner_pidfd, (uint64_t) e->owner_fd, &e->event_fd);
+                r = pidfd_take_fd(pidfd, (uint64_t) e->owner_fd, &e->event_fd);
         if (r < 0)
                 return r;
-        if (!is_eventfd(e->event_fd)) {
-                close_untrusted(e->event_fd);
+        if (!fd_is_eventfd(e->event_fd)) {
+                fd_close_untrusted(e->event_fd);
                 e->event_fd = -1;
                 return -EBADF;
         }
-        if (e->eventfd_id && eventfd_id(e->event_fd) != e->eventfd_id)
+        if (e->eventfd_id && fd_eventfd_id(e->event_fd) != e->eventfd_id)
                 return -EBADF;
         return 0;
 }
@@ -950,6 +807,12 @@ void memory_events_restore(struct memory_events *m, struct view *views, size_t n
 
         m->views = views;
         m->n_views = n_views;
+        /* Only a memory view has cgroup.event_control: without one, there is nothing to report. */
+        bool memory = false;
+        for (size_t i = 0; i < n_views; i++)
+                memory |= (views[i].settings.subsystems & SUBSYS_BIT(SUBSYS_MEMORY)) != 0;
+        if (!memory)
+                m->status_path[0] = 0;
         int r = m->tree->backend->list_state(m->tree->root_fd, RECORD_PREFIX, collect_key, &c);
         if (r < 0)
                 log_warning_errno(r, "events", "cannot list the recorded registrations");
@@ -989,10 +852,18 @@ void memory_events_restore(struct memory_events *m, struct view *views, size_t n
 
 /* ---- setup ---- */
 
-int memory_events_init(struct memory_events *m, struct compat_tree *tree, const char *runtime_dir) {
+int memory_events_init(struct memory_events *m, struct compat_tree *tree, const char *runtime_dir, int loop_epoll_fd,
+                       int64_t trigger_tag_base) {
         *m = (struct memory_events) { .tree = tree, .epoll_fd = -1, .inotify_fd = -1, .timer_fd = -1, .kick_fd = -1,
-                                      .next_id = FIRST_ID };
+                                      .root_current_fd = -1, .root_swap_fd = -1,
+                                      .next_id = FIRST_ID, .loop_epoll_fd = loop_epoll_fd,
+                                      .trigger_tag_base = trigger_tag_base };
         m->registrar = (struct event_registrar) { .add = registrar_add, .userdata = m };
+        /* Three fds each (eventfd, group, its usage file): at most a third of half our fds. */
+        struct rlimit rl;
+        m->max = MEMORY_EVENTS_MAX;
+        if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur / 6 < m->max)
+                m->max = rl.rlim_cur / 6;
         if (runtime_dir && *runtime_dir)
                 snprintf(m->status_path, sizeof(m->status_path), "%s/memory-events", runtime_dir);
 
@@ -1018,6 +889,8 @@ int memory_events_fd(const struct memory_events *m) {
 
 /* The fds close; the records stay, for the next daemon. */
 void memory_events_free(struct memory_events *m) {
+        if (m->status_path[0])
+                (void) unlink(m->status_path);
         for (size_t i = 0; i < m->n_events; i++)
                 event_free(m, m->events[i]);
         free(m->events);
@@ -1026,6 +899,8 @@ void memory_events_free(struct memory_events *m) {
         closep(&m->inotify_fd);
         closep(&m->timer_fd);
         closep(&m->kick_fd);
+        closep(&m->root_current_fd);
+        closep(&m->root_swap_fd);
         m->events = NULL;
         m->n_events = m->allocated = 0;
 }

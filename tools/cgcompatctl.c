@@ -245,6 +245,9 @@ struct status {
         int *answer; /* probe_views() result per view */
         bool have_counts;
         struct tree_counts counts;
+        /* <runtime_dir>/memory-events: cgroup.event_control's registrations, their bound, the signals sent. */
+        bool have_events;
+        uint64_t registrations, registrations_max, signalled;
         bool healthy;
         char summary[512];
 };
@@ -293,6 +296,9 @@ static void status_print_text(const struct status *st) {
         if (st->have_counts)
                 printf("groups: %" PRId64 "\ntasks: %" PRId64 " (%" PRId64 " process%s)\n", st->counts.groups,
                        st->counts.tasks, st->counts.processes, st->counts.processes == 1 ? "" : "es");
+        if (st->have_events)
+                printf("memory events: %" PRIu64 " registration%s (at most %" PRIu64 "), %" PRIu64 " signalled\n",
+                       st->registrations, st->registrations == 1 ? "" : "s", st->registrations_max, st->signalled);
         printf("health: %s\n", st->summary);
 }
 
@@ -335,9 +341,25 @@ static void status_print_json(const struct status *st) {
                        st->counts.processes, st->counts.tasks);
         else
                 fputs(",\"groups\":null,\"processes\":null,\"tasks\":null", stdout);
+        if (st->have_events)
+                printf(",\"memory_events\":{\"registrations\":%" PRIu64 ",\"limit\":%" PRIu64 ",\"signalled\":%" PRIu64 "}",
+                       st->registrations, st->registrations_max, st->signalled);
+        else
+                fputs(",\"memory_events\":null", stdout);
         printf(",\"healthy\":%s", st->healthy ? "true" : "false");
         json_put_key_string("summary", st->summary, true);
         fputs("}\n", stdout);
+}
+
+static bool read_memory_events(const char *runtime_dir, struct status *st) {
+        _cleanup_free_ char *text = NULL;
+        char path[PATH_MAX];
+
+        snprintf(path, sizeof(path), "%s/memory-events", runtime_dir);
+        if (read_all_at(AT_FDCWD, path, 4096, &text, NULL) < 0)
+                return false;
+        return sscanf(text, "registrations %" SCNu64 "\nlimit %" SCNu64 "\nsignalled %" SCNu64, &st->registrations,
+                      &st->registrations_max, &st->signalled) == 3;
 }
 
 static int status_command(int argc, char *argv[]) {
@@ -385,6 +407,7 @@ static int status_command(int argc, char *argv[]) {
         if (st.have_registry) {
                 _cleanup_close_ int root = open(st.served.root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
                 st.have_counts = root >= 0 && count_tree(st.served.leaf, root, &st.counts) >= 0;
+                st.have_events = !st.problem[0] && read_memory_events(c.runtime_dir, &st);
         }
         status_summarize(&st);
         if (o.json)

@@ -16,6 +16,7 @@ bench: all $(BUILD)/cgbench $(BUILD)/cgbench-agent $(BUILD)/fusenull
 		FUSENULL=$(abspath $(BUILD)/fusenull) \
 		CGBENCH_AGENT=$(abspath $(BUILD)/cgbench-agent) BENCH_QUICK=$(BENCH_QUICK) \
 		tests/bench/bench.sh
+	@$(MAKE) --no-print-directory bench-events
 
 $(BUILD)/cgbench: tests/bench/cgbench.c
 	@mkdir -p $(dir $@)
@@ -29,3 +30,19 @@ $(BUILD)/fusenull: tests/bench/fusenull.c
 $(BUILD)/cgbench-agent: tests/bench/cgbench-agent.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BENCH_CFLAGS) -static -o $@ $< || $(CC) $(BENCH_CFLAGS) -o $@ $<
+
+# The memory event API's figures need a pure v2 kernel: the VM (tests/vm), about 5 minutes;
+# `make bench` runs it last. Its lines go to tests/bench/EVENTS.md.
+.PHONY: bench-events
+bench-events: all $(BUILD)/events_bench
+	@BUILD=$(BUILD) VM_TIMEOUT=1200 tests/vm/run-vm.sh tests/bench/events_bench.sh > $(BUILD)/events-bench.log 2>&1; \
+		status=$$?; cat $(BUILD)/events-bench.log; exit $$status
+	@{ echo "# Memory event figures (make bench-events)"; echo; \
+	   echo "Pure v2 kernel in qemu under TCG emulation (tests/bench/events_bench.sh): times are the"; \
+	   echo "emulated machine's, slower than real hardware. $$(date -u '+%Y-%m-%d %H:%M UTC'), $$(git rev-parse --short HEAD)."; \
+	   echo; echo '```'; grep -E '^(oom|pressure|threshold|cost|registrations|limit|signalled|# daemon)' $(BUILD)/events-bench.log; \
+	   echo '```'; } > tests/bench/EVENTS.md
+
+$(BUILD)/events_bench: tests/bench/events_bench.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_CFLAGS) -static -o $@ $<

@@ -34,6 +34,7 @@
 #include "compat/convert_memory.h"
 #include "compat/convert_simple.h"
 #include "compat/device_rules.h"
+#include "compat/event_control.h"
 #include "fuzz_common.h"
 #include "kernel_model.h"
 
@@ -2516,6 +2517,116 @@ static void fuzz_device_state(const uint8_t *data, size_t size) {
         device_rules_done(&got);
 }
 
+
+/* ---------------------------------------------------------------------------------------------
+ * cgroup.event_control (mm/memcontrol-v1.c memcg_write_event_control()) and the register_event
+ * argument parsers (__mem_cgroup_usage_register_event(), vmpressure_register_event()).
+ */
+
+static unsigned long long k_simple_strtoull10(const char *cp, const char **end) {
+        unsigned long long v = 0;
+        for (; k_isdigit(*cp); cp++)
+                v = v * 10 + (unsigned) (*cp - '0');
+        *end = cp;
+        return v;
+}
+
+static int k_event_control(const char *buf, size_t len, unsigned long long *efd, unsigned long long *cfd,
+                           char **args) {
+        _cleanup_free_ char *s = k_strstrip(buf, len);
+        const char *p, *end;
+
+        *efd = k_simple_strtoull10(s, &end);
+        if (*end != ' ')
+                return -EINVAL;
+        p = end + 1;
+        *cfd = k_simple_strtoull10(p, &end);
+        if (*end == '\0')
+                p = end;
+        else if (*end == ' ')
+                p = end + 1;
+        else
+                return -EINVAL;
+        *args = strdup(p);
+        return 0;
+}
+
+static int k_match_string(const char *const *names, int n, const char *s) {
+        for (int i = 0; i < n; i++)
+                if (!strcmp(names[i], s))
+                        return i;
+        return -EINVAL;
+}
+
+/* vmpressure_register_event(): strsep() twice on ",". */
+static int k_vmpressure_args(const char *args, int *level, int *mode) {
+        static const char *const levels[] = { "low", "medium", "critical" };
+        static const char *const modes[] = { "default", "hierarchy", "local" };
+        _cleanup_free_ char *copy = strdup(args);
+        char *spec = copy, *token = strsep(&spec, ",");
+
+        *level = k_match_string(levels, 3, token);
+        if (*level < 0)
+                return *level;
+        *mode = 0;
+        token = strsep(&spec, ",");
+        if (token) {
+                *mode = k_match_string(modes, 3, token);
+                if (*mode < 0)
+                        return *mode;
+        }
+        return 0;
+}
+
+static void fuzz_event_control(const uint8_t *data, size_t size) {
+        size_t len;
+        _cleanup_free_ char *buf = write_copy(data, size, &len);
+        _cleanup_free_ char *mine = cstr(buf, len);
+        _cleanup_free_ char *args = NULL;
+        unsigned long long efd = 0, cfd = 0;
+        struct event_control_line line;
+
+        int r = event_control_parse(mine, &line);
+        int kr = k_event_control(buf, len, &efd, &cfd, &args);
+        FUZZ_CHECK(r == kr, "event_control_parse(\"%s\") = %d, kernel %d", esc(buf, len), r, kr);
+        if (r < 0)
+                return;
+        FUZZ_CHECK(line.event_fd == efd && line.control_fd == cfd && !strcmp(line.args, args),
+                   "event_control_parse(\"%s\") = %" PRIu64 " %" PRIu64 " \"%s\", kernel %llu %llu \"%s\"", esc(buf, len),
+                   line.event_fd, line.control_fd, esc0(line.args), efd, cfd, esc0(args));
+
+        /* The arguments, for each file that takes any. */
+        for (size_t p = 0; p < ELEMENTSOF(page_sizes); p++) {
+                struct memory_event_spec spec;
+                uint64_t want = SENTINEL64;
+                const char *end;
+                int er, ur = memory_event_args_parse(MEMORY_EVENT_USAGE, line.args, page_sizes[p], &spec);
+                if (!strcmp(args, "-1")) {
+                        er = 0;
+                        want = k_page_counter_max(page_sizes[p]);
+                } else {
+                        uint64_t bytes = k_memparse(args, &end);
+                        er = *end ? -EINVAL : 0;
+                        want = bytes / page_sizes[p] < k_page_counter_max(page_sizes[p]) ? bytes / page_sizes[p]
+                                                                                         : k_page_counter_max(page_sizes[p]);
+                }
+                FUZZ_CHECK(ur == er && (ur < 0 || spec.threshold_pages == want), "threshold \"%s\" = %d/%" PRIu64
+                           ", kernel %d/%" PRIu64, esc0(args), ur, spec.threshold_pages, er, want);
+        }
+        struct memory_event_spec spec;
+        int level, mode, pr = memory_event_args_parse(MEMORY_EVENT_PRESSURE, line.args, 4096, &spec);
+        int kp = k_vmpressure_args(args, &level, &mode);
+        FUZZ_CHECK(pr == kp && (pr < 0 || ((int) spec.level == level && (int) spec.mode == mode)),
+                   "pressure \"%s\" = %d, kernel %d", esc0(args), pr, kp);
+        if (pr == 0) {
+                char text[64];
+                struct memory_event_spec back;
+                FUZZ_CHECK(memory_event_spec_format(&spec, text, sizeof(text)) > 0 &&
+                           memory_event_spec_parse(text, &back) == 0 && back.level == spec.level && back.mode == spec.mode,
+                           "pressure spec \"%s\" does not come back", esc0(args));
+        }
+}
+
 /* ---------------------------------------------------------------------------------------------
  * Dispatch. The order is the input format: append, never reorder.
  */
@@ -2547,6 +2658,7 @@ static const struct {
         { "devices.allow/deny write", fuzz_device_rule_write },    /* 20 */
         { "device cgroup emulator", fuzz_device_emulator },        /* 21 */
         { "devices kept state", fuzz_device_state },               /* 22 */
+        { "cgroup.event_control write", fuzz_event_control },      /* 23 */
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
