@@ -223,6 +223,8 @@ $LISTEN $M/gone/memory.pressure_level low >/tmp/gone3.out 2>&1 &
 g3=$!
 check "rmdir: three registrations" registered $((base + 3))
 check "rmdir of the group with three registrations" rmdir $M/gone
+sleep 1
+echo "# rmdir: a second later, $M/gone/cgroup.event_control is $(test -e $M/gone/cgroup.event_control && echo there || echo gone) to the test's shell"
 n=1
 for p in $g1 $g2 $g3; do
         check "rmdir: listener $n said the group went" wait_for removed /tmp/gone$n.out
@@ -400,6 +402,8 @@ show /tmp/rs.out restart
 check "restart: one event, count 1" is "1 1" "$(lines /tmp/rs.out) $(total /tmp/rs.out)"
 check "restart: the registration is counted again" registered $((base + 1))
 check "restart: rmdir of the group" rmdir $M/rs
+sleep 1
+echo "# restart: a second later, $M/rs/cgroup.event_control is $(test -e $M/rs/cgroup.event_control && echo there || echo gone) to the test's shell"
 check "restart: the kept registration sees the rmdir" wait_for removed /tmp/rs.out
 show /tmp/rs.out "restart, after the rmdir"
 check "restart: its registration ends" wait_for regs_are $base
