@@ -5,6 +5,11 @@
 #   hotspot_probe_dyn  the same, dynamically linked: LD_PRELOAD reaches it (the control that
 #                   the layout the static one is asked for is the one the preload shows)
 #   runas           C, cc -static: runas UID GID CMD... (drops to UID and GID, then runs CMD)
+#   cgroup_event_listener  C, cc -static: the kernel's tools/cgroup listener of v1 memory
+#                   events (tests/vm/progs/cgroup_event_listener.c)
+#   cgroup_event_listener_dyn  the same, dynamically linked
+#   event_probe     C, cc -static: writes to cgroup.event_control and names the errno; an
+#                   allocator (tests/vm/progs/event_probe.c)
 #   v1probe         Go, CGO_ENABLED=0, standard library only: runc's and automaxprocs' lookup
 #                   (tests/vm/progs/v1probe), built off the network (GOPROXY=off) with its
 #                   caches in DIR.go (not in DIR, which is copied into the VM)
@@ -28,7 +33,7 @@ stale() {
         return 1
 }
 
-for p in hotspot_probe runas; do
+for p in hotspot_probe runas cgroup_event_listener event_probe; do
         if stale "$dest/$p" "$src/$p.c" "$0"; then
                 echo "build-progs: cc -static $src/$p.c" >&2
                 ${CC:-cc} -static -O2 -Wall -Wextra -Werror -o "$dest/$p.tmp" "$src/$p.c" >&2
@@ -39,6 +44,11 @@ if stale "$dest/hotspot_probe_dyn" "$src/hotspot_probe.c" "$0"; then
         echo "build-progs: cc $src/hotspot_probe.c" >&2
         ${CC:-cc} -O2 -Wall -Wextra -Werror -o "$dest/hotspot_probe_dyn.tmp" "$src/hotspot_probe.c" >&2
         mv "$dest/hotspot_probe_dyn.tmp" "$dest/hotspot_probe_dyn"
+fi
+if stale "$dest/cgroup_event_listener_dyn" "$src/cgroup_event_listener.c" "$0"; then
+        echo "build-progs: cc $src/cgroup_event_listener.c" >&2
+        ${CC:-cc} -O2 -Wall -Wextra -Werror -o "$dest/cgroup_event_listener_dyn.tmp" "$src/cgroup_event_listener.c" >&2
+        mv "$dest/cgroup_event_listener_dyn.tmp" "$dest/cgroup_event_listener_dyn"
 fi
 
 if stale "$dest/v1probe" "$src"/v1probe/*.go "$src/v1probe/go.mod" "$0"; then

@@ -5,6 +5,11 @@
 # a delay and no error; the views stay mounted and the kernel's handles stay good across
 # the restart and across a crash; a stop unmounts; started by hand outside a delegated
 # cgroup, the daemon asks systemd for the scope itself.
+#
+# The memory event block needs tests/vm/build-progs.sh's programs in /opt/test/vm-progs:
+#   BUILD=build tests/vm/systemd/run-systemd-vm.sh tests/vm/systemd/t_service.sh "$(tests/vm/build-progs.sh)"
+# (the vm-files line below, once run-systemd-vm.sh reads such lines as run-vm.sh does).
+# vm-files: tests/vm/build-progs.sh
 # shellcheck source=tests/vm/lib.sh
 . /opt/test/lib.sh
 
@@ -71,6 +76,32 @@ check "the scope's own cgroup holds no process" test -z "$(cat $SCOPE/cgroup.pro
 check "the scope hands its controllers to the tree" test -n "$(cat $SCOPE/cgroup.subtree_control)"
 echo "# tree controllers: $(cat $TREE/cgroup.controllers)"
 check "the tree has the memory controller" grep -qw memory $TREE/cgroup.controllers
+
+# The v1 memory events under the service: a listener (the kernel's cgroup_event_listener,
+# static) on memory.oom_control of a group, an OOM in it: one event.
+EVP=/opt/test/vm-progs
+EVMEM=/run/cgcompat/cgroup/memory
+if [ -x $EVP/cgroup_event_listener ] && [ -x $EVP/event_probe ]; then
+        mkdir $EVMEM/evoom
+        echo 32M >$EVMEM/evoom/memory.limit_in_bytes
+        [ ! -f $EVMEM/evoom/memory.memsw.limit_in_bytes ] || echo 32M >$EVMEM/evoom/memory.memsw.limit_in_bytes
+        $EVP/cgroup_event_listener $EVMEM/evoom/memory.oom_control "" >/tmp/evoom.out 2>&1 &
+        evl=$!
+        check "events: the oom_control listener is registered" \
+                wait_for grep -qx "registrations 1" /run/cgcompat/memory-events
+        sh -c 'echo $$ > "$0/tasks" && exec "$@"' $EVMEM/evoom $EVP/event_probe alloc 64 >/dev/null 2>&1
+        check "events: 64M under a 32M limit: OOM-killed (137)" is 137 $?
+        check "events: the listener reads the OOM" wait_for grep -q '^event ' /tmp/evoom.out
+        sleep 1
+        sed 's/^/# listener: /' /tmp/evoom.out
+        check "events: one event, count 1" is "1 count=1" \
+                "$(grep -c '^event ' /tmp/evoom.out) $(grep '^event ' /tmp/evoom.out | sed -n '1s/.* //p')"
+        kill $evl
+        wait $evl 2>/dev/null
+        wait_for rmdir $EVMEM/evoom
+else
+        echo "# skip: memory events: no $EVP (pass \"\$(tests/vm/build-progs.sh)\" to run-systemd-vm.sh)"
+fi
 
 # Legacy state that must survive the restart: an empty group, a group with a task.
 mkdir $VIEW/kept
