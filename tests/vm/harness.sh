@@ -34,6 +34,17 @@ take_script_and_files() {
         done
 }
 
+# Adds to FILES what SCRIPT names in "# vm-files: COMMAND" lines: COMMAND runs here, in the
+# top directory, and prints paths (absolute or relative to it), one a line.
+take_vm_files() {
+        local cmd f
+        while IFS= read -r cmd; do
+                while IFS= read -r f; do
+                        [ -z "$f" ] || FILES+=("$(abspath "$f")")
+                done < <(BUILD=$BUILD bash -c "$cmd")
+        done < <(sed -n 's/^# vm-files: //p' "$SCRIPT")
+}
+
 # Copies a host program to DEST in $STAGE, and its libraries at their ldd paths.
 add_program() {
         local src=$1 dest=$2 lib

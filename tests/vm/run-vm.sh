@@ -201,15 +201,8 @@ esac
 
 cd "$top"
 START=$(date +%s.%N)
-# A test names what else it needs from the host in "# vm-files: COMMAND" lines: COMMAND runs
-# here, in the top directory, and prints paths (absolute or relative to it), one a line.
-if [ "$MODE" = run ]; then
-        while IFS= read -r cmd; do
-                while IFS= read -r f; do
-                        [ -z "$f" ] || FILES+=("$(abspath "$f")")
-                done < <(BUILD=$BUILD bash -c "$cmd")
-        done < <(sed -n 's/^# vm-files: //p' "$SCRIPT")
-fi
+# A test names what else it needs from the host in "# vm-files:" lines.
+[ "$MODE" != run ] || take_vm_files
 prepare
 [ "$MODE" = prepare ] && { echo "run-vm: $KPKG ready: kernel $KERNEL, image $BASE" >&2; exit 0; }
 

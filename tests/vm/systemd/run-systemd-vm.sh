@@ -25,6 +25,7 @@ HARNESS=run-systemd-vm
 [ $# -ge 1 ] || { sed -n '2,/^set -euo/{/^set/d;s/^# \{0,1\}//;p}' "$0" >&2; exit 2; }
 take_script_and_files "$@"
 cd "$top"
+take_vm_files
 
 # The host's systemd is what boots: installed if missing (the harness installs the rest).
 if ! dpkg-query -W -f='${Status}' systemd 2>/dev/null | grep -q 'ok installed'; then

@@ -6,9 +6,8 @@
 # the restart and across a crash; a stop unmounts; started by hand outside a delegated
 # cgroup, the daemon asks systemd for the scope itself.
 #
-# The memory event block needs tests/vm/build-progs.sh's programs in /opt/test/vm-progs:
-#   BUILD=build tests/vm/systemd/run-systemd-vm.sh tests/vm/systemd/t_service.sh "$(tests/vm/build-progs.sh)"
-# (the vm-files line below, once run-systemd-vm.sh reads such lines as run-vm.sh does).
+# The memory event block needs tests/vm/build-progs.sh's programs in /opt/test/vm-progs
+# (the vm-files line below).
 # vm-files: tests/vm/build-progs.sh
 # shellcheck source=tests/vm/lib.sh
 . /opt/test/lib.sh
@@ -100,7 +99,7 @@ if [ -x $EVP/cgroup_event_listener ] && [ -x $EVP/event_probe ]; then
         wait $evl 2>/dev/null
         wait_for rmdir $EVMEM/evoom
 else
-        echo "# skip: memory events: no $EVP (pass \"\$(tests/vm/build-progs.sh)\" to run-systemd-vm.sh)"
+        not_ok "events: the listener programs are in $EVP (the vm-files line)"
 fi
 
 # Legacy state that must survive the restart: an empty group, a group with a task.
