@@ -39,7 +39,8 @@ struct memory_event {
         uint64_t owner_start;     /* tells it from a later process with its pid, after a restart */
         uint64_t eventfd_id;      /* the kernel's eventfd-id (fdinfo), 0 if it shows none */
         int source_fd;            /* pressure: the PSI trigger; usage: memory.current */
-        int swap_fd;              /* memsw: memory.swap.current; pressure: the group or leaf it looks at */
+        int swap_fd;              /* memsw: memory.swap.current */
+        int leaf_fd;              /* pressure, "local": the leaf it looks at, not the group */
         uint64_t raw_seen;        /* usage: memory.current (+ swap) at the last look; pressure: pgscan */
         uint64_t seen;            /* oom: OOMs counted; usage: 1 at or above the threshold; pressure: pgsteal */
         uint64_t oom_seen;        /* pressure: oom of memory.events */
@@ -256,10 +257,15 @@ static int usage_at(const struct memory_events *m, const struct memory_event *e,
         return 0;
 }
 
+/* Where a pressure registration looks: the group, or for "local" its leaf. */
+static int pressure_dir(const struct memory_event *e) {
+        return e->leaf_fd >= 0 ? e->leaf_fd : e->group_fd;
+}
+
 /* pgscan and pgsteal of memory.stat, and oom of memory.events, where a pressure registration looks. */
 static int reclaim_counters(const struct memory_events *m, const struct memory_event *e, uint64_t *ret_scanned,
                             uint64_t *ret_reclaimed, uint64_t *ret_ooms) {
-        struct file_ctx at = group_ctx(m, e, e->swap_fd);
+        struct file_ctx at = group_ctx(m, e, pressure_dir(e));
         _cleanup_free_ char *stat = NULL;
         int r = group_read_v2(&at, "memory.stat", &stat);
         if (r >= 0)
@@ -352,6 +358,7 @@ static void event_free(struct memory_events *m, struct memory_event *e) {
         closep(&e->event_fd);
         closep(&e->source_fd);
         closep(&e->swap_fd);
+        closep(&e->leaf_fd);
         free(e);
 }
 
@@ -410,11 +417,9 @@ static int event_arm(struct memory_events *m, struct memory_event *e) {
         }
         case MEMORY_EVENT_PRESSURE: {
                 /* "local": the group's own tasks, in its leaf; else the group and all below it. */
-                if (e->spec.mode != PRESSURE_LOCAL || tree_open_leaf(m->tree, e->group_fd, false, &e->swap_fd) < 0)
-                        e->swap_fd = fcntl(e->group_fd, F_DUPFD_CLOEXEC, 3);
-                if (e->swap_fd < 0)
-                        return negative_errno();
-                r = open_v2_file(e->swap_fd, "memory.pressure", O_RDWR | O_NONBLOCK, &e->source_fd);
+                if (e->spec.mode == PRESSURE_LOCAL)
+                        (void) tree_open_leaf(m->tree, e->group_fd, false, &e->leaf_fd);
+                r = open_v2_file(pressure_dir(e), "memory.pressure", O_RDWR | O_NONBLOCK, &e->source_fd);
                 if (r == -ENOENT)
                         return -EOPNOTSUPP; /* a kernel without PSI (psi=0) */
                 if (r < 0)
@@ -454,7 +459,7 @@ static int event_append(struct memory_events *m, struct memory_event *e) {
 static struct memory_event *event_new(void) {
         struct memory_event *e = calloc(1, sizeof(*e));
         if (e)
-                e->group_fd = e->event_fd = e->source_fd = e->swap_fd = -1;
+                e->group_fd = e->event_fd = e->source_fd = e->swap_fd = e->leaf_fd = -1;
         return e;
 }
 

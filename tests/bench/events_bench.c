@@ -7,7 +7,7 @@
  * threshold, and what the daemon's threshold watch costs with many registrations.
  *
  *   events_bench oom       VIEW_GROUP V2_GROUP ROUNDS
- *   events_bench pressure  VIEW_GROUP V2_GROUP ROUNDS
+ *   events_bench pressure  VIEW_GROUP V2_GROUP ROUNDS FILE   (FILE on a disk: its page cache is reclaimed)
  *   events_bench threshold VIEW_GROUP ROUNDS
  *   events_bench cost      VIEW_PARENT GROUPS SECONDS DAEMON_PID
  *
@@ -198,14 +198,32 @@ static void bench_oom(const char *view, const char *v2, unsigned rounds) {
         printf("oom: rounds %u, missed %zu\n", rounds, missed);
 }
 
-static void bench_pressure(const char *view, const char *v2, unsigned rounds) {
+/* A child in @tasks that reads @file again and again: clean page cache the group's limit makes it reclaim. */
+static pid_t reader(const char *tasks, const char *file) {
+        static char buf[1 << 20];
+        pid_t pid = fork();
+        if (pid < 0)
+                die("fork");
+        if (pid > 0)
+                return pid;
+        write_file(tasks, "0");
+        for (;;) {
+                int fd = open(file, O_RDONLY | O_CLOEXEC);
+                if (fd < 0)
+                        _exit(1);
+                while (read(fd, buf, sizeof(buf)) > 0)
+                        ;
+                close(fd);
+        }
+}
+
+static void bench_pressure(const char *view, const char *v2, unsigned rounds, const char *file) {
         char path[4096], tasks[4096];
         int64_t *lat = calloc(rounds, sizeof(int64_t));
         size_t n = 0, missed = 0;
 
-        /* Held over memory.high, a task is throttled and stalls: the PSI a pressure listener hears. */
-        snprintf(path, sizeof(path), "%s/memory.high", v2);
-        write_file(path, "16777216");
+        snprintf(path, sizeof(path), "%s/memory.limit_in_bytes", view);
+        write_file(path, "33554432");
         snprintf(tasks, sizeof(tasks), "%s/tasks", view);
         int efd = listen_on(view, "memory.pressure_level", "low");
         snprintf(path, sizeof(path), "%s/memory.pressure", v2);
@@ -220,18 +238,19 @@ static void bench_pressure(const char *view, const char *v2, unsigned rounds) {
                 struct pollfd stale = { .fd = pfd, .events = POLLPRI };
                 (void) poll(&stale, 1, 0);
                 (void) read(efd, &v, sizeof(v));
-                pid_t child = allocator(tasks, 24, 3, -1);
+                pid_t child = reader(tasks, file);
                 wait_both(pfd, POLLPRI, efd, NULL, NULL, &t_v2, &t_ours);
                 kill(child, SIGKILL);
                 waitpid(child, NULL, 0);
-                if (t_v2 < 0 || t_ours < 0)
+                if (t_v2 < 0 || t_ours < 0) {
+                        printf("pressure: round %u: %s\n", i, t_v2 < 0 && t_ours < 0 ? "neither woke"
+                                                             : t_v2 < 0              ? "v2's trigger did not fire"
+                                                                                     : "no event reached the listener");
                         missed++;
-                else
+                } else
                         lat[n++] = t_ours - t_v2;
                 sleep(2); /* a trigger fires once per window */
         }
-        snprintf(path, sizeof(path), "%s/memory.high", v2);
-        write_file(path, "max");
         report("pressure: after v2's PSI trigger", lat, n);
         printf("pressure: rounds %u, missed %zu\n", rounds, missed);
 }
@@ -340,14 +359,15 @@ int main(int argc, char *argv[]) {
         setvbuf(stdout, NULL, _IOLBF, 0);
         if (argc == 5 && !strcmp(argv[1], "oom"))
                 bench_oom(argv[2], argv[3], (unsigned) atoi(argv[4]));
-        else if (argc == 5 && !strcmp(argv[1], "pressure"))
-                bench_pressure(argv[2], argv[3], (unsigned) atoi(argv[4]));
+        else if (argc == 6 && !strcmp(argv[1], "pressure"))
+                bench_pressure(argv[2], argv[3], (unsigned) atoi(argv[4]), argv[5]);
         else if (argc == 4 && !strcmp(argv[1], "threshold"))
                 bench_threshold(argv[2], (unsigned) atoi(argv[3]));
         else if (argc == 6 && !strcmp(argv[1], "cost"))
                 bench_cost(argv[2], (unsigned) atoi(argv[3]), (unsigned) atoi(argv[4]), (pid_t) atoi(argv[5]));
         else {
-                fprintf(stderr, "usage: events_bench oom|pressure VIEW_GROUP V2_GROUP ROUNDS\n"
+                fprintf(stderr, "usage: events_bench oom VIEW_GROUP V2_GROUP ROUNDS\n"
+                                "       events_bench pressure VIEW_GROUP V2_GROUP ROUNDS FILE\n"
                                 "       events_bench threshold VIEW_GROUP ROUNDS\n"
                                 "       events_bench cost VIEW_PARENT GROUPS SECONDS DAEMON_PID\n");
                 return 2;
