@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -14,6 +15,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/timerfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "compat/event_control.h"
@@ -279,13 +281,45 @@ static int reclaim_counters(const struct memory_events *m, const struct memory_e
 
 /* ---- the registrations ---- */
 
+static void interrupt_write(int signo) {
+        (void) signo; /* only there to make a blocked write return EINTR */
+}
+
+/*
+ * A write to an eventfd blocks while the counter has no room, and the listener's file is
+ * not non-blocking: a listener that fills it between our poll and our write would stop
+ * every view. So the write has a deadline, a timer signal to this thread alone.
+ */
+static int deadline_init(struct memory_events *m) {
+        struct sigaction sa = { .sa_handler = interrupt_write }; /* no SA_RESTART: the write fails EINTR */
+        struct sigevent sev = { .sigev_notify = SIGEV_THREAD_ID, .sigev_signo = SIGRTMIN };
+
+        sev._sigev_un._tid = gettid();
+        if (sigaction(SIGRTMIN, &sa, NULL) < 0 || timer_create(CLOCK_MONOTONIC, &sev, &m->write_deadline) < 0)
+                return negative_errno();
+        m->have_deadline = true;
+        return 0;
+}
+
+static void deadline_arm(struct memory_events *m, long ns) {
+        struct itimerspec its = { .it_value.tv_nsec = ns };
+        if (m->have_deadline)
+                (void) timer_settime(m->write_deadline, 0, &its, NULL);
+}
+
 /* v1 signals with eventfd_signal(), which never waits: a counter a listener let fill up is left so. */
 static void event_signal(struct memory_events *m, struct memory_event *e, uint64_t n) {
         struct pollfd p = { .fd = e->event_fd, .events = POLLOUT };
+        ssize_t written = -1;
 
         if (n == 0)
                 return;
-        if (poll(&p, 1, 0) != 1 || !(p.revents & POLLOUT) || write(e->event_fd, &n, sizeof(n)) != sizeof(n)) {
+        if (poll(&p, 1, 0) == 1 && (p.revents & POLLOUT)) {
+                deadline_arm(m, 10 * 1000000L);
+                written = write(e->event_fd, &n, sizeof(n));
+                deadline_arm(m, 0);
+        }
+        if (written != sizeof(n)) {
                 log_warning("events", "registration %" PRIu64 ": the listener's eventfd is full, an event is lost", e->id);
                 return;
         }
@@ -921,7 +955,7 @@ int memory_events_init(struct memory_events *m, struct compat_tree *tree, const 
         m->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
         m->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
         m->kick_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-        if (m->epoll_fd < 0 || m->inotify_fd < 0 || m->timer_fd < 0 || m->kick_fd < 0)
+        if (m->epoll_fd < 0 || m->inotify_fd < 0 || m->timer_fd < 0 || m->kick_fd < 0 || deadline_init(m) < 0)
                 return log_error_errno(negative_errno(), "events", "cannot set up the memory event watchers");
         struct epoll_event inotify = { .events = EPOLLIN, .data.u64 = TAG_INOTIFY };
         struct epoll_event timer = { .events = EPOLLIN, .data.u64 = TAG_TIMER };
@@ -951,6 +985,9 @@ void memory_events_free(struct memory_events *m) {
         closep(&m->kick_fd);
         closep(&m->root_current_fd);
         closep(&m->root_swap_fd);
+        if (m->have_deadline)
+                timer_delete(m->write_deadline);
+        m->have_deadline = false;
         m->events = NULL;
         m->n_events = m->allocated = 0;
 }

@@ -26,6 +26,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "compat/legacy_file.h"
 #include "compat/tree.h"
@@ -63,6 +64,8 @@ struct memory_events {
         size_t max;           /* the bound in force: MEMORY_EVENTS_MAX or what the fd limit allows */
         unsigned ticks;
         bool timer_armed;
+        timer_t write_deadline; /* interrupts a write to an eventfd that would block */
+        bool have_deadline;
         char status_path[4096];
         struct event_registrar registrar;
         uint64_t signalled;   /* eventfd signals sent */

@@ -281,6 +281,20 @@ for us in 0 200 2000 20000; do
         check "fork-kill $us us: no registration left within 3 s" gone_in_3s
 done
 
+# --- a listener that let its eventfd fill up: the event is lost, the daemon never waits ---
+mkdir $M/full
+limit full 32M
+$PROBE --fill --keep 30 reg $M/full/cgroup.event_control eventfd $M/full/memory.oom_control "" >/tmp/full.out 2>&1 &
+full=$!
+check "full: registered, then its counter filled" wait_for grep -qx filled /tmp/full.out
+run_in full $PROBE alloc 64 >/dev/null 2>&1
+check "full: an OOM in the group" is 1 "$(v2_key $V2/full/memory.events oom_kill)"
+check "full: the lost event is logged" wait_for grep -q "eventfd is full, an event is lost" $DAEMON_LOG
+check "full: the daemon still serves" is 33554432 "$(cat $M/full/memory.limit_in_bytes)"
+stop $full
+check "full: gone within 3 s" gone_in_3s
+check "full: rmdir" rmdir $M/full
+
 # --- bad input: the errno of v1 for each ---
 mkdir $M/bad $M/bad/child $M/other
 mkdir -p "/run/cgcompat/cgroup/cpu,cpuacct/bad"

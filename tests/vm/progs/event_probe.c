@@ -14,6 +14,8 @@
  *     OPTIONS, for a registration that succeeded:
  *       --keep SECONDS   hold the fds that long, printing "event count=N" per read of the
  *                        eventfd, then "total N" (the sum of the counts)
+ *       --fill           fill the eventfd's counter (UINT64_MAX - 1), print "filled", and
+ *                        stay alive for --keep's SECONDS: a signal must not block the daemon
  *       --close-efd      close the eventfd (and the control fd) at once, print "closed",
  *                        and stay alive for --keep's SECONDS (unregistration by close)
  *       --fork-hold      a child keeps the eventfd (and counts as --keep does) while the
@@ -56,7 +58,7 @@ static const char *errname(int e) {
 }
 
 static void usage(void) {
-        fputs("usage: event_probe [--keep S] [--close-efd] [--fork-hold] [--fork-exit] [--fork-kill USEC]\n"
+        fputs("usage: event_probe [--keep S] [--fill] [--close-efd] [--fork-hold] [--fork-exit] [--fork-kill USEC]\n"
               "         (line EVENT_CONTROL LINE [CONTROL] | reg EVENT_CONTROL EFD-KIND CONTROL ARGS)\n"
               "       event_probe read FILE | alloc MB [HOLD] | thrash MB SECONDS\n",
               stderr);
@@ -236,7 +238,7 @@ static int cmd_thrash(long mb, long seconds) {
 
 int main(int argc, char *argv[]) {
         double keep = 0;
-        int close_efd = 0, fork_hold = 0, fork_exit = 0;
+        int close_efd = 0, fork_hold = 0, fork_exit = 0, fill = 0;
         long kill_usec = -1;
         int i = 1;
         for (; i < argc && !strncmp(argv[i], "--", 2); i++) {
@@ -244,6 +246,8 @@ int main(int argc, char *argv[]) {
                         keep = atof(argv[++i]);
                 else if (!strcmp(argv[i], "--close-efd"))
                         close_efd = 1;
+                else if (!strcmp(argv[i], "--fill"))
+                        fill = 1;
                 else if (!strcmp(argv[i], "--fork-hold"))
                         fork_hold = 1;
                 else if (!strcmp(argv[i], "--fork-exit"))
@@ -338,6 +342,17 @@ int main(int argc, char *argv[]) {
         fflush(stdout);
         if (e || !is_eventfd)
                 return 0;
+        if (fill) {
+                /* The counter one below its maximum: a blocking write of 1 more would wait for ever. */
+                uint64_t most = UINT64_MAX - 1;
+                if (write(efd, &most, sizeof(most)) != sizeof(most))
+                        die("fill");
+                puts("filled");
+                fflush(stdout);
+                if (keep > 0)
+                        usleep((useconds_t) (keep * 1e6));
+                return 0;
+        }
         if (close_efd) {
                 close(efd);
                 if (cfd >= 0)
