@@ -31,16 +31,23 @@ static const char *field(const char *status, const char *key, char *buf, size_t 
         return NULL;
 }
 
-/* "Groups:", which may be longer than any copy of a field: read in place, up to its newline. */
+/* The numbers of "Groups:", which may be longer than any copy of a field: read in place, up to its newline. */
 static void parse_groups(const char *status, struct task_info *info) {
-        const char *line = strstr(status, "\nGroups:");
+        const char *line = status;
+
+        while (line && strncmp(line, "Groups:", 7) != 0) {
+                line = strchr(line, '\n');
+                line = line ? line + 1 : NULL;
+        }
         if (!line)
                 return;
-        for (const char *p = line + strlen("\nGroups:"); *p && *p != '\n';) {
+        for (const char *p = line + 7;;) {
                 char *next;
-                unsigned long g = strtoul(p, &next, 10);
-                if (next == p)
+                /* Blanks, not strtoul()'s whitespace, which would run on into the next line. */
+                p += strspn(p, " \t");
+                if (*p < '0' || *p > '9')
                         break;
+                unsigned long g = strtoul(p, &next, 10);
                 if (info->n_groups < TASK_GROUPS_MAX)
                         info->groups[info->n_groups] = (gid_t) g;
                 info->n_groups++;

@@ -8,6 +8,7 @@
  * "KEY:" ends at the line's '\n', never in the lines after it.
  */
 
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
@@ -40,16 +41,30 @@ static char *line_value(const char *text, const char *key) {
 
 static int reference_parse(const char *status, struct task_info *ret) {
         struct task_info info = {};
-        unsigned long uid[4];
+        unsigned long uid[4], gid[4];
         int tgid = 0, kthread, r = -EBADMSG;
         char *tg = line_value(status, "Tgid"), *u = line_value(status, "Uid"), *cap = line_value(status, "CapEff"),
              *kt = line_value(status, "Kthread"), *state = line_value(status, "State"), *vm = line_value(status, "VmSize"),
-             *ns = line_value(status, "NSpid");
+             *ns = line_value(status, "NSpid"), *g = line_value(status, "Gid"), *groups = line_value(status, "Groups");
 
         if (!tg || sscanf(tg, "%d", &tgid) != 1)
                 goto out;
         if (!u || sscanf(u, "%lu %lu %lu %lu", &uid[0], &uid[1], &uid[2], &uid[3]) != 4)
                 goto out;
+        if (!g || sscanf(g, "%lu %lu %lu %lu", &gid[0], &gid[1], &gid[2], &gid[3]) != 4)
+                goto out;
+        info.fsgid = (gid_t) gid[3];
+        for (const char *p = groups; p;) {
+                char *next;
+                p += strspn(p, " \t");
+                if (!isdigit((unsigned char) *p))
+                        break;
+                unsigned long v = strtoul(p, &next, 10);
+                if (info.n_groups < TASK_GROUPS_MAX)
+                        info.groups[info.n_groups] = (gid_t) v;
+                info.n_groups++;
+                p = next;
+        }
         if (!cap || sscanf(cap, "%" SCNx64, &info.cap_effective) != 1)
                 goto out;
         if (kt && sscanf(kt, "%d", &kthread) == 1)
@@ -74,7 +89,7 @@ static int reference_parse(const char *status, struct task_info *ret) {
         *ret = info;
         r = 0;
 out:
-        free(tg), free(u), free(cap), free(kt), free(state), free(vm), free(ns);
+        free(tg), free(u), free(cap), free(kt), free(state), free(vm), free(ns), free(g), free(groups);
         return r;
 }
 
@@ -112,6 +127,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                            expected.ruid, expected.euid, expected.suid, expected.fsuid);
                 FUZZ_CHECK(info.cap_effective == expected.cap_effective, "CapEff %" PRIx64 ", its line says %" PRIx64,
                            info.cap_effective, expected.cap_effective);
+                FUZZ_CHECK(info.fsgid == expected.fsgid, "fsgid %u, the Gid line says %u", info.fsgid, expected.fsgid);
+                FUZZ_CHECK(info.n_groups == expected.n_groups, "%zu groups, the Groups line holds %zu", info.n_groups,
+                           expected.n_groups);
+                for (size_t i = 0; i < info.n_groups && i < TASK_GROUPS_MAX; i++)
+                        FUZZ_CHECK(info.groups[i] == expected.groups[i], "groups[%zu] = %u, the Groups line says %u", i,
+                                   info.groups[i], expected.groups[i]);
                 FUZZ_CHECK(info.kthread == expected.kthread, "kthread %d, the lines say %d", info.kthread, expected.kthread);
                 FUZZ_CHECK(info.nspid_levels == expected.nspid_levels, "nspid_levels %u, but the NSpid line holds %u numbers",
                            info.nspid_levels, expected.nspid_levels);

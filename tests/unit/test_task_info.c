@@ -309,6 +309,11 @@ Test(task_info_parse, fsgid_and_groups) {
         cr_assert_eq(t.n_groups, 4);
         cr_assert_eq(t.groups[0], 4);
         cr_assert_eq(t.groups[3], 100);
+        /* The numbers stop at the line's end: the next line's digits are not groups. */
+        char *short_groups = edit(gids, "Groups", "Groups:\t4 \n9 after the line");
+        cr_assert_eq(task_info_parse(short_groups, &t), 0);
+        cr_assert_eq(t.n_groups, 1);
+        free(short_groups);
         char *no_gid = edit(user_status, "Gid", NULL);
         cr_assert_eq(task_info_parse(no_gid, &t), -EBADMSG);
         free(no_gid);
