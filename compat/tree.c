@@ -493,8 +493,7 @@ static int remove_child_subtree(void *userdata, const char *name, const char *v2
         return r == -ENOENT ? 0 : r;
 }
 
-int tree_holders(const struct compat_tree *t, int fd, uint64_t *ret) {
-        uint64_t mask = membership_every_view(t);
+int tree_for_each_ancestor(const struct compat_tree *t, int fd, tree_ancestor_fn fn, void *userdata) {
         _cleanup_close_ int dir_fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
 
         if (dir_fd < 0)
@@ -502,26 +501,48 @@ int tree_holders(const struct compat_tree *t, int fd, uint64_t *ret) {
         /* Up through "..": a group is as deep as its v2 path, and the root ends the walk. */
         for (ino_t below = 0;;) {
                 struct stat st;
-                uint64_t own;
                 int r = t->backend->stat(dir_fd, NULL, &st);
                 if (r < 0)
                         return r;
-                if (st.st_ino == t->root_ino)
-                        break;
                 if (st.st_ino == below)
                         return -EXDEV; /* "/" is its own parent: the group is not below the root */
                 below = st.st_ino;
-                r = membership_mask(t, dir_fd, &own);
-                if (r < 0)
+                bool is_root = st.st_ino == t->root_ino;
+                r = fn(userdata, dir_fd, is_root);
+                if (r < 0 || is_root)
                         return r;
-                mask &= own;
                 int parent_fd = openat(dir_fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
                 if (parent_fd < 0)
                         return negative_errno();
                 close(dir_fd);
                 dir_fd = parent_fd;
         }
-        *ret = mask;
+}
+
+struct holders {
+        const struct compat_tree *t;
+        uint64_t mask;
+};
+
+static int add_holders(void *userdata, int fd, bool is_root) {
+        struct holders *h = userdata;
+        uint64_t own;
+
+        if (is_root)
+                return 0; /* every view holds its root */
+        int r = membership_mask(h->t, fd, &own);
+        if (r < 0)
+                return r;
+        h->mask &= own;
+        return 0;
+}
+
+int tree_holders(const struct compat_tree *t, int fd, uint64_t *ret) {
+        struct holders h = { t, membership_every_view(t) };
+        int r = tree_for_each_ancestor(t, fd, add_holders, &h);
+        if (r < 0)
+                return r;
+        *ret = h.mask;
         return 0;
 }
 

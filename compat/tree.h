@@ -114,6 +114,13 @@ int tree_finish_group(struct compat_tree *t, int parent_fd, const struct tree_ch
 typedef int (*tree_child_fn)(void *userdata, const char *name, const char *v2_name, ino_t ino);
 int tree_for_each_child(const struct compat_tree *t, int fd, const char *view_key, tree_child_fn fn, void *userdata);
 
+/*
+ * Calls @fn with the group's directory, then each ancestor's, up to the tree's root (@is_root
+ * on the last); stops on a negative return. -EXDEV if the group is not below the root.
+ */
+typedef int (*tree_ancestor_fn)(void *userdata, int fd, bool is_root);
+int tree_for_each_ancestor(const struct compat_tree *t, int fd, tree_ancestor_fn fn, void *userdata);
+
 /* The views that see the group: those that hold it and each of its ancestors (membership.h). */
 int tree_holders(const struct compat_tree *t, int fd, uint64_t *ret);
 

@@ -34,17 +34,12 @@ int process_pidfd_open(pid_t pid, unsigned flags) {
 }
 
 /* A pidfd of the thread that wrote (6.9+), else of its process: whose fd table the line names. */
-int writer_pidfd(pid_t tid, pid_t *ret_tgid, int *ret_pidfd) {
-        struct task_info info;
-        int r = task_info_read(tid, &info);
-        if (r < 0)
-                return r;
+int writer_pidfd(pid_t tid, pid_t tgid, int *ret_pidfd) {
         int fd = process_pidfd_open(tid, PIDFD_THREAD);
         if (fd == -EINVAL)
-                fd = process_pidfd_open(info.tgid, 0);
+                fd = process_pidfd_open(tgid, 0);
         if (fd < 0)
                 return fd;
-        *ret_tgid = info.tgid;
         *ret_pidfd = fd;
         return 0;
 }
@@ -138,26 +133,22 @@ int process_start_time(pid_t pid, uint64_t *ret) {
 }
 
 /* file_permission(MAY_READ) with the writer's credentials, as generic_permission() judges it. */
-int writer_may_read(const struct caller *writer, const struct statx *stx) {
-        struct task_info info;
+int writer_may_read(const struct caller *writer, const struct task_info *info, const struct statx *stx) {
         unsigned mode = stx->stx_mode;
-        int r = task_info_read(writer->pid, &info);
-        if (r < 0)
-                return r;
 
-        if (info.fsuid == stx->stx_uid)
+        if (info->fsuid == stx->stx_uid)
                 mode >>= 6;
         else {
-                bool in_group = info.fsgid == stx->stx_gid;
-                for (size_t i = 0; !in_group && i < info.n_groups && i < TASK_GROUPS_MAX; i++)
-                        in_group = info.groups[i] == stx->stx_gid;
+                bool in_group = info->fsgid == stx->stx_gid;
+                for (size_t i = 0; !in_group && i < info->n_groups && i < TASK_GROUPS_MAX; i++)
+                        in_group = info->groups[i] == stx->stx_gid;
                 if (in_group)
                         mode >>= 3;
         }
         if (mode & 4)
                 return 0;
         uint64_t dac = (1ull << CAP_DAC_OVERRIDE_BIT) | (1ull << CAP_DAC_READ_SEARCH_BIT);
-        if ((info.cap_effective & dac) && caller_in_init_userns(writer) > 0)
+        if ((info->cap_effective & dac) && caller_in_init_userns(writer) > 0)
                 return 0;
         return -EACCES;
 }

@@ -15,11 +15,12 @@
 #include <sys/types.h>
 
 #include "compat/caller.h"
+#include "compat/task_info.h"
 
 /* pidfd_open(2); a negative errno. */
 int process_pidfd_open(pid_t pid, unsigned flags);
-/* A pidfd of the thread @tid (6.9+), else of its process: whose fd table its write named. */
-int writer_pidfd(pid_t tid, pid_t *ret_tgid, int *ret_pidfd);
+/* A pidfd of the thread @tid (6.9+), else of its process @tgid: whose fd table its write named. */
+int writer_pidfd(pid_t tid, pid_t tgid, int *ret_pidfd);
 /* pidfd_getfd(2) of the fd numbered @fd as written (EBADF past INT_MAX, as fdget() finds nothing). */
 int pidfd_take_fd(int pidfd, uint64_t fd, int *ret);
 
@@ -31,8 +32,8 @@ void fd_close_untrusted(int fd);
 
 /* Field 22 of /proc/PID/stat: tells a process from a later one with its pid. */
 int process_start_time(pid_t pid, uint64_t *ret);
-/* file_permission(MAY_READ) of a file with @stx's owner and mode, for @writer's credentials. */
-int writer_may_read(const struct caller *writer, const struct statx *stx);
+/* file_permission(MAY_READ) of a file with @stx's owner and mode, for @writer's credentials (@info, its status). */
+int writer_may_read(const struct caller *writer, const struct task_info *info, const struct statx *stx);
 /* Does the process @pid hold, at @fd, the same open file as our @ours (kcmp(2))? */
 bool process_holds_file(pid_t pid, int fd, int ours);
 

@@ -64,8 +64,8 @@ static const struct view *view_of_settings(const struct memory_events *m, const 
  * of ours is never closed by the thread that serves it. Its row, if it is a file of the
  * group of @ctx that offers an event; the kernel's errnos, in its order.
  */
-static int control_file(const struct memory_events *m, const struct file_ctx *ctx, uint64_t cfd,
-                        enum memory_event_kind *ret_kind) {
+static int control_file(const struct memory_events *m, const struct file_ctx *ctx, const struct task_info *writer,
+                        uint64_t cfd, enum memory_event_kind *ret_kind) {
         const struct view *v = view_of_settings(m, ctx->view);
         struct statx stx;
         struct stat group;
@@ -79,7 +79,7 @@ static int control_file(const struct memory_events *m, const struct file_ctx *ct
         if (statx(AT_FDCWD, path, AT_STATX_DONT_SYNC, STATX_TYPE | STATX_MODE | STATX_UID | STATX_GID | STATX_INO,
                   &stx) < 0)
                 return errno == ENOENT ? -EBADF : negative_errno();
-        int r = writer_may_read(ctx->caller, &stx);
+        int r = writer_may_read(ctx->caller, writer, &stx);
         if (r < 0)
                 return r;
         /* A regular file of this view (v1: of cgroupfs), of the group written to, that offers an event. */
@@ -112,6 +112,31 @@ static struct file_ctx group_ctx(const struct memory_events *m, const struct mem
         };
 }
 
+struct oom_sum {
+        const struct memory_events *m;
+        const struct memory_event *e;
+        uint64_t total;
+};
+
+static int add_own_ooms(void *userdata, int fd, bool is_root) {
+        struct oom_sum *o = userdata;
+        struct file_ctx at = group_ctx(o->m, o->e, fd);
+        _cleanup_close_ int leaf_fd = -1;
+        uint64_t n;
+
+        (void) is_root;
+        int r = group_read_keyed(&at, "memory.events.local", "oom", &n);
+        if (r < 0)
+                return r;
+        o->total += n;
+        if (tree_open_leaf(o->m->tree, fd, false, &leaf_fd) >= 0) {
+                struct file_ctx leaf = group_ctx(o->m, o->e, leaf_fd);
+                if (group_read_keyed(&leaf, "memory.events.local", "oom", &n) >= 0)
+                        o->total += n;
+        }
+        return 0;
+}
+
 /*
  * v1 notifies an OOM in a group to the listeners of the group and of every group below
  * it (mem_cgroup_oom_notify()): so a listener counts the OOMs of its group and of each
@@ -119,37 +144,11 @@ static struct file_ctx group_ctx(const struct memory_events *m, const struct mem
  * leaf's, where its tasks are.
  */
 static int oom_count(const struct memory_events *m, const struct memory_event *e, uint64_t *ret) {
-        _cleanup_close_ int fd = fcntl(e->group_fd, F_DUPFD_CLOEXEC, 3);
-        uint64_t total = 0;
-
-        if (fd < 0)
-                return negative_errno();
-        for (;;) {
-                _cleanup_close_ int leaf_fd = -1;
-                struct file_ctx at = group_ctx(m, e, fd);
-                struct stat st;
-                uint64_t n;
-
-                int r = group_read_keyed(&at, "memory.events.local", "oom", &n);
-                if (r < 0)
-                        return r;
-                total += n;
-                if (tree_open_leaf(m->tree, fd, false, &leaf_fd) >= 0) {
-                        struct file_ctx leaf = group_ctx(m, e, leaf_fd);
-                        if (group_read_keyed(&leaf, "memory.events.local", "oom", &n) >= 0)
-                                total += n;
-                }
-                if (fstat(fd, &st) < 0)
-                        return negative_errno();
-                if (st.st_ino == m->tree->root_ino)
-                        break;
-                int parent = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-                if (parent < 0)
-                        return negative_errno();
-                close(fd);
-                fd = parent;
-        }
-        *ret = total;
+        struct oom_sum o = { m, e, 0 };
+        int r = tree_for_each_ancestor(m->tree, e->group_fd, add_own_ooms, &o);
+        if (r < 0)
+                return r;
+        *ret = o.total;
         return 0;
 }
 
@@ -174,38 +173,34 @@ static void watch_unref(struct memory_events *m, int wd) {
                 (void) inotify_rm_watch(m->inotify_fd, wd);
 }
 
+struct chain_watch {
+        struct memory_events *m;
+        struct memory_event *e;
+};
+
+static int watch_events_file(void *userdata, int fd, bool is_root) {
+        struct chain_watch *c = userdata;
+        char path[64];
+
+        (void) is_root;
+        snprintf(path, sizeof(path), "/proc/self/fd/%d/memory.events", fd);
+        int wd = inotify_add_watch(c->m->inotify_fd, path, IN_MODIFY);
+        if (wd < 0)
+                return negative_errno();
+        int *wds = realloc(c->e->wds, (c->e->n_wds + 1) * sizeof(int));
+        if (!wds)
+                return -ENOMEM;
+        c->e->wds = wds;
+        if (watch_ref(c->m, wd) < 0)
+                return -ENOMEM;
+        c->e->wds[c->e->n_wds++] = wd;
+        return 0;
+}
+
 /* memory.events of the group and each ancestor: each announces an OOM anywhere below it. */
 static int watch_chain(struct memory_events *m, struct memory_event *e) {
-        _cleanup_close_ int fd = fcntl(e->group_fd, F_DUPFD_CLOEXEC, 3);
-
-        if (fd < 0)
-                return negative_errno();
-        for (;;) {
-                char path[64];
-                struct stat st;
-
-                snprintf(path, sizeof(path), "/proc/self/fd/%d/memory.events", fd);
-                int wd = inotify_add_watch(m->inotify_fd, path, IN_MODIFY);
-                if (wd < 0)
-                        return negative_errno();
-                int *wds = realloc(e->wds, (e->n_wds + 1) * sizeof(int));
-                if (!wds || watch_ref(m, wd) < 0) {
-                        if (wds)
-                                e->wds = wds;
-                        return -ENOMEM;
-                }
-                e->wds = wds;
-                e->wds[e->n_wds++] = wd;
-                if (fstat(fd, &st) < 0)
-                        return negative_errno();
-                if (st.st_ino == m->tree->root_ino)
-                        return 0;
-                int parent = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-                if (parent < 0)
-                        return negative_errno();
-                close(fd);
-                fd = parent;
-        }
+        struct chain_watch c = { m, e };
+        return tree_for_each_ancestor(m->tree, e->group_fd, watch_events_file, &c);
 }
 
 static int open_v2_file(int dir_fd, const char *name, int flags, int *ret) {
@@ -505,7 +500,7 @@ static int registrar_add(void *userdata, const struct file_ctx *ctx, const struc
         struct memory_events *m = userdata;
         struct memory_event *e = NULL;
         enum memory_event_kind kind;
-        pid_t tgid;
+        struct task_info writer;
         int pidfd, efd, r;
 
         if (m->n_events >= m->max) {
@@ -514,7 +509,10 @@ static int registrar_add(void *userdata, const struct file_ctx *ctx, const struc
         }
         if (ctx->caller->pid <= 0)
                 return -EBADF; /* a writer we cannot see has no fds we could take */
-        r = writer_pidfd(ctx->caller->pid, &tgid, &pidfd);
+        /* Its status once: its process, and the credentials the control file is judged by. */
+        r = task_info_read(ctx->caller->pid, &writer);
+        if (r >= 0)
+                r = writer_pidfd(ctx->caller->pid, writer.tgid, &pidfd);
         if (r < 0)
                 return r == -ESRCH ? -EBADF : r;
         r = pidfd_take_fd(pidfd, (uint32_t) line->event_fd, &efd);
@@ -531,13 +529,13 @@ static int registrar_add(void *userdata, const struct file_ctx *ctx, const struc
                 return -ENOMEM;
         }
         e->event_fd = efd;
-        e->owner = tgid;
+        e->owner = writer.tgid;
         e->owner_fd = (int) (uint32_t) line->event_fd;
-        r = control_file(m, ctx, (uint32_t) line->control_fd, &kind);
+        r = control_file(m, ctx, &writer, (uint32_t) line->control_fd, &kind);
         if (r >= 0)
                 r = memory_event_args_parse(kind, line->args, page_size(), &e->spec);
         if (r >= 0)
-                r = process_start_time(tgid, &e->owner_start);
+                r = process_start_time(writer.tgid, &e->owner_start);
         if (r >= 0) {
                 struct stat st;
                 e->view = view_of_settings(m, ctx->view);
@@ -558,7 +556,8 @@ static int registrar_add(void *userdata, const struct file_ctx *ctx, const struc
                 return r;
         }
         record_save(m, e);
-        log_debug("events", "registration %" PRIu64 ": %s for pid %d", e->id, memory_event_kind_name(kind), (int) tgid);
+        log_debug("events", "registration %" PRIu64 ": %s for pid %d", e->id, memory_event_kind_name(kind),
+                  (int) writer.tgid);
         return 0;
 }
 
