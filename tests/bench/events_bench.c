@@ -69,6 +69,16 @@ static int listen_on(const char *group, const char *file, const char *args) {
         return efd;
 }
 
+/* The group @view with a memory limit, its tasks file in @tasks, and a listener on @file: its eventfd. */
+static int limited_listener(const char *view, const char *limit, const char *file, const char *args, char *tasks,
+                            size_t size) {
+        char path[4096];
+        snprintf(path, sizeof(path), "%s/memory.limit_in_bytes", view);
+        write_file(path, limit);
+        snprintf(tasks, size, "%s/tasks", view);
+        return listen_on(view, file, args);
+}
+
 static uint64_t keyed(const char *path, const char *key) {
         char buf[4096], *p;
         int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -173,10 +183,7 @@ static void bench_oom(const char *view, const char *v2, unsigned rounds) {
         int64_t *lat = calloc(rounds, sizeof(int64_t));
         size_t n = 0, missed = 0;
 
-        snprintf(path, sizeof(path), "%s/memory.limit_in_bytes", view);
-        write_file(path, "33554432");
-        snprintf(tasks, sizeof(tasks), "%s/tasks", view);
-        int efd = listen_on(view, "memory.oom_control", "");
+        int efd = limited_listener(view, "33554432", "memory.oom_control", "", tasks, sizeof(tasks));
         int ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
         snprintf(path, sizeof(path), "%s/memory.events", v2);
         if (ifd < 0 || inotify_add_watch(ifd, path, IN_MODIFY) < 0)
@@ -222,10 +229,7 @@ static void bench_pressure(const char *view, const char *v2, unsigned rounds, co
         int64_t *lat = calloc(rounds, sizeof(int64_t));
         size_t n = 0, missed = 0;
 
-        snprintf(path, sizeof(path), "%s/memory.limit_in_bytes", view);
-        write_file(path, "33554432");
-        snprintf(tasks, sizeof(tasks), "%s/tasks", view);
-        int efd = listen_on(view, "memory.pressure_level", "low");
+        int efd = limited_listener(view, "33554432", "memory.pressure_level", "low", tasks, sizeof(tasks));
         snprintf(path, sizeof(path), "%s/memory.pressure", v2);
         int pfd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
         const char *trigger = "some 1000 500000"; /* the daemon's own (compat/event_control.c) */
@@ -256,15 +260,12 @@ static void bench_pressure(const char *view, const char *v2, unsigned rounds, co
 }
 
 static void bench_threshold(const char *view, unsigned rounds) {
-        char path[4096], tasks[4096];
+        char tasks[4096];
         int64_t *lat = calloc(rounds, sizeof(int64_t));
         size_t n = 0, missed = 0;
         int ready[2];
 
-        snprintf(path, sizeof(path), "%s/memory.limit_in_bytes", view);
-        write_file(path, "67108864");
-        snprintf(tasks, sizeof(tasks), "%s/tasks", view);
-        int efd = listen_on(view, "memory.usage_in_bytes", "8M");
+        int efd = limited_listener(view, "67108864", "memory.usage_in_bytes", "8M", tasks, sizeof(tasks));
         /* Past the threshold within the last MiB the allocator touches: timed from its end. */
         if (pipe2(ready, O_CLOEXEC) < 0)
                 die("pipe");
