@@ -23,6 +23,9 @@ CFLAGS    += $(SANFLAGS)
 LDFLAGS   += $(SANFLAGS)
 endif
 LDLIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# The version is the package's: the first line of debian/changelog.
+VERSION   := $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog)
+CFLAGS    += -DCGCOMPAT_VERSION='"$(or $(VERSION),unknown)"'
 
 LIB_SRC    := $(wildcard compat/*.c backend/*.c conf/*.c)
 DAEMON_SRC := $(wildcard daemon/*.c)
@@ -49,7 +52,7 @@ test: deps
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/libcgcompat.a: $(call obj,$(LIB_SRC))
 	$(AR) rcs $@ $^

@@ -70,6 +70,7 @@ static void help(void) {
                "Serve the 2006 container filesystem and cgroup v1 views over cgroup v2.\n\n"
                "  -c, --config FILE  read FILE instead of the built-in defaults\n"
                "  -v, --verbose      log every release and failed request\n"
+               "  -V, --version      show the version\n"
                "  -h, --help         show this help\n\n"
                "Runs in the foreground until SIGTERM or SIGINT, then unmounts its views; as a\n"
                "systemd service being restarted, leaves them mounted for the next daemon.\n");
@@ -684,6 +685,7 @@ int main(int argc, char *argv[]) {
         static const struct option options[] = {
                 { "config", required_argument, NULL, 'c' },
                 { "verbose", no_argument, NULL, 'v' },
+                { "version", no_argument, NULL, 'V' },
                 { "help", no_argument, NULL, 'h' },
                 {},
         };
@@ -694,7 +696,7 @@ int main(int argc, char *argv[]) {
         if (argc == 2 && !strcmp(argv[1], DELEGATION_ANCHOR_ARG))
                 delegation_anchor_main();
 
-        while ((c = getopt_long(argc, argv, "c:vh", options, NULL)) >= 0)
+        while ((c = getopt_long(argc, argv, "c:vVh", options, NULL)) >= 0)
                 switch (c) {
                 case 'c':
                         config_path = optarg;
@@ -702,6 +704,9 @@ int main(int argc, char *argv[]) {
                 case 'v':
                         log_max_level = LOG_LEVEL_DEBUG;
                         break;
+                case 'V':
+                        printf("cgcompatd %s\n", CGCOMPAT_VERSION);
+                        return 0;
                 case 'h':
                         help();
                         return 0;

@@ -1483,6 +1483,10 @@ int main(int argc, char *argv[]) {
                 help();
                 return argc < 2 ? 2 : 0;
         }
+        if (!strcmp(argv[1], "--version")) {
+                printf("cgcompatctl %s\n", CGCOMPAT_VERSION);
+                return 0;
+        }
         for (size_t i = 0; i < ELEMENTSOF(commands); i++)
                 if (!strcmp(argv[1], commands[i].name))
                         return commands[i].run(argc - 1, argv + 1);

@@ -10,4 +10,4 @@ all: $(PRELOAD_LIB)
 # Exports only the functions it stands in front of; needs nothing but libc.
 $(PRELOAD_LIB): tools/preload.c tools/legacy_layout.c tools/legacy_layout.h tools/open_pass.h compat/macro.h
 	@mkdir -p $(dir $@)
-	$(CC) $(filter-out $(SANFLAGS),$(CFLAGS)) -fPIC -shared -fvisibility=hidden -o $@ tools/preload.c tools/legacy_layout.c -ldl
+	$(CC) $(CPPFLAGS) $(filter-out $(SANFLAGS),$(CFLAGS)) $(filter-out $(SANFLAGS),$(LDFLAGS)) -fPIC -shared -fvisibility=hidden -o $@ tools/preload.c tools/legacy_layout.c -ldl

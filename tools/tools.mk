@@ -21,3 +21,19 @@ install: install-mount-helpers
 install-mount-helpers: $(BUILD)/mount.container
 	install -D -m 0755 $(BUILD)/mount.container $(DESTDIR)/sbin/mount.container
 	$(if $(MOUNT_CGROUP),ln -sf mount.container $(DESTDIR)/sbin/mount.cgroup)
+
+# The Debian package (debian/): build/deb/cgcompat_<version>_<arch>.deb, then lintian on it,
+# which must report no error and no warning. The build dependencies are installed from
+# debian/control with apt-get build-dep, as anyone building the package would.
+DEB_OUT := build/deb
+.PHONY: deb deb-deps
+deb-deps:
+	@dpkg-query -W -f='${Status}\n' debhelper lintian dpkg-dev 2>/dev/null | grep -c 'ok installed' | grep -qx 3 || \
+		{ echo "installing: the package's build dependencies and lintian"; \
+		  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debhelper lintian dpkg-dev; }
+	DEBIAN_FRONTEND=noninteractive apt-get build-dep -y -qq . >/dev/null
+
+deb: deb-deps
+	rm -f $(DEB_OUT)/cgcompat_*
+	tools/build-deb $(DEB_OUT)
+	lintian --fail-on error,warning --info $(DEB_OUT)/cgcompat_$(VERSION)_*.deb
