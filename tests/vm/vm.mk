@@ -11,7 +11,14 @@ VM_SYSTEMD_TESTS ?= $(sort $(wildcard tests/vm/systemd/t_*.sh))
 vm-image:
 	tests/vm/run-vm.sh --prepare
 
-vm-check: all vm-image
+# The systemd VM tests install the package: this tree's, and a second build of it with a
+# higher version for t_package.sh to upgrade to.
+.PHONY: vm-debs
+vm-debs: deb
+	rm -rf $(DEB_OUT)/upgrade
+	tools/build-deb $(DEB_OUT)/upgrade $(VERSION)+upgrade >/dev/null
+
+vm-check: all vm-image $(if $(strip $(VM_SYSTEMD_TESTS)),vm-debs)
 	@failed=; for t in $(VM_TESTS); do \
 		echo "== vm: $$t"; \
 		BUILD=$(BUILD) tests/vm/run-vm.sh $$t || failed="$$failed $$t"; \

@@ -6,14 +6,15 @@
 #
 # SCRIPT and FILES are copied to /opt/test/ in the VM; SCRIPT runs as
 # cgcompat-vm-test.service once the boot reached basic.target, with its output on the
-# second serial port, shown here as it comes. cgcompatd and cgcompatctl from $BUILD are
-# installed as `make install` would (/usr/sbin, /usr/bin), with conf/cgcompat.service in
-# /lib/systemd/system, not started: the script starts what it tests.
+# second serial port, shown here as it comes. cgcompat is installed from its Debian
+# package (VM_DEB, default build/deb/cgcompat_<version>_<arch>.deb, which `make deb`
+# builds) with the VM's dpkg before the script runs, its start held back by a
+# policy-rc.d: installed and enabled, not started: the script starts what it tests.
 # Exit codes besides the script's own: 124 timeout, 125 the VM failed (no exit marker).
 #
 # Environment: BUILD, VM_CACHE, VM_TIMEOUT (300), VM_MEM (1G), VM_SMP (2), VM_ACCEL (tcg),
 # VM_APPEND, VM_QEMU_ARGS, VM_BINS as for tests/vm/run-vm.sh, whose cached kernel and
-# base image (busybox, modules) this reuses; VMTEST_* are passed to the script.
+# base image (busybox, modules) this reuses; VM_DEB; VMTEST_* are passed to the script.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -42,14 +43,23 @@ BASE=$(printf '%s\n' "$ready" | sed -n 's/.*, image \(.*\)$/\1/p')
 if [ ! -f "$KERNEL" ] || [ ! -f "$BASE" ]; then die "tests/vm/run-vm.sh --prepare: $ready"; fi
 KVER=$(ls "$VM_CACHE/$(cat "$VM_CACHE/kernel.pkg")/lib/modules" | head -n 1)
 
+VERSION=$(sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog)
+VM_DEB=${VM_DEB:-$(ls "build/deb/cgcompat_${VERSION}_"*.deb 2>/dev/null | head -n 1)}
+[ -f "$VM_DEB" ] || die "no package to install: run make deb first (or set VM_DEB)"
+if [ -x "$BUILD/cgcompatd" ] && [ "$BUILD/cgcompatd" -nt "$VM_DEB" ]; then
+        echo "$HARNESS: warning: $VM_DEB is older than $BUILD/cgcompatd (make deb?)" >&2
+fi
+
 # The host's systemd, as packaged: the manager, journald, systemctl, journalctl, the
-# units a boot to basic.target needs, and the machine's identity. Cached per version.
+# units a boot to basic.target needs, and the machine's identity; and what installs a
+# package as Debian does: dpkg, perl-base for the maintainer scripts' helpers
+# (deb-systemd-helper, deb-systemd-invoke), ldconfig, start-stop-daemon. Cached per version.
 SYSTEMD_UNITS="basic.target sysinit.target local-fs.target swap.target
-sockets.target timers.target paths.target slices.target shutdown.target
+sockets.target timers.target paths.target slices.target shutdown.target multi-user.target
 systemd-journald.service systemd-journald.socket systemd-journald-dev-log.socket"
 prepare_systemd() {
         local key units=/lib/systemd/system u
-        key="$(dpkg-query -W -f='${Version}' systemd) $(cksum <"$0")"
+        key="$(dpkg-query -W -f='${Version} ' systemd dpkg perl-base) $(cksum <"$0")"
         SYSTEMD_CPIO=$VM_CACHE/systemd-$(printf %s "$key" | sha256sum | cut -c1-16).cpio
         [ -f "$SYSTEMD_CPIO" ] && return 0
         find "$VM_CACHE" -maxdepth 1 -name 'systemd-*.cpio' -mtime +1 -delete
@@ -65,6 +75,7 @@ prepare_systemd() {
         ln -s ../systemd-journald.socket "$STAGE$units/sockets.target.wants/"
         ln -s ../systemd-journald-dev-log.socket "$STAGE$units/sockets.target.wants/"
         ln -s ../systemd-journald.service "$STAGE$units/sysinit.target.wants/"
+        add_dpkg
         cp /usr/lib/os-release "$STAGE/usr/lib/os-release"
         cp /usr/lib/os-release "$STAGE/etc/os-release"
         cp /etc/machine-id "$STAGE/etc/machine-id"
@@ -74,6 +85,54 @@ prepare_systemd() {
         rm -rf "$STAGE"
         mv "$SYSTEMD_CPIO.tmp" "$SYSTEMD_CPIO"
 }
+add_dpkg() {
+        local p f
+        for p in /usr/bin/dpkg /usr/bin/dpkg-deb /usr/bin/dpkg-query /usr/bin/dpkg-trigger /usr/bin/dpkg-split \
+                /sbin/start-stop-daemon /sbin/ldconfig /usr/bin/perl /usr/bin/tar; do
+                add_program "$p" "$p"
+        done
+        cp /usr/bin/deb-systemd-helper /usr/bin/deb-systemd-invoke "$STAGE/usr/bin/"
+        dpkg -L perl-base | while IFS= read -r f; do
+                case $f in /usr/lib/*/perl-base/*) [ -f "$f" ] && cp --parents "$f" "$STAGE" ;; esac
+        done
+        # perl's locale, so that the helpers do not warn on every call.
+        mkdir -p "$STAGE/usr/lib/locale"
+        cp -a /usr/lib/locale/C.utf8 "$STAGE/usr/lib/locale/"
+        mkdir -p "$STAGE/var/lib/dpkg/info" "$STAGE/var/lib/dpkg/updates" "$STAGE/var/lib/dpkg/triggers" \
+                "$STAGE/etc/dpkg/dpkg.cfg.d" "$STAGE/var/log"
+        : >"$STAGE/var/lib/dpkg/available"
+}
+
+# The package names a Depends or Pre-Depends field lists: every alternative, no versions.
+dependency_names() { tr ',|' '\n\n' | sed 's/[ ]*(.*//; s/:any//; s/ //g' | sed '/^$/d'; }
+
+# dpkg's database in the VM: the packages the package depends on, and theirs in turn, as
+# the host has them (status, file lists, and their shared libraries, which is what the
+# package needs of them), so that dpkg checks the dependencies as on a real host. An
+# alternative or a virtual package the host lacks is left out.
+add_dpkg_status() {
+        local todo p f seen=" "
+        todo=$(dpkg-deb -f "$VM_DEB" Depends Pre-Depends | sed 's/^[A-Za-z-]*: //' | dependency_names)
+        while [ -n "$todo" ]; do
+                set -- $todo
+                p=$1
+                shift
+                todo="$*"
+                case $seen in *" $p "*) continue ;; esac
+                seen="$seen$p "
+                dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || continue
+                { dpkg-query -s "$p"; echo; } >>"$STAGE/var/lib/dpkg/status"
+                cp /var/lib/dpkg/info/"$p".list /var/lib/dpkg/info/"$p":*.list "$STAGE/var/lib/dpkg/info/" 2>/dev/null || true
+                dpkg -L "$p" | while IFS= read -r f; do
+                        case $f in */gconv/*) continue ;; /lib/*.so*|/usr/lib/*.so*) ;; *) continue ;; esac
+                        [ -f "$f" ] && [ ! -e "$STAGE$f" ] || continue
+                        mkdir -p "$STAGE$(dirname "$f")"
+                        cp -L "$f" "$STAGE$f"
+                done
+                todo="$todo $(dpkg-query -W -f='${Depends},${Pre-Depends}' "$p" | dependency_names | tr '\n' ' ')"
+        done
+}
+
 exec 9>"$VM_CACHE/.lock-systemd"
 flock 9
 prepare_systemd
@@ -81,16 +140,14 @@ flock -u 9
 
 make_run_dir cgcompat-sdvm systemd-
 
-# The per-run part: init, cgcompat installed as `make install` puts it, the test unit.
+# The per-run part: init, the package and what dpkg knows, the test unit.
 STAGE=$RUN/stage
-mkdir -p "$STAGE/opt/test" "$STAGE/etc/systemd/system" "$STAGE/lib/systemd/system" "$STAGE/etc/cgcompat"
+mkdir -p "$STAGE/opt/test/deb" "$STAGE/etc/systemd/system" "$STAGE/lib/systemd/system" "$STAGE/var/lib/dpkg/info"
 cp "$here/init" "$STAGE/init"
 chmod 755 "$STAGE/init"
-add_program "$BUILD/cgcompatd" /usr/sbin/cgcompatd
-[ ! -x "$BUILD/cgcompatctl" ] || add_program "$BUILD/cgcompatctl" /usr/bin/cgcompatctl
+cp "$VM_DEB" "$STAGE/opt/test/deb/"
+add_dpkg_status
 add_vm_bins
-cp conf/cgcompat.service "$STAGE/lib/systemd/system/cgcompat.service"
-cp compat.conf.yaml "$STAGE/etc/cgcompat/compat.conf.yaml"
 cp "$here"/cgcompat-vm.target "$here"/cgcompat-vm-test.service "$STAGE/lib/systemd/system/"
 ln -s /lib/systemd/system/cgcompat-vm.target "$STAGE/etc/systemd/system/default.target"
 cp tests/vm/lib.sh "$STAGE/opt/test/lib.sh"

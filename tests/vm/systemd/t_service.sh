@@ -9,6 +9,7 @@
 # The memory event block needs tests/vm/build-progs.sh's programs in /opt/test/vm-progs
 # (the vm-files line below).
 # vm-files: tests/vm/build-progs.sh
+# vm-files: echo tests/vm/systemd/legacy-loop.sh
 # shellcheck source=tests/vm/lib.sh
 . /opt/test/lib.sh
 
@@ -117,26 +118,8 @@ exec 4>$VIEW/kept/tasks
 cd $VIEW/kept || exit 1
 
 # The legacy script: mkdir, attach itself, leave, rmdir, as fast as it goes.
-cat >/tmp/loop.sh <<'EOF'
-#!/bin/sh
-VIEW=/dev/container
-i=0
-max=0
-while [ ! -e /tmp/loop.stop ]; do
-        i=$((i + 1))
-        read -r a _ </proc/uptime
-        mkdir $VIEW/L$i || echo "ERROR mkdir L$i"
-        sh -c "echo \$\$ > $VIEW/L$i/tasks" || echo "ERROR attach L$i"
-        rmdir $VIEW/L$i || echo "ERROR rmdir L$i"
-        read -r b _ </proc/uptime
-        a=${a%.*}${a#*.} b=${b%.*}${b#*.}
-        [ $((b - a)) -gt "$max" ] && max=$((b - a))
-done
-echo "iterations $i"
-echo "slowest ${max}0 ms"
-EOF
 rm -f /tmp/loop.stop
-sh /tmp/loop.sh >/tmp/loop.out 2>&1 &
+sh /opt/test/legacy-loop.sh >/tmp/loop.out 2>&1 &
 loop=$!
 sleep 2
 t0=$(now_cs)
