@@ -17,7 +17,7 @@
 struct audit {
         FILE *log;
         bool journal;        /* journald's socket was there at audit_open() */
-        bool journal_failed; /* said once: a journal that refuses says so on every write */
+        bool journal_failed; /* the journal refused a record: said once, not at every write */
 };
 
 int audit_open(struct audit *a, const char *runtime_dir);

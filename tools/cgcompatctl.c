@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* cgcompatctl: the operator's tool. */
+#include <assert.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -1145,6 +1146,9 @@ static int journal_field(sd_journal *j, const char *name, char **ret) {
         size_t n = strlen(name), len;
         const void *data;
 
+        assert(j);
+        assert(ret);
+
         int r = sd_journal_get_data(j, name, &data, &len);
         if (r == -ENOENT) {
                 *ret = NULL;
@@ -1167,6 +1171,9 @@ static void audit_record_free(struct audit_record *a) {
 static int audit_add_journal_entry(struct audit_report *a, sd_journal *j) {
         _cleanup_(audit_record_free) struct audit_record rec = {};
         int r;
+
+        assert(a);
+        assert(j);
 
         for (size_t i = 0; i < ELEMENTSOF(audit_fields); i++) {
                 r = journal_field(j, audit_fields[i].journal, audit_record_field(&rec, &audit_fields[i]));
