@@ -1,16 +1,26 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "audit.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <limits.h>
 #include <string.h>
+#include <systemd/sd-journal.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "compat/audit_entry.h"
 #include "log.h"
 #include "mountpoint.h"
 
+/* journald's native socket: where it is missing, sd_journal_sendv() has no one to send to. */
+#define JOURNAL_SOCKET "/run/systemd/journal/socket"
+
 int audit_open(struct audit *a, const char *runtime_dir) {
         char path[PATH_MAX];
+
+        assert(a);
+        assert(runtime_dir);
 
         if (snprintf(path, sizeof(path), "%s/audit.log", runtime_dir) >= (int) sizeof(path))
                 return -ENAMETOOLONG;
@@ -21,48 +31,45 @@ int audit_open(struct audit *a, const char *runtime_dir) {
         if (!a->log)
                 return log_error_errno(negative_errno(), path, "cannot open the audit log");
         setvbuf(a->log, NULL, _IOLBF, 0); /* whole lines: a reader never sees half a record */
+        /* Decided once: a journald started later is not looked for on every write. */
+        a->journal = access(JOURNAL_SOCKET, F_OK) == 0;
+        a->journal_failed = false;
+        log_info(path, "auditing every legacy write%s", a->journal ? ", and to the journal" : "");
         return 0;
 }
 
+static void audit_send_journal(struct audit *a, const struct audit_entry *e) {
+        struct audit_journal j;
 
-static const char *mapping_name(const struct file_ctx *ctx, int r) {
-        switch (ctx->file->mapping) {
-        case MAP_EXACT:
-                return "exact";
-        case MAP_LOSSY:
-                return "lossy";
-        case MAP_NONE:
-                break;
+        int r = audit_entry_journal(e, &j);
+        if (r >= 0) {
+                r = sd_journal_sendv(j.iov, AUDIT_JOURNAL_FIELDS);
+                audit_journal_free(&j);
         }
-        return r == -EOPNOTSUPP ? "unsupported (rejected)" : "unsupported";
+        if (r < 0 && !a->journal_failed) {
+                a->journal_failed = true;
+                log_warning_errno(r, JOURNAL_SOCKET,
+                                  "cannot send audit records to the journal, the audit log still has them (said once)");
+        }
 }
 
 void audit_record(struct audit *a, const struct file_ctx *ctx, const char *value, size_t len, int r) {
-        char path[PATH_MAX];
+        char group[PATH_MAX];
+        struct audit_entry e;
         struct timespec now;
+
+        assert(a);
+        assert(ctx);
 
         if (!a->log)
                 return;
-        if (tree_legacy_path(ctx->tree, ctx->fd, path, sizeof(path)) < 0)
-                strcpy(path, "?");
-        while (len > 0 && (value[len - 1] == '\n'))
-                len--;
+        if (tree_legacy_path(ctx->tree, ctx->fd, group, sizeof(group)) < 0)
+                strcpy(group, "?");
         clock_gettime(CLOCK_REALTIME, &now);
-        fprintf(a->log, "{\"time\":%lld.%03ld,\"view\":", (long long) now.tv_sec, now.tv_nsec / 1000000);
-        json_put_string(a->log, ctx->view->key, strlen(ctx->view->key));
-        fputs(",\"group\":", a->log);
-        json_put_string(a->log, path, strlen(path));
-        fputs(",\"file\":", a->log);
-        json_put_string(a->log, ctx->file->name, strlen(ctx->file->name));
-        fputs(",\"value\":", a->log);
-        json_put_string(a->log, value, len > 256 ? 256 : len);
-        fputs(",\"v2\":", a->log);
-        if (ctx->trace && ctx->trace->len)
-                json_put_string(a->log, ctx->trace->text, ctx->trace->len);
-        else
-                fputs(r >= 0 && ctx->file->mapping == MAP_NONE ? "\"(stored, not enforced)\"" : "\"\"", a->log);
-        fprintf(a->log, ",\"mapping\":\"%s\",\"result\":\"%s\"}\n", mapping_name(ctx, r),
-                r >= 0 ? "ok" : strerrorname_np(-r) ? strerrorname_np(-r) : "error");
+        audit_entry_init(&e, ctx, group, value, len, r, &now);
+        audit_entry_put_json(&e, a->log);
+        if (a->journal)
+                audit_send_journal(a, &e);
 }
 
 void audit_close(struct audit *a) {

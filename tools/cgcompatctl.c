@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* cgcompatctl: the operator's tool. */
+#include <assert.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -8,13 +9,16 @@
 #include <limits.h>
 #include <sched.h>
 #include <search.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <systemd/sd-journal.h>
 #include <unistd.h>
 
 #include "backend/backend.h"
+#include "compat/audit_entry.h"
 #include "compat/macro.h"
 #include "compat/placement.h"
 #include "compat/task_info.h"
@@ -41,8 +45,11 @@ static void help(void) {
                "  pid [--json] [--container|--cgroup] PID\n"
                "                       what /proc/PID/container and the v1 lines of /proc/PID/cgroup\n"
                "                       would say for the views served\n"
-               "  audit [--json]       the migration audit (audit: on) by file: writes, values, what\n"
-               "                       they became in v2, how faithfully, failures\n"
+               "  audit [--json] [--journal]\n"
+               "                       the migration audit (audit: on) by file: writes, values, what\n"
+               "                       they became in v2, how faithfully, failures; from the audit\n"
+               "                       log in runtime_dir, or from the journal with --journal (also\n"
+               "                       when there is no audit log)\n"
                "  oci-hook             as an OCI createRuntime hook (the container's state on stdin):\n"
                "                       mount the container's own groups of the views on its\n"
                "                       /sys/fs/cgroup, as runtimes did on cgroup v1 hosts\n"
@@ -69,6 +76,7 @@ static void help(void) {
                "Options:\n"
                "  -c, --config FILE    the daemon's configuration, for its runtime_dir\n"
                "      --json           print JSON instead of text\n"
+               "      --journal        audit: read the journal's audit entries, not the audit log\n"
                "  -h, --help           show this help\n\n"
                "FILE defaults to " DEFAULT_CONFIG " when it exists, else the built-in defaults.\n"
                "Exit status: 0 on success, 1 when the command failed (status: when the daemon is\n"
@@ -80,6 +88,7 @@ static void help(void) {
 enum {
         TAKES_JSON = 1 << 0,
         TAKES_SELECTION = 1 << 1, /* pid: --container, --cgroup */
+        TAKES_JOURNAL = 1 << 2,   /* audit: --journal */
 };
 
 enum pid_selection { SHOW_BOTH, SHOW_CONTAINER, SHOW_CGROUP };
@@ -87,6 +96,7 @@ enum pid_selection { SHOW_BOTH, SHOW_CONTAINER, SHOW_CGROUP };
 struct options {
         const char *config;
         bool json;
+        bool journal;
         enum pid_selection show;
         char **args; /* the positional arguments */
         int n_args;
@@ -94,13 +104,14 @@ struct options {
 
 /* 0, 1 when --help was shown, or -EINVAL on a usage error (already reported). */
 static int parse_options(int argc, char *argv[], unsigned takes, struct options *ret) {
-        enum { ARG_JSON = 0x100, ARG_CONTAINER, ARG_CGROUP };
+        enum { ARG_JSON = 0x100, ARG_CONTAINER, ARG_CGROUP, ARG_JOURNAL };
         static const struct option options[] = {
                 { "config", required_argument, NULL, 'c' },
                 { "help", no_argument, NULL, 'h' },
                 { "json", no_argument, NULL, ARG_JSON },
                 { "container", no_argument, NULL, ARG_CONTAINER },
                 { "cgroup", no_argument, NULL, ARG_CGROUP },
+                { "journal", no_argument, NULL, ARG_JOURNAL },
                 {},
         };
         int opt;
@@ -125,6 +136,11 @@ static int parse_options(int argc, char *argv[], unsigned takes, struct options 
                         if (!(takes & TAKES_SELECTION))
                                 goto not_taken;
                         ret->show = opt == ARG_CONTAINER ? SHOW_CONTAINER : SHOW_CGROUP;
+                        break;
+                case ARG_JOURNAL:
+                        if (!(takes & TAKES_JOURNAL))
+                                goto not_taken;
+                        ret->journal = true;
                         break;
                 default:
                         return -EINVAL;
@@ -823,10 +839,26 @@ static int pid_command(int argc, char *argv[]) {
 
 /* ---- audit ---- */
 
-/* One record of the audit log (daemon/audit.c), its strings decoded in place in the line. */
+/* One audit record (compat/audit_entry.h): from a line of the log, decoded in place; from the journal, copies. */
 struct audit_record {
         char *file, *value, *v2, *mapping, *result;
 };
+
+/* What the report reads of a record, by its name in the JSON line and in the journal. */
+static const struct audit_field {
+        const char *json, *journal;
+        size_t offset;
+} audit_fields[] = {
+        { "file", AUDIT_FIELD_FILE, offsetof(struct audit_record, file) },
+        { "value", AUDIT_FIELD_VALUE, offsetof(struct audit_record, value) },
+        { "v2", AUDIT_FIELD_V2, offsetof(struct audit_record, v2) },
+        { "mapping", AUDIT_FIELD_MAPPING, offsetof(struct audit_record, mapping) },
+        { "result", AUDIT_FIELD_RESULT, offsetof(struct audit_record, result) },
+};
+
+static char **audit_record_field(struct audit_record *a, const struct audit_field *f) {
+        return (char **) ((char *) a + f->offset);
+}
 
 static void skip_space(char **p) {
         while (**p == ' ' || **p == '\t')
@@ -908,11 +940,9 @@ static int parse_audit_record(char *line, struct audit_record *ret) {
                                 return -EBADMSG;
                         p += n;
                 }
-                char **fields[] = { &a.file, &a.value, &a.v2, &a.mapping, &a.result };
-                const char *names[] = { "file", "value", "v2", "mapping", "result" };
-                for (size_t i = 0; value && i < ELEMENTSOF(names); i++)
-                        if (!strcmp(key, names[i]))
-                                *fields[i] = value;
+                for (size_t i = 0; value && i < ELEMENTSOF(audit_fields); i++)
+                        if (!strcmp(key, audit_fields[i].json))
+                                *audit_record_field(&a, &audit_fields[i]) = value;
                 skip_space(&p);
                 if (*p == '}')
                         break;
@@ -946,9 +976,11 @@ struct file_report {
 };
 
 struct audit_report {
+        const char *source; /* the log's path, or "the journal" */
+        bool from_journal;
         struct file_report *files;
         size_t n_files;
-        size_t records, failed, skipped;
+        size_t records, failed, skipped; /* skipped: lines or entries that are not records */
 };
 
 static int compare_strings(const void *a, const void *b) {
@@ -1075,9 +1107,21 @@ static int compare_file_reports(const void *a, const void *b) {
         return strcmp(((const struct file_report *) a)->file, ((const struct file_report *) b)->file);
 }
 
+/* Hands @a over sorted by file, or frees it on error @r. */
+static int audit_report_finish(struct audit_report *a, int r, struct audit_report *ret) {
+        if (r < 0) {
+                audit_report_free(a);
+                return r;
+        }
+        if (a->n_files > 1)
+                qsort(a->files, a->n_files, sizeof(*a->files), compare_file_reports);
+        *ret = *a;
+        return 0;
+}
+
 static int read_audit_log(const char *path, struct audit_report *ret) {
         _cleanup_free_ char *line = NULL;
-        struct audit_report a = {};
+        struct audit_report a = { .source = path };
         size_t size = 0;
         int r = 0;
 
@@ -1094,21 +1138,90 @@ static int read_audit_log(const char *path, struct audit_report *ret) {
         if (r >= 0 && ferror(f))
                 r = -EIO;
         fclose(f);
-        if (r < 0) {
-                audit_report_free(&a);
-                return r;
-        }
-        if (a.n_files > 1)
-                qsort(a.files, a.n_files, sizeof(*a.files), compare_file_reports);
-        *ret = a;
-        return 0;
+        return audit_report_finish(&a, r, ret);
 }
 
-static void print_audit_text(const struct audit_report *a, const char *path) {
+/* Field @name of the journal's current entry, copied and NUL-terminated: a NUL inside ends it, as in the log. */
+static int journal_field(sd_journal *j, const char *name, char **ret) {
+        size_t n = strlen(name), len;
+        const void *data;
+
+        assert(j);
+        assert(ret);
+
+        int r = sd_journal_get_data(j, name, &data, &len);
+        if (r == -ENOENT) {
+                *ret = NULL;
+                return 0;
+        }
+        if (r < 0)
+                return r;
+        if (len <= n || ((const char *) data)[n] != '=')
+                return -EBADMSG;
+        *ret = strndup((const char *) data + n + 1, len - n - 1);
+        return *ret ? 0 : -ENOMEM;
+}
+
+static void audit_record_free(struct audit_record *a) {
+        for (size_t i = 0; i < ELEMENTSOF(audit_fields); i++)
+                free(*audit_record_field(a, &audit_fields[i]));
+}
+
+/* The journal's current entry into @a: an entry without the fields of a record is skipped. */
+static int audit_add_journal_entry(struct audit_report *a, sd_journal *j) {
+        _cleanup_(audit_record_free) struct audit_record rec = {};
+        int r;
+
+        assert(a);
+        assert(j);
+
+        for (size_t i = 0; i < ELEMENTSOF(audit_fields); i++) {
+                r = journal_field(j, audit_fields[i].journal, audit_record_field(&rec, &audit_fields[i]));
+                if (r < 0)
+                        return r;
+        }
+        if (!rec.file || !rec.result) {
+                a->skipped++;
+                return 0;
+        }
+        return audit_add(a, &rec);
+}
+
+/*
+ * The audit entries of the local system journal (every boot it kept): -ENOENT when there
+ * is no journal to read here, -ENODATA when it holds no audit entry.
+ */
+static int read_audit_journal(struct audit_report *ret) {
+        _cleanup_(sd_journal_closep) sd_journal *j = NULL;
+        struct audit_report a = { .source = "the journal", .from_journal = true };
+        uint64_t usage = 0;
+        int r;
+
+        r = sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY | SD_JOURNAL_SYSTEM);
+        if (r < 0)
+                return r;
+        /* Opened, but no file in it: no journald here, or none of its files readable by us. */
+        r = sd_journal_get_usage(j, &usage);
+        if (r < 0)
+                return r;
+        if (usage == 0)
+                return -ENOENT;
+        r = sd_journal_add_match(j, "MESSAGE_ID=" AUDIT_MESSAGE_ID, 0);
+        if (r < 0)
+                return r;
+        while (r >= 0 && (r = sd_journal_next(j)) > 0)
+                r = audit_add_journal_entry(&a, j);
+        if (r >= 0 && a.records + a.skipped == 0)
+                r = -ENODATA;
+        return audit_report_finish(&a, r, ret);
+}
+
+static void print_audit_text(const struct audit_report *a) {
         printf("%zu write%s to %zu file%s in %s, %zu failed\n", a->records, a->records == 1 ? "" : "s", a->n_files,
-               a->n_files == 1 ? "" : "s", path, a->failed);
+               a->n_files == 1 ? "" : "s", a->source, a->failed);
         if (a->skipped)
-                printf("%zu line%s not audit records, skipped\n", a->skipped, a->skipped == 1 ? "" : "s");
+                printf("%zu %s not audit records, skipped\n", a->skipped,
+                       a->from_journal ? (a->skipped == 1 ? "entry" : "entries") : (a->skipped == 1 ? "line" : "lines"));
         for (size_t i = 0; i < a->n_files; i++) {
                 const struct file_report *f = &a->files[i];
 
@@ -1136,9 +1249,9 @@ static void print_audit_text(const struct audit_report *a, const char *path) {
         }
 }
 
-static void print_audit_json(const struct audit_report *a, const char *path) {
+static void print_audit_json(const struct audit_report *a) {
         fputc('{', stdout);
-        json_put_key_string("log", path, false);
+        json_put_key_string("log", a->source, false);
         printf(",\"writes\":%zu,\"failed\":%zu,\"skipped_lines\":%zu,\"files\":[", a->records, a->failed, a->skipped);
         for (size_t i = 0; i < a->n_files; i++) {
                 const struct file_report *f = &a->files[i];
@@ -1168,6 +1281,17 @@ static void print_audit_json(const struct audit_report *a, const char *path) {
         fputs("]}\n", stdout);
 }
 
+static void print_journal_error(int r) {
+        if (r == -ENOENT)
+                fprintf(stderr, "cgcompatctl audit: the journal: %s (no journal files here%s)\n", strerror(-r),
+                        geteuid() == 0 ? "" : ", or none readable: root or the group systemd-journal reads them");
+        else if (r == -ENODATA)
+                fprintf(stderr, "cgcompatctl audit: the journal: %s (no audit entry, MESSAGE_ID=%s: the daemon sends them "
+                        "with \"audit: on\" when journald runs)\n", strerror(-r), AUDIT_MESSAGE_ID);
+        else
+                fprintf(stderr, "cgcompatctl audit: the journal: %s\n", strerror(-r));
+}
+
 static int audit_command(int argc, char *argv[]) {
         _cleanup_(config_freep) struct config c = {};
         struct audit_report a;
@@ -1175,26 +1299,38 @@ static int audit_command(int argc, char *argv[]) {
         char path[PATH_MAX];
         int r;
 
-        r = parse_options(argc, argv, TAKES_JSON, &o);
+        r = parse_options(argc, argv, TAKES_JSON | TAKES_JOURNAL, &o);
         if (r != 0)
                 return r > 0 ? 0 : 2;
         if (o.n_args > 0) {
                 fprintf(stderr, "cgcompatctl audit: unexpected argument '%s'\n", o.args[0]);
                 return 2;
         }
-        if (tools_load_config("cgcompatctl", o.config, &c) < 0)
-                return 1;
-        snprintf(path, sizeof(path), "%s/audit.log", c.runtime_dir);
-        r = read_audit_log(path, &a);
-        if (r < 0) {
-                fprintf(stderr, "cgcompatctl audit: %s: %s%s\n", path, strerror(-r),
-                        r == -ENOENT ? " (the audit is kept with \"audit: on\" in the configuration)" : "");
-                return 1;
+        if (o.journal) {
+                r = read_audit_journal(&a);
+                if (r < 0) {
+                        print_journal_error(r);
+                        return 1;
+                }
+        } else {
+                if (tools_load_config("cgcompatctl", o.config, &c) < 0)
+                        return 1;
+                snprintf(path, sizeof(path), "%s/audit.log", c.runtime_dir);
+                r = read_audit_log(path, &a);
+                /* No log, as where runtime_dir was emptied by a reboot: the journal may have kept the records. */
+                if (r == -ENOENT && read_audit_journal(&a) >= 0)
+                        fprintf(stderr, "cgcompatctl audit: %s: %s; reading the journal instead\n", path,
+                                strerror(ENOENT));
+                else if (r < 0) {
+                        fprintf(stderr, "cgcompatctl audit: %s: %s%s\n", path, strerror(-r),
+                                r == -ENOENT ? " (the audit is kept with \"audit: on\" in the configuration)" : "");
+                        return 1;
+                }
         }
         if (o.json)
-                print_audit_json(&a, path);
+                print_audit_json(&a);
         else
-                print_audit_text(&a, path);
+                print_audit_text(&a);
         audit_report_free(&a);
         return 0;
 }
