@@ -112,7 +112,8 @@ dependency_names() { tr ',|' '\n\n' | sed 's/[ ]*(.*//; s/:any//; s/ //g' | sed 
 # alternative or a virtual package the host lacks is left out.
 add_dpkg_status() {
         local todo p f seen=" "
-        todo=$(dpkg-deb -f "$VM_DEB" Depends Pre-Depends | sed 's/^[A-Za-z-]*: //' | dependency_names)
+        # And what owns the directories the package shares, which the VM runs anyway.
+        todo="$(dpkg-deb -f "$VM_DEB" Depends Pre-Depends | sed 's/^[A-Za-z-]*: //' | dependency_names) base-files systemd"
         while [ -n "$todo" ]; do
                 set -- $todo
                 p=$1

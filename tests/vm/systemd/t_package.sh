@@ -22,12 +22,13 @@ CONF=/etc/cgcompat/compat.conf.yaml
 SCOPE=/sys/fs/cgroup/system.slice/cgcompat-tree.scope
 TREE=$SCOPE/tree
 prop() { systemctl show -p "$2" --value "$1"; }
-version_of() { dpkg-deb -f "$1" Version; }
+version_of() { /usr/bin/dpkg-deb -f "$1" Version; }
 fuse_mounts() { grep -c ' fuse.cgcompat ' /proc/mounts; }
 on_failure_journal() { echo "# journal of cgcompat.service:"; journalctl --no-pager -o cat -u cgcompat.service | tail -n 30 | sed 's/^/#   /'; }
 echo "# installing $(basename "$OLD"), then upgrading to $(basename "$NEW")"
 
-check "purge of the held-back install" $DPKG --purge cgcompat
+$DPKG --purge cgcompat >/tmp/purge-first.log 2>&1
+check "purge of the held-back install" is 0 $?
 check "nothing of the package is left in /etc" test ! -e /etc/cgcompat
 
 # --- Install -------------------------------------------------------------------------
@@ -113,8 +114,20 @@ check "the group holding a task is kept, with it" has_line "$(cat $TREE/held/.ta
 check "purge names it, with its processes" grep -qx "  $TREE/held/.tasks: 1 process" /tmp/purge.log
 check "the scope stays while it holds the task" test -d $SCOPE
 check "the runtime directory is gone" test ! -e /run/cgcompat
+
+# Once no task is left, a purge leaves nothing: no group, no scope.
 kill $sleeper
 wait $sleeper 2>/dev/null
+$DPKG -i "$OLD" >/tmp/install.log 2>&1
+check "installed again" is 0 $?
+check "... and serving the groups left behind" test -d $VIEW/held
+$DPKG --purge cgcompat >/tmp/purge.log 2>&1
+check "purged again" is 0 $?
+sed 's/^/# dpkg: /' /tmp/purge.log
+check "purge names no group" sh -c "! grep -q 'groups that still hold tasks' /tmp/purge.log"
+check "the tree is removed" test ! -e $TREE
+check "the scope is gone with its anchor" wait_for sh -c "test ! -e $SCOPE && systemctl is-active cgcompat-tree.scope | grep -qx inactive"
+check "no cgcompat mount is left" is 0 "$(grep -c cgcompat /proc/mounts)"
 
 [ "$fail" -eq 0 ] || on_failure_journal
 summary
