@@ -22,6 +22,8 @@
 #include "registry.h"
 #include "log.h"
 #include "memory_events.h"
+#include "metrics.h"
+#include "metrics_file.h"
 #include "mountpoint.h"
 #include "release.h"
 #include "service.h"
@@ -32,7 +34,8 @@
 /* Release agents started between two looks at the requests. */
 #define AGENTS_PER_WAKEUP 8
 
-enum { SOURCE_SIGNAL = -1, SOURCE_INOTIFY = -2, SOURCE_WATCHDOG = -3, SOURCE_MOUNTINFO = -4, SOURCE_MEMORY_EVENTS = -5 };
+enum { SOURCE_SIGNAL = -1, SOURCE_INOTIFY = -2, SOURCE_WATCHDOG = -3, SOURCE_MOUNTINFO = -4, SOURCE_MEMORY_EVENTS = -5,
+       SOURCE_METRICS = -6 };
 /* A PSI trigger of the memory events: SOURCE_PSI_TRIGGER - its registration's id. */
 #define SOURCE_PSI_TRIGGER (-((int64_t) 1 << 32))
 
@@ -57,6 +60,8 @@ struct daemon {
         struct service service;
         struct handle_table handles;
         struct delegation delegation;
+        struct metrics metrics;
+        struct metrics_file metrics_file;
         size_t n_initialised, n_resumed;
         bool started, ready;
         /* systemd restarts us with the fd store kept: leave the views mounted for the next daemon. */
@@ -446,6 +451,31 @@ static int repair_mounts(struct daemon *d) {
         return publish(d);
 }
 
+/* The gauges are read now; the tree walk behind groups and tasks is the costly part, so it is timed. */
+static void write_metrics(struct daemon *d) {
+        struct metrics_gauges g = {
+                .groups = -1,
+                .tasks = -1,
+                .releases = d->release.agents_started,
+                .release_failures = d->release.agents_failed,
+                .memory_event_registrations = d->events.n_events,
+                .memory_events_signalled = d->events.signalled,
+                .views = d->n_mounted,
+        };
+        int64_t begin = monotonic_ns();
+        int r;
+
+        if (!d->metrics_file.path[0])
+                return;
+        r = metrics_count_tree(&d->tree, &g.groups, &g.tasks);
+        if (r < 0) {
+                log_warning_errno(r, d->delegation.tree_root, "cannot count the groups and tasks for the metrics");
+                g.groups = g.tasks = -1;
+        }
+        if (metrics_file_write(&d->metrics_file, &d->metrics, &g) >= 0)
+                log_debug(d->metrics_file.path, "metrics written in %.1f ms", (double) (monotonic_ns() - begin) / 1e6);
+}
+
 static int start(struct daemon *d) {
         const char *root;
         int r;
@@ -568,6 +598,13 @@ static int start(struct daemon *d) {
                 d->view_keys[i] = d->views[i].key;
         d->tree.view_keys = d->view_keys;
         d->tree.n_view_keys = d->n_views;
+        r = metrics_init(&d->metrics, d->view_keys, d->n_views);
+        if (r < 0)
+                return log_error_errno(r, "metrics", "cannot make the request counters");
+        for (size_t i = 0; i < d->n_views; i++) {
+                d->views[i].metrics = &d->metrics;
+                d->views[i].metrics_index = i;
+        }
         if (d->config.audit) {
                 r = audit_open(&d->audit, d->config.runtime_dir);
                 if (r < 0)
@@ -577,6 +614,11 @@ static int start(struct daemon *d) {
         r = repair_mounts(d);
         if (r >= 0)
                 r = publish(d);
+        if (r >= 0)
+                r = metrics_file_init(&d->metrics_file, d->config.metrics_textfile, d->config.metrics_interval_ms,
+                                      d->config.runtime_dir);
+        if (r >= 0 && metrics_file_fd(&d->metrics_file) >= 0)
+                r = watch_fd(d, metrics_file_fd(&d->metrics_file), SOURCE_METRICS);
         if (r < 0)
                 return r;
 
@@ -589,6 +631,7 @@ static int start(struct daemon *d) {
         memory_events_restore(&d->events, d->views, d->n_views);
         d->started = true;
         update_status(d);
+        write_metrics(d);
         return 0;
 }
 
@@ -621,6 +664,10 @@ static int serve(struct daemon *d) {
                                                         events[i].events);
                         else if (source == SOURCE_WATCHDOG)
                                 service_watchdog(&d->service);
+                        else if (source == SOURCE_METRICS) {
+                                if (metrics_file_due(&d->metrics_file))
+                                        write_metrics(d);
+                        }
                         else if (source == SOURCE_MOUNTINFO) {
                                 int r = repair_mounts(d);
                                 if (r < 0)
@@ -651,6 +698,9 @@ static int serve(struct daemon *d) {
 
 static void stop(struct daemon *d) {
         service_stopping(&d->service);
+        /* The last figures of this daemon, before the views and the tree go. */
+        if (d->started)
+                write_metrics(d);
         /*
          * Kept for a restart: the registry, the mounts and the legacy root all stay for the next
          * daemon; but a view whose connection is not in the fd store would be dead once we are.
@@ -670,6 +720,8 @@ static void stop(struct daemon *d) {
                 legacy_root_release(d->config.legacy_root);
         release_free(&d->release);
         memory_events_free(&d->events);
+        metrics_file_free(&d->metrics_file);
+        metrics_free(&d->metrics);
         tree_close(&d->tree);
         /* Files still open stay the kernel's: their records go on to the next daemon, if any. */
         handle_table_free(&d->handles, view_free_handle_state);
@@ -687,7 +739,8 @@ int main(int argc, char *argv[]) {
                 { "help", no_argument, NULL, 'h' },
                 {},
         };
-        struct daemon d = { .signal_fd = -1, .epoll_fd = -1, .mountinfo_fd = -1, .handles.fd = -1, .service.watchdog_fd = -1 };
+        struct daemon d = { .signal_fd = -1, .epoll_fd = -1, .mountinfo_fd = -1, .handles.fd = -1, .service.watchdog_fd = -1,
+                          .metrics_file = { .path = "", .timer_fd = -1 } };
         const char *config_path = NULL;
         int c, r;
 
