@@ -451,29 +451,19 @@ static int repair_mounts(struct daemon *d) {
         return publish(d);
 }
 
-/* The gauges are read now; the tree walk behind groups and tasks is the costly part, so it is timed. */
 static void write_metrics(struct daemon *d) {
         struct metrics_gauges g = {
-                .groups = -1,
-                .tasks = -1,
                 .releases = d->release.agents_started,
                 .release_failures = d->release.agents_failed,
                 .memory_event_registrations = d->events.n_events,
                 .memory_events_signalled = d->events.signalled,
                 .views = d->n_mounted,
         };
-        int64_t begin = monotonic_ns();
-        int r;
 
         if (!d->metrics_file.path[0])
                 return;
-        r = metrics_count_tree(&d->tree, &g.groups, &g.tasks);
-        if (r < 0) {
-                log_warning_errno(r, d->delegation.tree_root, "cannot count the groups and tasks for the metrics");
-                g.groups = g.tasks = -1;
-        }
-        if (metrics_file_write(&d->metrics_file, &d->metrics, &g) >= 0)
-                log_debug(d->metrics_file.path, "metrics written in %.1f ms", (double) (monotonic_ns() - begin) / 1e6);
+        metrics_file_count_tree(&d->metrics_file, &d->tree, &g);
+        (void) metrics_file_write(&d->metrics_file, &d->metrics, &g);
 }
 
 static int start(struct daemon *d) {

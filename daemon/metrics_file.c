@@ -2,6 +2,7 @@
 #include "metrics_file.h"
 
 #include <assert.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -13,11 +14,17 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "compat/clock.h"
 #include "compat/text.h"
 #include "log.h"
 #include "mountpoint.h"
 
 #define STARTS_FILE "starts"
+
+static void closedirp(DIR **d) {
+        if (*d)
+                closedir(*d);
+}
 
 static int64_t realtime_ns(void) {
         struct timespec ts;
@@ -90,7 +97,13 @@ int metrics_file_init(struct metrics_file *f, const char *path, uint64_t interva
         assert(f);
         assert(runtime_dir);
 
-        *f = (struct metrics_file) { .path = path ?: "", .timer_fd = -1, .start_time_ns = realtime_ns() };
+        *f = (struct metrics_file) {
+                .path = path ?: "",
+                .timer_fd = -1,
+                .start_time_ns = realtime_ns(),
+                .groups = -1,
+                .tasks = -1,
+        };
         r = count_start(runtime_dir, &f->restarts);
         if (r < 0)
                 log_warning_errno(r, runtime_dir, "cannot count this start in " STARTS_FILE ": restarts reported as 0");
@@ -126,6 +139,24 @@ bool metrics_file_due(struct metrics_file *f) {
         return f->timer_fd >= 0 && read(f->timer_fd, &expirations, sizeof(expirations)) == sizeof(expirations);
 }
 
+void metrics_file_count_tree(struct metrics_file *f, const struct compat_tree *t, struct metrics_gauges *g) {
+        int64_t begin = monotonic_ns();
+        int r;
+
+        if (begin >= f->next_walk_ns) {
+                r = metrics_count_tree(t, &f->groups, &f->tasks);
+                if (r < 0)
+                        log_warning_errno(r, t->root_path, "cannot count the groups and tasks for the metrics");
+                int64_t took = monotonic_ns() - begin;
+                /* A walk of a few ms is no burden to space out: its figures stay current. */
+                f->next_walk_ns = took > 10 * 1000000 ? begin + 100 * took : 0;
+                log_debug(t->root_path, "%" PRId64 " groups and %" PRId64 " tasks counted in %.1f ms", f->groups, f->tasks,
+                          (double) took / 1e6);
+        }
+        g->groups = f->groups;
+        g->tasks = f->tasks;
+}
+
 int metrics_file_write(struct metrics_file *f, const struct metrics *m, struct metrics_gauges *g) {
         _cleanup_(text_free) struct text out = {};
         int r;
@@ -151,74 +182,103 @@ int metrics_file_write(struct metrics_file *f, const struct metrics *m, struct m
         return r;
 }
 
-struct tree_count {
+struct group_count {
         const struct compat_tree *tree;
         int fd; /* of the group whose children are being counted */
-        int64_t groups, tasks;
+        int64_t n;
 };
 
-static int count_processes(const struct compat_tree *t, int fd, int64_t *tasks) {
-        struct pid_list l = {};
-        int r = t->backend->list_processes(fd, &l);
+static int count_groups_below(const struct compat_tree *t, int fd, int64_t *n);
 
-        if (r >= 0)
-                *tasks += (int64_t) l.n;
-        pid_list_free(&l);
-        return r == -ENOENT || r == -ENODEV ? 0 : r;
-}
-
-static int count_child(void *userdata, const char *name, const char *v2_name, ino_t ino);
-
-/* Processes only where cgroup.events says there are: most groups of a large tree are empty. */
-static int count_group(struct tree_count *c, int fd) {
-        const struct compat_tree *t = c->tree;
-        struct tree_count below = { .tree = t, .fd = fd };
-        int r = t->backend->populated(fd);
-
-        if (r > 0) {
-                _cleanup_close_ int leaf_fd = -1;
-
-                /* Its own tasks are in its leaf; a task put in the group directly in v2 counts too. */
-                r = count_processes(t, fd, &c->tasks);
-                if (r >= 0) {
-                        r = tree_open_leaf(t, fd, false, &leaf_fd);
-                        if (r >= 0)
-                                r = count_processes(t, leaf_fd, &c->tasks);
-                        else if (r == -ENOENT)
-                                r = 0;
-                }
-        }
-        if (r >= 0)
-                r = tree_for_each_child(t, fd, NULL, count_child, &below);
-        c->groups += below.groups;
-        c->tasks += below.tasks;
-        return r == -ENOENT || r == -ENODEV ? 0 : r; /* removed meanwhile */
-}
-
+/*
+ * A cgroup directory's link count is 2 plus its subdirectories (kernfs keeps it), so a child
+ * whose only subdirectory is its leaf, as most are, is neither opened nor listed: listing a
+ * cgroup directory costs tens of µs, a stat about one.
+ */
 static int count_child(void *userdata, const char *name, const char *v2_name, ino_t ino) {
-        struct tree_count *c = userdata;
+        struct group_count *c = userdata;
+        const struct compat_tree *t = c->tree;
         _cleanup_close_ int fd = -1;
+        char leaf[GROUP_NAME_MAX + NAME_MAX + 2];
+        struct stat st;
         int r;
 
         (void) name, (void) ino;
-        r = c->tree->backend->open_child(c->fd, v2_name, &fd);
-        if (r == -ENOENT)
+        c->n++;
+        r = t->backend->stat(c->fd, v2_name, &st);
+        if (r < 0)
+                return r == -ENOENT ? 0 : r; /* removed meanwhile */
+        if (st.st_nlink <= 2)
                 return 0;
+        snprintf(leaf, sizeof(leaf), "%s/%s", v2_name, t->leaf);
+        if (st.st_nlink == 3 && t->backend->stat(c->fd, leaf, &st) >= 0)
+                return 0;
+        r = t->backend->open_child(c->fd, v2_name, &fd);
+        if (r >= 0)
+                r = count_groups_below(t, fd, &c->n);
+        return r == -ENOENT || r == -ENODEV ? 0 : r;
+}
+
+static int count_groups_below(const struct compat_tree *t, int fd, int64_t *n) {
+        struct group_count c = { .tree = t, .fd = fd };
+        int r = tree_for_each_child(t, fd, NULL, count_child, &c);
+
         if (r < 0)
                 return r;
-        c->groups++;
-        return count_group(c, fd);
+        *n += c.n;
+        return 0;
+}
+
+/*
+ * Processes from /proc rather than from each group's cgroup.procs: the cost is that of the
+ * machine's processes, not of the tree's groups.
+ */
+static int count_tasks(const struct compat_tree *t, int64_t *ret) {
+        _cleanup_(closedirp) DIR *proc = NULL;
+        size_t root_len = strlen(t->root_cgroup);
+        struct dirent *de;
+        int64_t n = 0;
+
+        *ret = -1;
+        if (root_len == 0)
+                return 0; /* the tree is not below our cgroup2 mount: /proc cannot say, and no sample beats a wrong one */
+        proc = opendir("/proc");
+        if (!proc)
+                return negative_errno();
+        while ((errno = 0, de = readdir(proc))) {
+                _cleanup_free_ char *text = NULL;
+                char path[NAME_MAX + sizeof("/cgroup")];
+                const char *line;
+
+                if (de->d_name[0] < '1' || de->d_name[0] > '9')
+                        continue;
+                snprintf(path, sizeof(path), "%s/cgroup", de->d_name);
+                if (read_all_at(dirfd(proc), path, 1024 * 1024, &text, NULL) < 0)
+                        continue; /* exited meanwhile */
+                line = strncmp(text, "0::", 3) == 0 ? text : strstr(text, "\n0::");
+                if (!line)
+                        continue;
+                line += line == text ? 3 : 4;
+                size_t len = strcspn(line, "\n");
+                if (len >= root_len && memcmp(line, t->root_cgroup, root_len) == 0 &&
+                    (len == root_len || line[root_len] == '/' || root_len == 1))
+                        n++;
+        }
+        if (errno)
+                return negative_errno();
+        *ret = n;
+        return 0;
 }
 
 int metrics_count_tree(const struct compat_tree *t, int64_t *ret_groups, int64_t *ret_tasks) {
-        struct tree_count c = { .tree = t };
+        int64_t groups = 0;
         int r;
 
         assert(t);
-        r = count_group(&c, t->root_fd);
-        if (r < 0)
-                return r;
-        *ret_groups = c.groups;
-        *ret_tasks = c.tasks;
-        return 0;
+        r = count_groups_below(t, t->root_fd, &groups);
+        *ret_groups = r >= 0 ? groups : -1;
+        *ret_tasks = -1;
+        if (r >= 0)
+                r = count_tasks(t, ret_tasks);
+        return r;
 }
