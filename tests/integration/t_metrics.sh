@@ -113,6 +113,18 @@ test_metrics_counts() {
         kill "$task"
         wait "$task" 2> /dev/null || true
 
+        # A flagged group abandoned: its agent ($WORK/agent, which logs its calls) starts once.
+        expect_eq "no release yet" 0 "$(metric cgcompat_releases_total)"
+        mkdir "$VIEW/r1"
+        echo 1 > "$VIEW/r1/notify_on_release"
+        sh -c 'echo $$ > "$1/tasks"' sh "$VIEW/r1"
+        wait_for 250 grep -q "^/r1 " "$AGENT_LOG" || fail "the agent did not run for /r1"
+        metrics_wait_write
+        expect_eq "releases" 1 "$(metric cgcompat_releases_total)"
+        expect_eq "release failures" 0 "$(metric cgcompat_release_failures_total)"
+        expect_eq "memory event registrations" 0 "$(metric cgcompat_memory_event_registrations)"
+        rmdir "$VIEW/r1"
+
         # A start after this one is counted in the runtime directory, which outlives the daemon.
         stop_daemon
         start_daemon
