@@ -31,8 +31,8 @@ LIB_SRC    := $(wildcard compat/*.c backend/*.c conf/*.c)
 DAEMON_SRC := $(wildcard daemon/*.c)
 CTL_SRC    := tools/cgcompatctl.c tools/served.c tools/seccomp_supervisor.c tools/caller_path.c \
               tools/legacy_layout.c tools/oci_hook.c tools/json_scan.c tools/seccomp_agent.c
-# The tools' pure parts are tested in the unit binary, which does not link cgcompatctl.
-UNIT_SRC   := $(wildcard tests/unit/*.c) tools/caller_path.c tools/legacy_layout.c tools/json_scan.c
+# The tools' and the daemon's pure parts are tested in the unit binary, which links neither program.
+UNIT_SRC   := $(wildcard tests/unit/*.c) tools/caller_path.c tools/legacy_layout.c tools/json_scan.c daemon/metrics.c
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 

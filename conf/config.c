@@ -10,6 +10,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -28,6 +29,11 @@
 #define DEFAULT_VIEW_MOUNT "/dev/container"
 #define DEFAULT_LEGACY_ROOT "/run/cgcompat/cgroup"
 #define DEFAULT_RUNTIME_DIR "/run/cgcompat"
+#define DEFAULT_METRICS_TEXTFILE ""
+#define DEFAULT_METRICS_INTERVAL_MS 15000
+/* Often enough for any scrape interval, seldom enough that the tree walk behind it stays cheap. */
+#define METRICS_INTERVAL_MIN_MS 1000
+#define METRICS_INTERVAL_MAX_MS (24 * 3600 * 1000)
 
 /* A configuration file is a few hundred bytes; refuse to slurp something that isn't one. */
 #define CONFIG_FILE_MAX (1024 * 1024)
@@ -62,6 +68,7 @@ void config_free(struct config *c) {
         free(c->release_agent);
         free(c->legacy_root);
         free(c->runtime_dir);
+        free(c->metrics_textfile);
         view_configs_free(c->views, c->n_views);
         *c = (struct config) {};
 }
@@ -204,8 +211,11 @@ int config_defaults(struct config *ret) {
         c.release_agent = strdup(DEFAULT_RELEASE_AGENT);
         c.legacy_root = strdup(DEFAULT_LEGACY_ROOT);
         c.runtime_dir = strdup(DEFAULT_RUNTIME_DIR);
+        c.metrics_textfile = strdup(DEFAULT_METRICS_TEXTFILE);
+        c.metrics_interval_ms = DEFAULT_METRICS_INTERVAL_MS;
         c.unsupported = UNSUPPORTED_STORE;
-        if (!c.backend_root || !c.leaf || !c.release_agent || !c.legacy_root || !c.runtime_dir)
+        if (!c.backend_root || !c.leaf || !c.release_agent || !c.legacy_root || !c.runtime_dir ||
+            !c.metrics_textfile)
                 return -ENOMEM;
         r = default_views(c.legacy_root, &c.views, &c.n_views);
         if (r < 0)
@@ -777,6 +787,86 @@ static int parse_page_cache(struct parser *p, const char *what, void *userdata) 
         return parse_switch(p, what, &l->config->page_cache);
 }
 
+/* node_exporter's textfile collector reads only *.prom files: any other name would never be read. */
+static int check_metrics_textfile(struct parser *p, const yaml_event_t *ev, const char *what, const char *expected) {
+        const char *s = scalar(ev);
+        size_t len = ev->data.scalar.length;
+        int r;
+
+        r = check_absolute_path(p, ev, what, expected);
+        if (r < 0)
+                return r;
+        if (len <= strlen("/.prom") || !streq(s + len - strlen(".prom"), ".prom") || s[len - strlen(".prom") - 1] == '/')
+                return fail(p, ev->start_mark, "%s must be a file whose name ends in \".prom\", got %s", what,
+                            quote(p, s, len));
+        return 0;
+}
+
+static int parse_metrics_textfile(struct parser *p, const char *what, void *userdata) {
+        struct loader *l = userdata;
+        return parse_path(p, what, "", check_metrics_textfile, "an absolute path or \"\"",
+                          &l->config->metrics_textfile, NULL);
+}
+
+/* The units a duration takes, in milliseconds. */
+static const struct {
+        const char *unit;
+        uint64_t ms;
+} duration_units[] = {
+        { "ms", 1 },
+        { "s", 1000 },
+        { "min", 60 * 1000 },
+        { "h", 3600 * 1000 },
+};
+
+const char *config_format_duration(uint64_t ms, char *buf, size_t size) {
+        size_t i = ELEMENTSOF(duration_units);
+
+        /* The largest unit that divides it: "15s", not "15000ms". */
+        while (i > 1 && (ms == 0 || ms % duration_units[i - 1].ms != 0))
+                i--;
+        snprintf(buf, size, "%" PRIu64 "%s", ms / duration_units[i - 1].ms, duration_units[i - 1].unit);
+        return buf;
+}
+
+/* A whole number and a unit ("15s", "500ms", "2min", "1h"); a bare number is seconds, as YAML users write 15. */
+static int parse_duration(struct parser *p, const char *what, uint64_t min_ms, uint64_t max_ms, uint64_t *ret) {
+        _cleanup_event_ yaml_event_t ev = {};
+        char low[32], high[32];
+        const char *s, *unit;
+        uint64_t n = 0, scale = 0;
+        int r;
+
+        r = expect_string(p, &ev, what);
+        if (r < 0)
+                return r;
+        s = scalar(&ev);
+        /* Saturated, so that a long number is out of range rather than not a number. */
+        for (unit = s; *unit >= '0' && *unit <= '9'; unit++)
+                n = n > (UINT64_MAX - 9) / 10 ? UINT64_MAX : n * 10 + (uint64_t) (*unit - '0');
+        if (!unit[0] && unit > s)
+                scale = 1000;
+        for (size_t i = 0; unit > s && i < ELEMENTSOF(duration_units); i++)
+                if (streq(unit, duration_units[i].unit))
+                        scale = duration_units[i].ms;
+        if (!scale)
+                return fail(p, ev.start_mark, "%s must be a duration such as 15s, 500ms or 2min, got %s", what,
+                            quote(p, ev.data.scalar.value, ev.data.scalar.length));
+        if (n < min_ms / scale + (min_ms % scale != 0) || n > max_ms / scale)
+                return fail(p, ev.start_mark, "%s must be between %s and %s, got %s", what,
+                            config_format_duration(min_ms, low, sizeof(low)),
+                            config_format_duration(max_ms, high, sizeof(high)),
+                            quote(p, ev.data.scalar.value, ev.data.scalar.length));
+        *ret = n * scale;
+        return 0;
+}
+
+static int parse_metrics_interval(struct parser *p, const char *what, void *userdata) {
+        struct loader *l = userdata;
+        return parse_duration(p, what, METRICS_INTERVAL_MIN_MS, METRICS_INTERVAL_MAX_MS,
+                              &l->config->metrics_interval_ms);
+}
+
 static int parse_unsupported(struct parser *p, const char *what, void *userdata) {
         static const struct keyword words[] = {
                 { "store", UNSUPPORTED_STORE },
@@ -1119,6 +1209,8 @@ enum {
         TOP_KEY_RUNTIME_DIR,
         TOP_KEY_AUDIT,
         TOP_KEY_PAGE_CACHE,
+        TOP_KEY_METRICS_TEXTFILE,
+        TOP_KEY_METRICS_INTERVAL,
         TOP_KEY_VIEWS,
 };
 
@@ -1130,6 +1222,8 @@ static const struct key_parser top_keys[] = {
         [TOP_KEY_RUNTIME_DIR] = { "runtime_dir", parse_runtime_dir },
         [TOP_KEY_AUDIT] = { "audit", parse_audit },
         [TOP_KEY_PAGE_CACHE] = { "page_cache", parse_page_cache },
+        [TOP_KEY_METRICS_TEXTFILE] = { "metrics_textfile", parse_metrics_textfile },
+        [TOP_KEY_METRICS_INTERVAL] = { "metrics_interval", parse_metrics_interval },
         [TOP_KEY_VIEWS] = { "views", parse_views },
 };
 
@@ -1169,6 +1263,7 @@ static int finish_config(struct parser *p, struct loader *l, const bool *seen) {
 
         path_simplify(c->legacy_root);
         path_simplify(c->runtime_dir);
+        path_simplify(c->metrics_textfile);
         for (size_t i = 0; i < c->n_views; i++) {
                 path_simplify(c->views[i].mount);
                 for (size_t k = 0; k < c->views[i].n_links; k++)

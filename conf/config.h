@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "compat/legacy_file.h"
 
@@ -40,6 +41,12 @@ struct config {
         bool audit;           /* record every legacy write in <runtime_dir>/audit.log */
         /* Settings read through the kernel's page cache while unchanged (see view.c's open_page_cached). */
         bool page_cache;
+        /*
+         * Prometheus metrics for node_exporter's textfile collector: the file rewritten every
+         * metrics_interval_ms (a *.prom path), "" for none. A missing directory is waited for.
+         */
+        char *metrics_textfile;
+        uint64_t metrics_interval_ms;
         struct view_config *views;
         size_t n_views;
 };
@@ -51,7 +58,7 @@ const char *view_flavor_name(enum view_flavor flavor);
 int view_config_key(const struct view_config *v, char *buf, size_t size);
 
 /* Built-in defaults: backend.root auto, leaf ".tasks", release_agent /sbin/container_release_agent,
- * unsupported store, legacy_root /run/cgcompat/cgroup, the view {container, /dev/container} and the
+ * unsupported store, legacy_root /run/cgcompat/cgroup, no metrics textfile (interval 15 s), the view {container, /dev/container} and the
  * distributions' v1 layout below legacy_root (cpu,cpuacct; cpuset; memory; blkio; pids; freezer;
  * devices; hugetlb; net_cls,net_prio; perf_event; name=systemd; then unified, the cgroup2 view).
  * *ret is overwritten, not freed. */
@@ -66,6 +73,9 @@ int config_load(const char *path, struct config *ret, char **ret_error);
 
 /* Same, from a string in memory (name used in messages). */
 int config_load_string(const char *name, const char *text, size_t len, struct config *ret, char **ret_error);
+
+/* A duration as the configuration spells it: "15s", "500ms", "2min"; into @buf. */
+const char *config_format_duration(uint64_t ms, char *buf, size_t size);
 
 /* Frees the members and zeroes *c; safe on a zeroed struct and twice. */
 void config_free(struct config *c);

@@ -22,6 +22,8 @@
 #include "registry.h"
 #include "log.h"
 #include "memory_events.h"
+#include "metrics.h"
+#include "metrics_file.h"
 #include "mountpoint.h"
 #include "release.h"
 #include "service.h"
@@ -32,7 +34,8 @@
 /* Release agents started between two looks at the requests. */
 #define AGENTS_PER_WAKEUP 8
 
-enum { SOURCE_SIGNAL = -1, SOURCE_INOTIFY = -2, SOURCE_WATCHDOG = -3, SOURCE_MOUNTINFO = -4, SOURCE_MEMORY_EVENTS = -5 };
+enum { SOURCE_SIGNAL = -1, SOURCE_INOTIFY = -2, SOURCE_WATCHDOG = -3, SOURCE_MOUNTINFO = -4, SOURCE_MEMORY_EVENTS = -5,
+       SOURCE_METRICS = -6 };
 /* A PSI trigger of the memory events: SOURCE_PSI_TRIGGER - its registration's id. */
 #define SOURCE_PSI_TRIGGER (-((int64_t) 1 << 32))
 
@@ -57,6 +60,8 @@ struct daemon {
         struct service service;
         struct handle_table handles;
         struct delegation delegation;
+        struct metrics metrics;
+        struct metrics_file metrics_file;
         size_t n_initialised, n_resumed;
         bool started, ready;
         /* systemd restarts us with the fd store kept: leave the views mounted for the next daemon. */
@@ -447,6 +452,21 @@ static int repair_mounts(struct daemon *d) {
         return publish(d);
 }
 
+static void write_metrics(struct daemon *d) {
+        struct metrics_gauges g = {
+                .releases = d->release.agents_started,
+                .release_failures = d->release.agents_failed,
+                .memory_event_registrations = d->events.n_events,
+                .memory_events_signalled = d->events.signalled,
+                .views = d->n_mounted,
+        };
+
+        if (!d->metrics_file.path[0])
+                return;
+        metrics_file_count_tree(&d->metrics_file, &d->tree, &g);
+        (void) metrics_file_write(&d->metrics_file, &d->metrics, &g);
+}
+
 static int start(struct daemon *d) {
         const char *root;
         int r;
@@ -569,6 +589,13 @@ static int start(struct daemon *d) {
                 d->view_keys[i] = d->views[i].key;
         d->tree.view_keys = d->view_keys;
         d->tree.n_view_keys = d->n_views;
+        r = metrics_init(&d->metrics, d->view_keys, d->n_views);
+        if (r < 0)
+                return log_error_errno(r, "metrics", "cannot make the request counters");
+        for (size_t i = 0; i < d->n_views; i++) {
+                d->views[i].metrics = &d->metrics;
+                d->views[i].metrics_index = i;
+        }
         if (d->config.audit) {
                 r = audit_open(&d->audit, d->config.runtime_dir);
                 if (r < 0)
@@ -578,6 +605,11 @@ static int start(struct daemon *d) {
         r = repair_mounts(d);
         if (r >= 0)
                 r = publish(d);
+        if (r >= 0)
+                r = metrics_file_init(&d->metrics_file, d->config.metrics_textfile, d->config.metrics_interval_ms,
+                                      d->config.runtime_dir);
+        if (r >= 0 && metrics_file_fd(&d->metrics_file) >= 0)
+                r = watch_fd(d, metrics_file_fd(&d->metrics_file), SOURCE_METRICS);
         if (r < 0)
                 return r;
 
@@ -590,6 +622,7 @@ static int start(struct daemon *d) {
         memory_events_restore(&d->events, d->views, d->n_views);
         d->started = true;
         update_status(d);
+        write_metrics(d);
         return 0;
 }
 
@@ -622,6 +655,10 @@ static int serve(struct daemon *d) {
                                                         events[i].events);
                         else if (source == SOURCE_WATCHDOG)
                                 service_watchdog(&d->service);
+                        else if (source == SOURCE_METRICS) {
+                                if (metrics_file_due(&d->metrics_file))
+                                        write_metrics(d);
+                        }
                         else if (source == SOURCE_MOUNTINFO) {
                                 int r = repair_mounts(d);
                                 if (r < 0)
@@ -652,6 +689,9 @@ static int serve(struct daemon *d) {
 
 static void stop(struct daemon *d) {
         service_stopping(&d->service);
+        /* The last figures of this daemon, before the views and the tree go. */
+        if (d->started)
+                write_metrics(d);
         /*
          * Kept for a restart: the registry, the mounts and the legacy root all stay for the next
          * daemon; but a view whose connection is not in the fd store would be dead once we are.
@@ -671,6 +711,8 @@ static void stop(struct daemon *d) {
                 legacy_root_release(d->config.legacy_root);
         release_free(&d->release);
         memory_events_free(&d->events);
+        metrics_file_free(&d->metrics_file);
+        metrics_free(&d->metrics);
         tree_close(&d->tree);
         /* Files still open stay the kernel's: their records go on to the next daemon, if any. */
         handle_table_free(&d->handles, view_free_handle_state);
@@ -689,7 +731,8 @@ int main(int argc, char *argv[]) {
                 { "help", no_argument, NULL, 'h' },
                 {},
         };
-        struct daemon d = { .signal_fd = -1, .epoll_fd = -1, .mountinfo_fd = -1, .handles.fd = -1, .service.watchdog_fd = -1 };
+        struct daemon d = { .signal_fd = -1, .epoll_fd = -1, .mountinfo_fd = -1, .handles.fd = -1, .service.watchdog_fd = -1,
+                          .metrics_file = { .path = "", .timer_fd = -1 } };
         const char *config_path = NULL;
         int c, r;
 

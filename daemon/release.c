@@ -57,6 +57,7 @@ static void run_agent(struct release *r, const char *agent, const char *path) {
         int e = spawn_detached(agent, argv, envp, &pid);
 
         if (e < 0) {
+                r->agents_failed++;
                 log_warning_errno(e, agent, "cannot run the release agent for %s", path);
                 return;
         }

@@ -36,6 +36,7 @@ struct release {
         size_t n_rechecks, rechecks_size;
         int64_t rechecked_ns;           /* when they were last looked at */
         uint64_t agents_started;
+        uint64_t agents_failed;         /* could not be started (spawn failed) */
 };
 
 int release_init(struct release *r, struct compat_tree *tree, struct view *views, size_t n_views);

@@ -13,8 +13,10 @@
 #include <sys/stat.h>
 #include <sys/uio.h>
 
+#include "compat/clock.h"
 #include "compat/core_files.h"
 #include "log.h"
+#include "metrics.h"
 #include "mountpoint.h"
 
 /*
@@ -66,6 +68,7 @@ static struct node *node_or_reply(fuse_req_t req, struct view *v, fuse_ino_t ino
                 return v->root;
         r = node_table_get(&v->nodes, ino, &n);
         if (r < 0) {
+                v->request_error = -r;
                 fuse_reply_err(req, -r);
                 return NULL;
         }
@@ -86,6 +89,8 @@ static struct caller caller_of(fuse_req_t req) {
 
 /* Replies with the outcome of an operation: 0 or a negative errno. */
 static void reply_error(fuse_req_t req, int r) {
+        if (r < 0)
+                view_of(req)->request_error = -r;
         fuse_reply_err(req, r < 0 ? -r : 0);
 }
 
@@ -1256,8 +1261,66 @@ static void remember_init(struct view *v, size_t len) {
         v->init_len = v->init_request ? len : 0;
 }
 
+/*
+ * Whether a request with @opcode reaches view_ops or libfuse's own handling: for any other,
+ * libfuse answers ENOSYS itself, which reply_error() never sees. Keep in step with view_ops.
+ */
+static bool view_answers(uint32_t opcode) {
+        switch (opcode) {
+        case FUSE_INIT:
+        case FUSE_DESTROY:
+        case FUSE_INTERRUPT:
+        case FUSE_NOTIFY_REPLY:
+        case FUSE_LOOKUP:
+        case FUSE_FORGET:
+        case FUSE_BATCH_FORGET:
+        case FUSE_GETATTR:
+        case FUSE_SETATTR:
+        case FUSE_MKDIR:
+        case FUSE_RMDIR:
+        case FUSE_RENAME:
+        case FUSE_RENAME2:
+        case FUSE_UNLINK:
+        case FUSE_MKNOD:
+        case FUSE_SYMLINK:
+        case FUSE_LINK:
+        case FUSE_CREATE:
+        case FUSE_OPEN:
+        case FUSE_READ:
+        case FUSE_WRITE:
+        case FUSE_RELEASE:
+        case FUSE_OPENDIR:
+        case FUSE_READDIR:
+        case FUSE_RELEASEDIR:
+        case FUSE_STATFS:
+                return true;
+        default:
+                return false;
+        }
+}
+
+/* The opcode of the request in v->buf; 0 (counted as "other") when it is not in memory. */
+static uint32_t request_opcode(const struct view *v, size_t len) {
+        const struct fuse_in_header *in = v->buf.mem;
+
+        if ((v->buf.flags & FUSE_BUF_IS_FD) || len < sizeof(*in))
+                return 0;
+        return in->opcode;
+}
+
+/* Counted after libfuse has answered it: forget and interrupt have no answer, and count as ok. */
+static void count_request(struct view *v, uint32_t opcode, int64_t begin) {
+        int error = v->request_error;
+
+        if (!error && opcode && !view_answers(opcode))
+                error = ENOSYS;
+        metrics_count_request(v->metrics, v->metrics_index, opcode, error, monotonic_ns() - begin);
+}
+
 int view_process(struct view *v) {
         bool was_initialised = v->initialised;
+        uint32_t opcode;
+        int64_t begin = 0;
         int r = fuse_session_receive_buf(v->session, &v->buf);
         if (r == -EINTR || r == -EAGAIN)
                 return 0; /* nothing queued */
@@ -1265,7 +1328,13 @@ int view_process(struct view *v) {
                 return r < 0 ? r : -ENODEV;
         if (!was_initialised)
                 remember_init(v, (size_t) r);
+        opcode = request_opcode(v, (size_t) r);
+        v->request_error = 0;
+        if (v->metrics)
+                begin = monotonic_ns();
         fuse_session_process_buf(v->session, &v->buf);
+        if (v->metrics)
+                count_request(v, opcode, begin);
         if (!was_initialised && v->initialised && v->initialised_hook)
                 v->initialised_hook(v->userdata, v);
         return 1;

@@ -14,6 +14,8 @@
 #include "compat/tree.h"
 #include "handles.h"
 
+struct metrics;
+
 /* What a daemon inherits of a view from the one before it, through systemd's fd store. */
 struct view_resume {
         int fuse_fd;   /* the mounted connection: view_fd() of the previous daemon */
@@ -40,6 +42,10 @@ struct view {
         bool dead;              /* the connection failed (ENODEV): to be mounted again (set by the caller) */
         bool page_cache;        /* settings read through the kernel's page cache (set by the caller) */
         const struct event_registrar *events; /* cgroup.event_control's (set by the caller) */
+        /* Where each request is counted, as view @metrics_index (set by the caller); NULL: nowhere. */
+        struct metrics *metrics;
+        size_t metrics_index;
+        int request_error;      /* the errno the request being served was answered with, else 0 */
         /* FUSE_INIT of a new mount was answered: the view serves from now on. */
         void (*initialised_hook)(void *userdata, struct view *v);
         /* A directory entry of the group with v2 inode @parent_ino changed: the other views must forget it. */

@@ -155,16 +155,17 @@ not_taken:
 
 static int check_config(const char *path) {
         _cleanup_(config_freep) struct config c = {};
-        char key[256];
+        char key[256], interval[32];
 
         if (tools_load_config("cgcompatctl", path, &c) < 0)
                 return 1;
         printf("backend.root: %s\nbackend.leaf: %s\nrelease_agent: %s\nlegacy_root: %s\nunsupported: %s\n"
-               "runtime_dir: %s\naudit: %s\npage_cache: %s\n",
+               "runtime_dir: %s\naudit: %s\npage_cache: %s\nmetrics_textfile: %s\nmetrics_interval: %s\n",
                c.backend_root, c.leaf, c.release_agent[0] ? c.release_agent : "(none)",
                c.legacy_root && c.legacy_root[0] ? c.legacy_root : "(none)",
                c.unsupported == UNSUPPORTED_REJECT ? "reject" : "store", c.runtime_dir, c.audit ? "on" : "off",
-               c.page_cache ? "on" : "off");
+               c.page_cache ? "on" : "off", c.metrics_textfile[0] ? c.metrics_textfile : "(none)",
+               config_format_duration(c.metrics_interval_ms, interval, sizeof(interval)));
         for (size_t i = 0; i < c.n_views; i++) {
                 if (view_config_key(&c.views[i], key, sizeof(key)) < 0)
                         strcpy(key, "?");

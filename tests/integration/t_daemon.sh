@@ -45,6 +45,8 @@ unsupported: store
 runtime_dir: $WORK/run
 audit: off
 page_cache: off
+metrics_textfile: (none)
+metrics_interval: 15s
 view: container container at $VIEW
 view: cgroup-v1 name=cgcompat at $V1VIEW
 view: cgroup-v1 cpuacct,freezer at $FREEZER (links $LEGACY/freezer, $LEGACY/cpuacct)

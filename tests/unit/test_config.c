@@ -89,6 +89,8 @@ static void assert_defaults(const struct config *c) {
         cr_assert_str_eq(c->runtime_dir, "/run/cgcompat");
         cr_assert_eq(c->audit, false);
         cr_assert_eq(c->page_cache, false);
+        cr_assert_str_eq(c->metrics_textfile, "");
+        cr_assert_eq(c->metrics_interval_ms, 15000);
         assert_default_views_below(c, "/run/cgcompat/cgroup");
 }
 
@@ -102,6 +104,8 @@ static void assert_config_equal(const struct config *a, const struct config *b) 
         cr_assert_str_eq(a->runtime_dir, b->runtime_dir);
         cr_assert_eq(a->audit, b->audit);
         cr_assert_eq(a->page_cache, b->page_cache);
+        cr_assert_str_eq(a->metrics_textfile, b->metrics_textfile);
+        cr_assert_eq(a->metrics_interval_ms, b->metrics_interval_ms);
         cr_assert_str_eq(a->leaf, b->leaf);
         cr_assert_str_eq(a->release_agent, b->release_agent);
         cr_assert_str_eq(a->legacy_root, b->legacy_root);
@@ -165,7 +169,10 @@ Test(config, defaults) {
         config_free(&c); /* twice is harmless */
 }
 
-/* compat.conf.yaml spells out every default: loading it changes nothing. */
+/*
+ * compat.conf.yaml spells out every default: loading it changes nothing, but for the metrics
+ * file, which the installed configuration puts where Debian's node_exporter looks.
+ */
 Test(config, shipped_file_is_the_defaults) {
         struct config c, defaults;
         _cleanup_free_ char *error = NULL;
@@ -173,6 +180,10 @@ Test(config, shipped_file_is_the_defaults) {
         cr_assert_eq(config_load("compat.conf.yaml", &c, &error), 0, "%s", error ?: "");
         cr_assert_null(error);
         cr_assert_eq(config_defaults(&defaults), 0);
+        cr_assert_str_eq(c.metrics_textfile, "/var/lib/prometheus/node-exporter/cgcompat.prom");
+        free(c.metrics_textfile);
+        c.metrics_textfile = strdup("");
+        cr_assert_not_null(c.metrics_textfile);
         assert_config_equal(&c, &defaults);
         assert_defaults(&c);
         config_free(&c);
@@ -907,4 +918,66 @@ Test(config, audit) {
 
 Test(config, page_cache) {
         assert_switch("page_cache", offsetof(struct config, page_cache));
+}
+
+Test(config, metrics_keys) {
+        static const struct {
+                const char *text;
+                uint64_t ms;
+        } intervals[] = {
+                { "metrics_interval: 1s", 1000 },        { "metrics_interval: 15", 15000 },
+                { "metrics_interval: 1500ms", 1500 },    { "metrics_interval: 2min", 120000 },
+                { "metrics_interval: '24h'", 86400000 }, { "metrics_interval: 1000ms", 1000 },
+        };
+        struct config c;
+
+        assert_good("metrics_textfile: //var/lib/x//cgcompat.prom\nmetrics_interval: 30s\n", &c);
+        cr_assert_str_eq(c.metrics_textfile, "/var/lib/x/cgcompat.prom");
+        cr_assert_eq(c.metrics_interval_ms, 30000);
+        config_free(&c);
+
+        assert_good("metrics_textfile: \"\"\n", &c);
+        cr_assert_str_eq(c.metrics_textfile, "");
+        config_free(&c);
+
+        for (size_t i = 0; i < ELEMENTSOF(intervals); i++) {
+                assert_good(intervals[i].text, &c);
+                cr_assert_eq(c.metrics_interval_ms, intervals[i].ms, "%s", intervals[i].text);
+                config_free(&c);
+        }
+}
+
+Test(config, metrics_keys_bad) {
+        assert_bad("metrics_textfile: metrics.prom",
+                   "test.yaml:1:19: metrics_textfile must be an absolute path or \"\", got \"metrics.prom\"");
+        assert_bad("metrics_textfile: /var/lib/x/cgcompat.txt",
+                   "test.yaml:1:19: metrics_textfile must be a file whose name ends in \".prom\", got "
+                   "\"/var/lib/x/cgcompat.txt\"");
+        assert_bad("metrics_textfile: /var/lib/x/.prom",
+                   "test.yaml:1:19: metrics_textfile must be a file whose name ends in \".prom\", got \"/var/lib/x/.prom\"");
+        assert_bad("metrics_textfile: [a]", "test.yaml:1:19: expected a string for metrics_textfile, got a sequence");
+        assert_bad("metrics_interval: soon",
+                   "test.yaml:1:19: metrics_interval must be a duration such as 15s, 500ms or 2min, got \"soon\"");
+        assert_bad("metrics_interval: 15 s",
+                   "test.yaml:1:19: metrics_interval must be a duration such as 15s, 500ms or 2min, got \"15 s\"");
+        assert_bad("metrics_interval: s",
+                   "test.yaml:1:19: metrics_interval must be a duration such as 15s, 500ms or 2min, got \"s\"");
+        assert_bad("metrics_interval: -1s",
+                   "test.yaml:1:19: metrics_interval must be a duration such as 15s, 500ms or 2min, got \"-1s\"");
+        assert_bad("metrics_interval: 999ms", "test.yaml:1:19: metrics_interval must be between 1s and 24h, got \"999ms\"");
+        assert_bad("metrics_interval: 0", "test.yaml:1:19: metrics_interval must be between 1s and 24h, got \"0\"");
+        assert_bad("metrics_interval: 25h", "test.yaml:1:19: metrics_interval must be between 1s and 24h, got \"25h\"");
+        assert_bad("metrics_interval: 99999999999999999999999s",
+                   "test.yaml:1:19: metrics_interval must be between 1s and 24h, got \"99999999999999999999999s\"");
+        assert_bad("metrics_interval: 1s\nmetrics_interval: 2s", "test.yaml:2:1: duplicate top-level key \"metrics_interval\"");
+}
+
+Test(config, format_duration) {
+        char buf[32];
+
+        cr_assert_str_eq(config_format_duration(15000, buf, sizeof(buf)), "15s");
+        cr_assert_str_eq(config_format_duration(1500, buf, sizeof(buf)), "1500ms");
+        cr_assert_str_eq(config_format_duration(120000, buf, sizeof(buf)), "2min");
+        cr_assert_str_eq(config_format_duration(86400000, buf, sizeof(buf)), "24h");
+        cr_assert_str_eq(config_format_duration(0, buf, sizeof(buf)), "0ms");
 }
