@@ -252,5 +252,13 @@ int metrics_format(const struct metrics *m, const struct metrics_gauges *g, stru
         }
         if (r >= 0)
                 r = put_gauge(out, "cgcompat_views", "gauge", "Views served.", (int64_t) g->views);
+        if (r >= 0)
+                r = put_header(out, "cgcompat_build_info", "gauge", "The running daemon's version, as a label.");
+        if (r >= 0)
+                r = text_printf(out, "cgcompat_build_info{version=\"");
+        if (r >= 0)
+                r = metrics_put_label_value(out, CGCOMPAT_VERSION);
+        if (r >= 0)
+                r = text_printf(out, "\"} 1\n");
         return r;
 }

@@ -7,6 +7,11 @@
 
 #include "daemon/metrics.h"
 
+#define BUILD_INFO                                                                        \
+        "# HELP cgcompat_build_info The running daemon's version, as a label.\n"          \
+        "# TYPE cgcompat_build_info gauge\n"                                               \
+        "cgcompat_build_info{version=\"" CGCOMPAT_VERSION "\"} 1\n"
+
 static const struct metrics_gauges no_gauges = { .groups = -1, .tasks = -1, .start_time_ns = -1 };
 
 static const char requests_header[] =
@@ -33,7 +38,7 @@ static const char fixed_gauges[] =
         "cgcompat_restarts_total 0\n"
         "# HELP cgcompat_views Views served.\n"
         "# TYPE cgcompat_views gauge\n"
-        "cgcompat_views 0\n";
+        "cgcompat_views 0\n" BUILD_INFO;
 
 static void assert_format(const struct metrics *m, const struct metrics_gauges *g, const char *expected) {
         struct text out = {};
@@ -173,7 +178,7 @@ Test(metrics, gauges) {
                  "cgcompat_start_time_seconds 1700000000.123\n"
                  "# HELP cgcompat_views Views served.\n"
                  "# TYPE cgcompat_views gauge\n"
-                 "cgcompat_views 5\n",
+                 "cgcompat_views 5\n" BUILD_INFO,
                  requests_header, latency_header);
         assert_format(&m, &g, expected);
         metrics_free(&m);
