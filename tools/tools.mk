@@ -28,7 +28,7 @@ install-mount-helpers: $(BUILD)/mount.container
 DEB_OUT := build/deb
 .PHONY: deb deb-deps
 deb-deps:
-	@dpkg-query -W -f='${Status}\n' debhelper lintian dpkg-dev 2>/dev/null | grep -c 'ok installed' | grep -qx 3 || \
+	@dpkg-query -W -f='$${Status}\n' debhelper lintian dpkg-dev 2>/dev/null | grep -c 'ok installed' | grep -qx 3 || \
 		{ echo "installing: the package's build dependencies and lintian"; \
 		  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debhelper lintian dpkg-dev; }
 	DEBIAN_FRONTEND=noninteractive apt-get build-dep -y -qq . >/dev/null

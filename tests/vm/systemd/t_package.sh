@@ -31,6 +31,12 @@ $DPKG --purge cgcompat >/tmp/purge-first.log 2>&1
 check "purge of the held-back install" is 0 $?
 check "nothing of the package is left in /etc" test ! -e /etc/cgcompat
 
+# node_exporter's textfile directory, as prometheus-node-exporter makes it: the shipped
+# configuration writes the metrics there.
+PROM=/var/lib/prometheus/node-exporter/cgcompat.prom
+mkdir -p ${PROM%/*}
+metric() { awk -v m="$1" '$1 == m { print $2 }' $PROM; }
+
 # --- Install -------------------------------------------------------------------------
 $DPKG -i "$OLD" >/tmp/install.log 2>&1
 check "dpkg -i $(basename "$OLD")" is 0 $?
@@ -53,6 +59,10 @@ sed 's/^/# status: /' /tmp/status.out
 check "cgcompatctl status: running, every view responding" \
         sh -c "grep -q '^cgcompatd: running' /tmp/status.out && grep -q '^health: ok, ' /tmp/status.out"
 views=$(fuse_mounts)
+check "the metrics file is written" wait_for test -s $PROM
+check "metrics: every view served (the registry's)" is "$(grep -c '^view ' /run/cgcompat/views)" "$(metric cgcompat_views)"
+check "metrics: no restart yet" is 0 "$(metric cgcompat_restarts_total)"
+check "metrics: the installed version" is 1 "$(metric "cgcompat_build_info{version=\"$(version_of "$OLD")\"}")"
 
 # --- Upgrade while legacy work goes on -----------------------------------------------
 echo '# kept by the administrator' >>$CONF
@@ -85,12 +95,15 @@ pid_after=$(prop cgcompat.service MainPID)
 check "a new daemon runs (restarted by the upgrade)" test "$pid_after" != 0 -a "$pid_after" != "$pid_before"
 check "it runs the new build" is "cgcompatd $(version_of "$NEW")" "$(/proc/$pid_after/exe --version)"
 check "$VIEW is the same mount, never unmounted" is "$dev_before" "$(stat -c %d $VIEW)"
-check "every view is still mounted once" is "$views" "$(fuse_mounts)"
+check "every view is still mounted, as before" is "$views" "$(fuse_mounts)"
 check "the group with a task kept it" has_line "$(cat $VIEW/held/tasks)" $sleeper
 check "a tasks file opened before the upgrade reads after it" has_line "$(cat <&3)" $sleeper
 exec 3<&-
 check "the new daemon answered the mounts the old one left" sh -c \
         "journalctl --no-pager -o cat _PID=$pid_after | grep -q 'answering the mount the previous daemon left'"
+check "metrics: the new version" wait_for grep -qxF "cgcompat_build_info{version=\"$(version_of "$NEW")\"} 1" $PROM
+check "metrics: one restart" is 1 "$(metric cgcompat_restarts_total)"
+check "metrics: the groups made before the upgrade are counted (held, empty, empty/child)" at_least "$(metric cgcompat_groups)" 3
 
 # --- Remove --------------------------------------------------------------------------
 $DPKG --remove cgcompat >/tmp/remove.log 2>&1
