@@ -71,7 +71,7 @@ struct daemon {
 };
 
 static void help(void) {
-        printf("Usage: cgcompatd [-c FILE] [-v]\n"
+        printf("Usage: cgcompatd [-c FILE] [-v] [-V]\n"
                "Serve the 2006 container filesystem and cgroup v1 views over cgroup v2.\n\n"
                "  -c, --config FILE  read FILE instead of the built-in defaults\n"
                "  -v, --verbose      log every release and failed request\n"
