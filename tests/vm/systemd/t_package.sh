@@ -59,6 +59,12 @@ sed 's/^/# status: /' /tmp/status.out
 check "cgcompatctl status: running, every view responding" \
         sh -c "grep -q '^cgcompatd: running' /tmp/status.out && grep -q '^health: ok, ' /tmp/status.out"
 views=$(fuse_mounts)
+# The exec mechanism as packaged: the legacy layout at /sys/fs/cgroup in a namespace of
+# its own, and the preload library found where the package put it.
+check "cgcompatctl exec: a legacy script sees cpu.shares" is 1024 \
+        "$(cgcompatctl exec -- sh -c 'cat /sys/fs/cgroup/cpu/cpu.shares')"
+check "cgcompatctl exec --preload: the packaged library is preloaded" is /usr/lib/cgcompat/libcgcompat-preload.so \
+        "$(cgcompatctl exec --preload -- sh -c 'echo $LD_PRELOAD')"
 check "the metrics file is written" wait_for test -s $PROM
 check "metrics: every view served (the registry's)" is "$(grep -c '^view ' /run/cgcompat/views)" "$(metric cgcompat_views)"
 check "metrics: no restart yet" is 0 "$(metric cgcompat_restarts_total)"
