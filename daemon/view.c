@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <linux/fuse.h>
 #include <poll.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -1262,41 +1263,43 @@ static void remember_init(struct view *v, size_t len) {
 }
 
 /*
- * Whether a request with @opcode reaches view_ops or libfuse's own handling: for any other,
- * libfuse answers ENOSYS itself, which reply_error() never sees. Keep in step with view_ops.
+ * The member of struct fuse_lowlevel_ops that serves each opcode, plus one (0: libfuse's
+ * own: INIT, DESTROY, INTERRUPT, NOTIFY_REPLY...). Where view_ops leaves it NULL, libfuse
+ * answers ENOSYS itself, which reply_error() never sees.
  */
+#define OP_MEMBER(member) (offsetof(struct fuse_lowlevel_ops, member) + 1)
+static const size_t op_member[] = {
+        [FUSE_LOOKUP] = OP_MEMBER(lookup),           [FUSE_FORGET] = OP_MEMBER(forget),
+        [FUSE_GETATTR] = OP_MEMBER(getattr),         [FUSE_SETATTR] = OP_MEMBER(setattr),
+        [FUSE_READLINK] = OP_MEMBER(readlink),       [FUSE_SYMLINK] = OP_MEMBER(symlink),
+        [FUSE_MKNOD] = OP_MEMBER(mknod),             [FUSE_MKDIR] = OP_MEMBER(mkdir),
+        [FUSE_UNLINK] = OP_MEMBER(unlink),           [FUSE_RMDIR] = OP_MEMBER(rmdir),
+        [FUSE_RENAME] = OP_MEMBER(rename),           [FUSE_RENAME2] = OP_MEMBER(rename),
+        [FUSE_LINK] = OP_MEMBER(link),               [FUSE_OPEN] = OP_MEMBER(open),
+        [FUSE_READ] = OP_MEMBER(read),               [FUSE_WRITE] = OP_MEMBER(write),
+        [FUSE_STATFS] = OP_MEMBER(statfs),           [FUSE_RELEASE] = OP_MEMBER(release),
+        [FUSE_FSYNC] = OP_MEMBER(fsync),             [FUSE_SETXATTR] = OP_MEMBER(setxattr),
+        [FUSE_GETXATTR] = OP_MEMBER(getxattr),       [FUSE_LISTXATTR] = OP_MEMBER(listxattr),
+        [FUSE_REMOVEXATTR] = OP_MEMBER(removexattr), [FUSE_FLUSH] = OP_MEMBER(flush),
+        [FUSE_OPENDIR] = OP_MEMBER(opendir),         [FUSE_READDIR] = OP_MEMBER(readdir),
+        [FUSE_RELEASEDIR] = OP_MEMBER(releasedir),   [FUSE_FSYNCDIR] = OP_MEMBER(fsyncdir),
+        [FUSE_GETLK] = OP_MEMBER(getlk),             [FUSE_SETLK] = OP_MEMBER(setlk),
+        [FUSE_SETLKW] = OP_MEMBER(setlk),            [FUSE_ACCESS] = OP_MEMBER(access),
+        [FUSE_CREATE] = OP_MEMBER(create),           [FUSE_BMAP] = OP_MEMBER(bmap),
+        [FUSE_IOCTL] = OP_MEMBER(ioctl),             [FUSE_POLL] = OP_MEMBER(poll),
+        [FUSE_BATCH_FORGET] = OP_MEMBER(forget_multi), [FUSE_FALLOCATE] = OP_MEMBER(fallocate),
+        [FUSE_READDIRPLUS] = OP_MEMBER(readdirplus), [FUSE_COPY_FILE_RANGE] = OP_MEMBER(copy_file_range),
+        [FUSE_LSEEK] = OP_MEMBER(lseek),
+};
+
+/* Whether view_ops serves @opcode, or libfuse does: otherwise libfuse answers ENOSYS. */
 static bool view_answers(uint32_t opcode) {
-        switch (opcode) {
-        case FUSE_INIT:
-        case FUSE_DESTROY:
-        case FUSE_INTERRUPT:
-        case FUSE_NOTIFY_REPLY:
-        case FUSE_LOOKUP:
-        case FUSE_FORGET:
-        case FUSE_BATCH_FORGET:
-        case FUSE_GETATTR:
-        case FUSE_SETATTR:
-        case FUSE_MKDIR:
-        case FUSE_RMDIR:
-        case FUSE_RENAME:
-        case FUSE_RENAME2:
-        case FUSE_UNLINK:
-        case FUSE_MKNOD:
-        case FUSE_SYMLINK:
-        case FUSE_LINK:
-        case FUSE_CREATE:
-        case FUSE_OPEN:
-        case FUSE_READ:
-        case FUSE_WRITE:
-        case FUSE_RELEASE:
-        case FUSE_OPENDIR:
-        case FUSE_READDIR:
-        case FUSE_RELEASEDIR:
-        case FUSE_STATFS:
+        void (*handler)(void);
+
+        if (opcode >= ELEMENTSOF(op_member) || op_member[opcode] == 0)
                 return true;
-        default:
-                return false;
-        }
+        memcpy(&handler, (const char *) &view_ops + op_member[opcode] - 1, sizeof(handler));
+        return handler != NULL;
 }
 
 /* The opcode of the request in v->buf; 0 (counted as "other") when it is not in memory. */
