@@ -63,6 +63,7 @@ views=$(fuse_mounts)
 # its own, and the preload library found where the package put it.
 check "cgcompatctl exec: a legacy script sees cpu.shares" is 1024 \
         "$(cgcompatctl exec -- sh -c 'cat /sys/fs/cgroup/cpu/cpu.shares')"
+# shellcheck disable=SC2016  # expanded by the shell cgcompatctl runs
 check "cgcompatctl exec --preload: the packaged library is preloaded" is /usr/lib/cgcompat/libcgcompat-preload.so \
         "$(cgcompatctl exec --preload -- sh -c 'echo $LD_PRELOAD')"
 check "the metrics file is written" wait_for test -s $PROM
@@ -99,7 +100,7 @@ check "the new version is installed" is "install ok installed $(version_of "$NEW
         "$(dpkg-query -W -f='${Status} ${Version}' cgcompat)"
 pid_after=$(prop cgcompat.service MainPID)
 check "a new daemon runs (restarted by the upgrade)" test "$pid_after" != 0 -a "$pid_after" != "$pid_before"
-check "it runs the new build" is "cgcompatd $(version_of "$NEW")" "$(/proc/$pid_after/exe --version)"
+check "it runs the new build" is "cgcompatd $(version_of "$NEW")" "$(/proc/"$pid_after"/exe --version)"
 check "$VIEW is the same mount, never unmounted" is "$dev_before" "$(stat -c %d $VIEW)"
 check "every view is still mounted, as before" is "$views" "$(fuse_mounts)"
 check "the group with a task kept it" has_line "$(cat $VIEW/held/tasks)" $sleeper
