@@ -432,7 +432,7 @@ static int repair_mounts(struct daemon *d) {
                 struct view *v = &d->views[i];
                 int layers = view_layers(v, table);
 
-                if (layers >= 2)
+                if (layers >= 2 || view_stacking(v))
                         continue;
                 if (layers == 1) {
                         /* The same connection serves on below: only the top layer to put back. */

@@ -13,6 +13,8 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "compat/clock.h"
 #include "compat/core_files.h"
@@ -1112,18 +1114,70 @@ static int read_device(struct view *v) {
         return 0;
 }
 
+/* How long the loop waits for a bind of the view on itself before it serves again. */
+#define STACK_WAIT_MS 1000
+
 /*
  * The view is stacked on itself, a bind of its root on its own mount point: an outside umount
  * (or umount -l) takes the top layer only, the one below serves on from the same connection, and
- * a script running across it never finds the directory empty; the daemon stacks it again. Path
- * walks to a mount's root send no request, so this thread may do it before FUSE_INIT.
+ * a script running across it never finds the directory empty; the daemon stacks it again.
+ *
+ * mount(2) takes the lock of the mount point's inode, the view's own root directory, and a
+ * process listing that directory (or looking a name up in it) holds that lock while it waits
+ * for this thread to answer: made from this thread, the bind would wait forever. So a child
+ * makes it, with every fd but stdio closed (the connection must not live on in it), and the
+ * loop waits for it a while only, then serves on; the child finishes once the listing has
+ * its answer.
  */
 static int stack(struct view *v) {
-        /* The type is ignored for a bind; "none" as mount(8) passes, not NULL (valgrind checks it). */
-        if (mount(v->mount, v->mount, "none", MS_BIND, NULL) < 0)
-                return log_warning_errno(negative_errno(), v->mount, "cannot stack the view on itself: an outside "
-                                         "umount will leave it missing until it is mounted again");
+        int done[2], status;
+
+        assert(v->stack_done_fd < 0);
+        /* The child's end closes when it exits: a pipe, not a pidfd, which valgrind does not know. */
+        if (pipe2(done, O_CLOEXEC) < 0)
+                return log_warning_errno(negative_errno(), v->mount, "cannot make a pipe to stack the view on itself");
+        pid_t pid = fork();
+        if (pid < 0) {
+                closep(&done[0]);
+                closep(&done[1]);
+                return log_warning_errno(negative_errno(), v->mount, "cannot fork to stack the view on itself");
+        }
+        if (pid == 0) {
+                if (done[1] > 3)
+                        (void) close_range(3, (unsigned) done[1] - 1, 0);
+                (void) close_range((unsigned) done[1] + 1, ~0U, 0);
+                /* The type is ignored for a bind; "none" as mount(8) passes, not NULL (valgrind checks it). */
+                if (mount(v->mount, v->mount, "none", MS_BIND, NULL) < 0) {
+                        log_warning_errno(negative_errno(), v->mount, "cannot stack the view on itself: an outside "
+                                          "umount will leave it missing until it is mounted again");
+                        _exit(EXIT_FAILURE);
+                }
+                _exit(EXIT_SUCCESS);
+        }
+        closep(&done[1]);
+        struct pollfd exited = { .fd = done[0], .events = POLLIN };
+        if (poll(&exited, 1, STACK_WAIT_MS) == 1) {
+                closep(&done[0]);
+                /* Not reaped before this looks (only the loop reaps): the pid is still the child's. */
+                if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+                        return -EIO; /* the child said why */
+                return 0;
+        }
+        log_warning(v->mount, "stacking the view on itself waits for a process that holds its root: serving meanwhile");
+        v->stack_done_fd = done[0];
         return 0;
+}
+
+bool view_stacking(struct view *v) {
+        struct pollfd exited = { .fd = v->stack_done_fd, .events = POLLIN };
+
+        if (v->stack_done_fd < 0)
+                return false;
+        if (poll(&exited, 1, 0) == 0)
+                return true;
+        closep(&v->stack_done_fd); /* the loop's SIGCHLD handling reaps the child */
+        v->stack_done_fd = -1;
+        return false;
 }
 
 int view_restack(struct view *v) {
@@ -1155,7 +1209,7 @@ int view_start(struct view *v, struct compat_tree *tree, struct handle_table *ha
                const struct view_settings *settings, const char *mount, struct view_resume *resume) {
         int r;
 
-        *v = (struct view) { .tree = tree, .handles = handles };
+        *v = (struct view) { .tree = tree, .handles = handles, .stack_done_fd = -1 };
         if (strlen(mount) >= sizeof(v->mount) || strlen(settings->key) >= sizeof(v->key))
                 r = -ENAMETOOLONG;
         else {
@@ -1375,6 +1429,8 @@ void view_unmount(struct view *v) {
 }
 
 void view_stop(struct view *v) {
+        closep(&v->stack_done_fd);
+        v->stack_done_fd = -1;
         drop_session(v);
         node_table_free(&v->nodes);
         v->root = NULL;

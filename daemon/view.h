@@ -46,6 +46,7 @@ struct view {
         struct metrics *metrics;
         size_t metrics_index;
         int request_error;      /* the errno the request being served was answered with, else 0 */
+        int stack_done_fd;      /* while a child stacking the view on itself waits: hangs up when it is done; else -1 */
         /* FUSE_INIT of a new mount was answered: the view serves from now on. */
         void (*initialised_hook)(void *userdata, struct view *v);
         /* A directory entry of the group with v2 inode @parent_ino changed: the other views must forget it. */
@@ -73,6 +74,8 @@ int view_process(struct view *v);
  */
 int view_layers(const struct view *v, const char *mountinfo);
 int view_restack(struct view *v);
+/* A restack is still waiting for the view's root (a process holds it while it waits for us). */
+bool view_stacking(struct view *v);
 /*
  * For a view unmounted from outside (or whose connection died): closes our end of its
  * connection, drops its handles and returns its session, which the caller destroys once no

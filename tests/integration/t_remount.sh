@@ -172,6 +172,31 @@ test_remount_reader_across_lazy_umounts() {
         expect_eq "failed reads" 0 "$(reader_across_umounts -l)"
 }
 
+# The daemon stacks the view again while a process holds the view's root: a lookup in it
+# waits for the daemon with the directory's lock taken, which the bind also takes. The
+# daemon must answer the lookup, not wait for the lock. Every step is bounded: a daemon
+# that waits for the lock never answers again.
+test_remount_while_a_lookup_holds_the_root() {
+        local pid looker status
+        pid=$(daemon_pid)
+        kill -STOP "$pid"
+        # umount -l by umount2(2) itself: umount(8) would ask the stopped daemon for the
+        # filesystem's statistics.
+        python3 -c 'import ctypes, os, sys
+if ctypes.CDLL(None, use_errno=True).umount2(sys.argv[1].encode(), 2): sys.exit(os.strerror(ctypes.get_errno()))' "$VIEW" ||
+                { kill -CONT "$pid"; fail "umount2 $VIEW"; return 1; }
+        # The lookup comes after the umount: the daemon sees the mount table change first.
+        timeout -s KILL 20 stat "$VIEW/nosuch" > /dev/null 2>&1 &
+        looker=$!
+        sleep 0.3
+        kill -CONT "$pid"
+        status=0
+        wait "$looker" || status=$?
+        expect_eq "the lookup's answer (stat's status; 137: killed after 20 s)" 1 "$status"
+        wait_for 100 layers_are 2 "$VIEW" || fail "not stacked again: $(layers "$VIEW") layers"
+        timeout -s KILL 5 ls "$VIEW" | grep -qx tasks || fail "$VIEW does not answer"
+}
+
 # Two umounts in a row may take both layers before the daemon stacks again: then it is a new
 # mount, and the groups are all there.
 test_remount_after_both_layers_unmounted() {
