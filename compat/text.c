@@ -5,8 +5,11 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 void text_free(struct text *t) {
         free(t->data);
@@ -112,4 +115,36 @@ int read_all_at(int dir_fd, const char *name, size_t max, char **ret, size_t *re
         if (fd < 0)
                 return negative_errno();
         return read_all_fd(fd, max, ret, ret_len);
+}
+
+int write_file_atomic(const char *path, const char *data, size_t len) {
+        char temporary[PATH_MAX];
+        _cleanup_close_ int fd = -1;
+        int r = 0;
+
+        if (snprintf(temporary, sizeof(temporary), "%s.tmp", path) >= (int) sizeof(temporary))
+                return -ENAMETOOLONG;
+        fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+        if (fd < 0)
+                return negative_errno();
+        if (fchmod(fd, 0644) < 0)
+                r = negative_errno();
+        while (r >= 0 && len > 0) {
+                ssize_t n = write(fd, data, len);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        r = negative_errno();
+                else {
+                        data += n;
+                        len -= (size_t) n;
+                }
+        }
+        if (r >= 0 && close(TAKE_FD(fd)) < 0)
+                r = negative_errno();
+        if (r >= 0 && rename(temporary, path) < 0)
+                r = negative_errno();
+        if (r < 0)
+                (void) unlink(temporary);
+        return r;
 }

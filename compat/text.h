@@ -29,5 +29,12 @@ int read_all_fd(int fd, size_t max, char **ret, size_t *ret_len);
 /* The same for @name, opened read-only relative to @dir_fd. */
 int read_all_at(int dir_fd, const char *name, size_t max, char **ret, size_t *ret_len);
 
+/*
+ * @len bytes of @data as the whole of @path, mode 0644 whatever the umask (the files the
+ * daemon publishes are read by other users' programs): written to "<path>.tmp", then
+ * renamed over @path, so that a reader never sees half of it.
+ */
+int write_file_atomic(const char *path, const char *data, size_t len);
+
 /* @len bytes of @s as a JSON string: quotes, backslashes and control bytes escaped. */
 void json_put_string(FILE *f, const char *s, size_t len);

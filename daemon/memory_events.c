@@ -21,6 +21,7 @@
 #include "compat/event_control.h"
 #include "compat/group_io.h"
 #include "compat/node_table.h"
+#include "compat/text.h"
 #include "listener_fds.h"
 #include "log.h"
 
@@ -342,18 +343,13 @@ static void pressure_check(struct memory_events *m, struct memory_event *e) {
 }
 
 static void status_publish(const struct memory_events *m) {
-        char tmp[sizeof(m->status_path) + 8];
-        FILE *f;
+        _cleanup_(text_free) struct text out = {};
 
         if (!m->status_path[0])
                 return;
-        snprintf(tmp, sizeof(tmp), "%s.new", m->status_path);
-        f = fopen(tmp, "we");
-        if (!f)
-                return;
-        fprintf(f, "registrations %zu\nlimit %zu\nsignalled %" PRIu64 "\n", m->n_events, m->max, m->signalled);
-        if (fclose(f) != 0 || rename(tmp, m->status_path) < 0)
-                (void) unlink(tmp);
+        if (text_printf(&out, "registrations %zu\nlimit %zu\nsignalled %" PRIu64 "\n", m->n_events, m->max,
+                        m->signalled) >= 0)
+                (void) write_file_atomic(m->status_path, out.data, out.len);
 }
 
 static void record_key(const struct memory_event *e, char *buf, size_t size) {

@@ -32,40 +32,6 @@ static int64_t realtime_ns(void) {
         return (int64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* Writes @len bytes of @data to @path through "<path>.tmp" and rename, mode 0644. */
-static int write_atomic(const char *path, const char *data, size_t len) {
-        char temporary[PATH_MAX];
-        _cleanup_close_ int fd = -1;
-        int r = 0;
-
-        if (snprintf(temporary, sizeof(temporary), "%s.tmp", path) >= (int) sizeof(temporary))
-                return -ENAMETOOLONG;
-        fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-        if (fd < 0)
-                return negative_errno();
-        /* Whatever the umask: node_exporter runs as its own user. */
-        if (fchmod(fd, 0644) < 0)
-                r = negative_errno();
-        while (r >= 0 && len > 0) {
-                ssize_t n = write(fd, data, len);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0)
-                        r = negative_errno();
-                else {
-                        data += n;
-                        len -= (size_t) n;
-                }
-        }
-        if (r >= 0 && close(TAKE_FD(fd)) < 0)
-                r = negative_errno();
-        if (r >= 0 && rename(temporary, path) < 0)
-                r = negative_errno();
-        if (r < 0)
-                (void) unlink(temporary);
-        return r;
-}
-
 /* How many starts <runtime_dir>/starts had, then one more recorded. */
 static int count_start(const char *runtime_dir, uint64_t *ret) {
         char path[PATH_MAX], number[32];
@@ -84,7 +50,7 @@ static int count_start(const char *runtime_dir, uint64_t *ret) {
         else if (r < 0 && r != -ENOENT)
                 return r;
         snprintf(number, sizeof(number), "%" PRIu64 "\n", starts + 1);
-        r = write_atomic(path, number, strlen(number));
+        r = write_file_atomic(path, number, strlen(number));
         if (r < 0)
                 return r;
         *ret = starts;
@@ -168,7 +134,7 @@ int metrics_file_write(struct metrics_file *f, const struct metrics *m, struct m
         g->start_time_ns = f->start_time_ns;
         r = metrics_format(m, g, &out);
         if (r >= 0)
-                r = write_atomic(f->path, out.data ?: "", out.len);
+                r = write_file_atomic(f->path, out.data ?: "", out.len);
         if (r != f->last_error) {
                 /* Once per change: a missing directory is the usual case where node_exporter is not installed. */
                 if (r == -ENOENT)

@@ -7,6 +7,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "compat/text.h"
 #include "log.h"
 #include "mountpoint.h"
 
@@ -16,41 +17,32 @@ static int registry_path(const struct config *c, const char *suffix, char *buf, 
 }
 
 int registry_publish(const struct config *c, const char *v2_root, const dev_t *devices) {
-        char path[PATH_MAX], temporary[PATH_MAX], key[256];
+        _cleanup_(text_free) struct text out = {};
+        char path[PATH_MAX], key[256];
         int r;
 
         r = registry_path(c, "", path, sizeof(path));
-        if (r >= 0)
-                r = registry_path(c, ".new", temporary, sizeof(temporary));
         if (r >= 0)
                 r = mkdir_p(c->runtime_dir);
         if (r < 0)
                 return log_error_errno(r, c->runtime_dir, "cannot make the runtime directory");
 
-        FILE *f = fopen(temporary, "we");
-        if (!f)
-                return log_error_errno(negative_errno(), temporary, "cannot write the view registry");
-        fprintf(f, "pid %d\nroot %s\nleaf %s\nlegacy_root %s\n", (int) getpid(), v2_root, c->leaf,
-                c->legacy_root ? c->legacy_root : "");
-        for (size_t i = 0; i < c->n_views; i++) {
+        r = text_printf(&out, "pid %d\nroot %s\nleaf %s\nlegacy_root %s\n", (int) getpid(), v2_root, c->leaf,
+                        c->legacy_root ? c->legacy_root : "");
+        for (size_t i = 0; r >= 0 && i < c->n_views; i++) {
                 const struct view_config *v = &c->views[i];
                 if (view_config_key(v, key, sizeof(key)) < 0)
                         continue;
-                fprintf(f, "view %s %s %s\n", view_flavor_name(v->flavor), key, v->mount);
-                if (devices && devices[i])
-                        fprintf(f, "device %u:%u %s\n", major(devices[i]), minor(devices[i]), v->mount);
-                for (size_t k = 0; k < v->n_links; k++)
-                        fprintf(f, "link %s %s\n", v->links[k], v->mount);
+                r = text_printf(&out, "view %s %s %s\n", view_flavor_name(v->flavor), key, v->mount);
+                if (r >= 0 && devices && devices[i])
+                        r = text_printf(&out, "device %u:%u %s\n", major(devices[i]), minor(devices[i]), v->mount);
+                for (size_t k = 0; r >= 0 && k < v->n_links; k++)
+                        r = text_printf(&out, "link %s %s\n", v->links[k], v->mount);
         }
-        r = ferror(f) ? -EIO : 0;
-        if (fclose(f) != 0 && r >= 0)
-                r = negative_errno();
-        if (r >= 0 && rename(temporary, path) < 0)
-                r = negative_errno();
-        if (r < 0) {
-                (void) unlink(temporary);
+        if (r >= 0)
+                r = write_file_atomic(path, out.data ?: "", out.len);
+        if (r < 0)
                 return log_error_errno(r, path, "cannot publish the view registry");
-        }
         return 0;
 }
 

@@ -7,6 +7,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "compat/text.h"
 
@@ -177,4 +180,28 @@ Test(text, reserve_after_content_keeps_it) {
         cr_assert_eq(t.len, 4);
         cr_assert_str_eq(t.data, "keep");
         text_free(&t);
+}
+
+/* The whole file at once, 0644 under any umask (other users' programs read it), no temporary left. */
+Test(text, write_file_atomic) {
+        char dir[] = "/tmp/cgcompat-unit-XXXXXX", path[64], temporary[64];
+        char *back = NULL;
+        struct stat st;
+
+        cr_assert_not_null(mkdtemp(dir));
+        snprintf(path, sizeof(path), "%s/file", dir);
+        snprintf(temporary, sizeof(temporary), "%s/file.tmp", dir);
+        mode_t old = umask(077);
+        cr_assert_eq(write_file_atomic(path, "old\n", 4), 0);
+        cr_assert_eq(write_file_atomic(path, "new", 3), 0);
+        umask(old);
+        cr_assert_eq(read_all_at(AT_FDCWD, path, SIZE_MAX, &back, NULL), 0);
+        cr_assert_str_eq(back, "new");
+        cr_assert_eq(stat(path, &st), 0);
+        cr_assert_eq(st.st_mode & 07777, 0644);
+        cr_assert_eq(access(temporary, F_OK), -1);
+        cr_assert_eq(write_file_atomic("/nonexistent-dir/file", "x", 1), -ENOENT);
+        free(back);
+        unlink(path);
+        rmdir(dir);
 }
