@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/timerfd.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "compat/clock.h"
+#include "compat/task_info.h"
 #include "compat/text.h"
 #include "log.h"
 #include "mountpoint.h"
@@ -212,22 +214,15 @@ static int count_tasks(const struct compat_tree *t, int64_t *ret) {
         if (!proc)
                 return negative_errno();
         while ((errno = 0, de = readdir(proc))) {
-                _cleanup_free_ char *text = NULL;
-                char path[NAME_MAX + sizeof("/cgroup")];
-                const char *line;
+                char cgroup[PATH_MAX];
 
                 if (de->d_name[0] < '1' || de->d_name[0] > '9')
                         continue;
-                snprintf(path, sizeof(path), "%s/cgroup", de->d_name);
-                if (read_all_at(dirfd(proc), path, 1024 * 1024, &text, NULL) < 0)
-                        continue; /* exited meanwhile */
-                line = strncmp(text, "0::", 3) == 0 ? text : strstr(text, "\n0::");
-                if (!line)
-                        continue;
-                line += line == text ? 3 : 4;
-                size_t len = strcspn(line, "\n");
-                if (len >= root_len && memcmp(line, t->root_cgroup, root_len) == 0 &&
-                    (len == root_len || line[root_len] == '/' || root_len == 1))
+                if (task_cgroup2_path((pid_t) atoi(de->d_name), cgroup, sizeof(cgroup)) < 0)
+                        continue; /* exited meanwhile, or in no v2 cgroup */
+                size_t len = strlen(cgroup);
+                if (len >= root_len && memcmp(cgroup, t->root_cgroup, root_len) == 0 &&
+                    (len == root_len || cgroup[root_len] == '/' || root_len == 1))
                         n++;
         }
         if (errno)
